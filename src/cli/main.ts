@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, defaultConfig, isPostgresUrl, loadConfigFile, mergeConfig, type GatehouseConfig } from '../config.js';
+import { SeedError } from '../seed.js';
+import { startGatehouse } from '../server.js';
+
+const HELP = `Gatehouse: the Amazon Cognito User Pools API, self-hosted.
+
+Usage:
+  gatehouse serve [options]
+  gatehouse --help
+
+Options for serve:
+  --host <address>     address to listen on (default 127.0.0.1)
+  --port <number>      port to listen on; 0 picks a free one (default 9229)
+  --db <target>        SQLite file path or postgres://user:pass@host:port/db
+                       (default .gatehouse/gatehouse.db)
+  --config <file>      JSON or YAML file: settings and the pools/clients to create
+  --region <region>    region in pool ids and ARNs (default us-east-1)
+  --public-url <url>   base URL of token issuers when behind a proxy
+  --log-level <level>  fatal, error, warn, info, debug, trace or silent (default info)
+  -h, --help           show this help
+
+Settings are read from defaults, then the config file, then the environment
+(GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      db: { type: 'string' },
+      config: { type: 'string' },
+      region: { type: 'string' },
+      'public-url': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 1;
+  }
+  if (positionals[0] !== 'serve' || positionals.length > 1) {
+    process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+    return 1;
+  }
+  const base = values.config ? await loadConfigFile(values.config) : defaultConfig();
+  const config = mergeConfig(base, overrides(values));
+  const gatehouse = await startGatehouse(config);
+  const backend = isPostgresUrl(config.database) ? 'postgresql' : `sqlite ${config.database}`;
+  gatehouse.app.log.info(`Gatehouse serving the Cognito API on ${gatehouse.url} (${backend})`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      gatehouse.app.log.info(`${signal}: finishing in-flight requests and closing the database`);
+      gatehouse.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+/** Environment, then flags, as a partial config. */
+function overrides(flags: Flags): Partial<GatehouseConfig> {
+  const env = process.env;
+  const pick = (flag: string, variable?: string) => (flags[flag] as string | undefined) ?? (variable ? env[variable] : undefined);
+  const result: Partial<GatehouseConfig> = {};
+  const host = pick('host', 'GATEHOUSE_HOST');
+  const port = pick('port', 'GATEHOUSE_PORT');
+  const database = pick('db', 'GATEHOUSE_DB');
+  const region = pick('region');
+  const publicUrl = pick('public-url', 'GATEHOUSE_PUBLIC_URL');
+  const logLevel = pick('log-level');
+  if (host !== undefined) result.host = host;
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port)) throw new ConfigError(`--port must be a number, got '${port}'`);
+    result.port = Number(port);
+  }
+  if (database !== undefined) result.database = database;
+  if (region !== undefined) result.region = region;
+  if (publicUrl !== undefined) result.publicUrl = publicUrl;
+  if (logLevel !== undefined) result.logLevel = logLevel as GatehouseConfig['logLevel'];
+  return result;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof ConfigError || error instanceof SeedError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    process.stderr.write(`gatehouse: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    process.exit(1);
+  },
+);

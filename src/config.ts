@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { SeedPool } from './seed.js';
+
+/** Everything Gatehouse can be told, in one typed object. */
+export interface GatehouseConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** An SQLite file path or a postgres:// URL. */
+  database: string;
+  /** The region part of pool ids (`us-east-1_AbC123xyZ`) and ARNs. */
+  region: string;
+  /** The account id in ARNs. */
+  accountId: string;
+  /** Base of the token issuer and discovery URLs; by default the address the server listens on. */
+  publicUrl?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Requests with a larger body are refused before they are parsed. */
+  maxBodyBytes: number;
+  sqlite: {
+    /** FULL survives power loss; NORMAL survives a process kill (WAL) and is faster. */
+    synchronous: 'FULL' | 'NORMAL';
+    busyTimeoutMs: number;
+  };
+  postgres: {
+    poolSize: number;
+    connectionTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  /** Pools, clients, groups and users declared in the config file, applied at start. */
+  userPools: SeedPool[];
+}
+
+export const defaultConfig = (): GatehouseConfig => ({
+  host: '127.0.0.1',
+  port: 9229,
+  database: '.gatehouse/gatehouse.db',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  logLevel: 'info',
+  maxBodyBytes: 1024 * 1024,
+  sqlite: { synchronous: 'FULL', busyTimeoutMs: 5000 },
+  postgres: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 10000 },
+  userPools: [],
+});
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS: GatehouseConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/** Reads a JSON or YAML config file and lays it over the defaults. */
+export async function loadConfigFile(path: string, base: GatehouseConfig = defaultConfig()): Promise<GatehouseConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+  return mergeConfig(base, parsed ?? {});
+}
+
+/** Lays a partial, untrusted config object over a complete one, checking each field it knows. */
+export function mergeConfig(base: GatehouseConfig, overrides: unknown): GatehouseConfig {
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new ConfigError('config must be an object');
+  }
+  const known = new Set(Object.keys(base));
+  for (const key of Object.keys(overrides)) {
+    if (!known.has(key) && key !== 'publicUrl') throw new ConfigError(`unknown config field '${key}'`);
+  }
+  const merged: GatehouseConfig = {
+    ...base,
+    ...(overrides as Partial<GatehouseConfig>),
+    sqlite: { ...base.sqlite, ...((overrides as Partial<GatehouseConfig>).sqlite ?? {}) },
+    postgres: { ...base.postgres, ...((overrides as Partial<GatehouseConfig>).postgres ?? {}) },
+  };
+  checkConfig(merged);
+  return merged;
+}
+
+function checkConfig(config: GatehouseConfig): void {
+  const fail = (message: string) => {
+    throw new ConfigError(message);
+  };
+  if (typeof config.host !== 'string' || config.host === '') fail('host must be a non-empty string');
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) fail('port must be an integer from 0 to 65535');
+  if (typeof config.database !== 'string' || config.database === '') fail('database must be a file path or a postgres:// URL');
+  if (!REGION.test(config.region)) fail(`region '${config.region}' does not look like an AWS region (e.g. us-east-1)`);
+  if (!/^\d{12}$/.test(config.accountId)) fail('accountId must be 12 digits');
+  if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(config.publicUrl)) fail('publicUrl must be an http(s) URL');
+  if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024) fail('maxBodyBytes must be an integer of at least 1024');
+  if (!['FULL', 'NORMAL'].includes(config.sqlite.synchronous)) fail('sqlite.synchronous must be FULL or NORMAL');
+  if (!Array.isArray(config.userPools)) fail('userPools must be a list');
+  if (!LOG_LEVELS.includes(config.logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+}
+
+export const isPostgresUrl = (database: string): boolean => /^postgres(ql)?:\/\//.test(database);

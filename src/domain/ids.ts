@@ -1,0 +1,22 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Uniformly random characters from `alphabet` (randomInt rejects biased draws). */
+function randomString(alphabet: string, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/** `us-east-1_AbC123xyZ`: clients parse the region before `_`; SRP uses the part after it. */
+export const newPoolId = (region: string) => `${region}_${randomString(ALPHANUMERIC, 9)}`;
+
+/** A random number of `bytes` bytes in base 32 (0-9a-v), zero-padded to a fixed width. */
+const base32 = (bytes: number, width: number) => BigInt(`0x${randomBytes(bytes).toString('hex')}`).toString(32).padStart(width, '0');
+
+/** 128 random bits as 26 base-32 characters: the look of Cognito's app client ids. */
+export const newClientId = () => base32(16, 26);
+
+/** 256 random bits as 52 base-32 characters, like Cognito's generated client secrets. */
+export const newClientSecret = () => base32(32, 52);

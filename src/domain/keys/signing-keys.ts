@@ -1,0 +1,53 @@
+import { createHash, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { Clock } from '../../clock.js';
+import type { KeyPurpose, SigningKeyRecord, Storage } from '../../storage/types.js';
+
+const generateKeyPair = promisify(generateKeyPairCallback);
+
+export interface PublicJwk {
+  alg: 'RS256';
+  e: string;
+  kid: string;
+  kty: 'RSA';
+  n: string;
+  use: 'sig';
+}
+
+/** Each pool signs ID and access tokens with keys of its own, as Cognito does. */
+export class SigningKeys {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A fresh RSA-2048 key per token kind, made off the event loop. */
+  async generateForPool(poolId: string): Promise<SigningKeyRecord[]> {
+    const purposes: KeyPurpose[] = ['id', 'access'];
+    return Promise.all(purposes.map((purpose) => this.generate(poolId, purpose)));
+  }
+
+  async jwks(poolId: string): Promise<{ keys: PublicJwk[] }> {
+    const records = await this.storage.signingKeys.listForPool(poolId);
+    return { keys: records.map((record) => record.publicJwk as unknown as PublicJwk) };
+  }
+
+  private async generate(poolId: string, purpose: KeyPurpose): Promise<SigningKeyRecord> {
+    const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
+    const { n, e } = publicKey.export({ format: 'jwk' });
+    const kid = keyId(publicKey);
+    return {
+      kid,
+      poolId,
+      purpose,
+      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      publicJwk: { alg: 'RS256', e: e!, kid, kty: 'RSA', n: n!, use: 'sig' } satisfies PublicJwk,
+      createdAt: this.clock.now(),
+    };
+  }
+}
+
+/** Base64 SHA-256 of the public key, the same look as Cognito's `kid` values. */
+function keyId(publicKey: KeyObject): string {
+  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64');
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { GatehouseConfig } from '../config.js';
+import type { Services } from '../domain/services.js';
+import type { Storage } from '../storage/types.js';
+import { awsJsonHandler } from './aws-json.js';
+import { registerCors } from './cors.js';
+import { sendError } from './error-response.js';
+import { registerWellKnown } from './well-known.js';
+
+export interface HttpDependencies {
+  services: Services;
+  storage: Storage;
+  config: Pick<GatehouseConfig, 'logLevel' | 'maxBodyBytes'>;
+}
+
+export function buildHttpApp({ services, storage, config }: HttpDependencies): FastifyInstance {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    // One log line per request would cost more than most operations; failures are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    forceCloseConnections: 'idle',
+  });
+
+  // The body is read raw for every content type: the protocol layer parses it itself
+  // (to answer SerializationException) and request signatures are computed over the raw bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    reply.header('x-amzn-RequestId', request.id);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, 'InvalidParameterException', `Request body exceeds ${config.maxBodyBytes} bytes.`);
+    }
+    if (error.statusCode !== undefined && error.statusCode < 500) return sendError(reply, 'SerializationException', error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 'InternalErrorException', 'An internal error occurred.');
+  });
+
+  registerCors(app);
+  app.post('/', awsJsonHandler(services));
+  registerWellKnown(app, services);
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) =>
+    (await storage.ping()) ? { status: 'ready' } : reply.code(503).send({ status: 'database unreachable' }),
+  );
+  return app;
+}

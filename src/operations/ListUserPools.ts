@@ -1,0 +1,20 @@
+import type { ListUserPoolsRequest, ListUserPoolsResponse } from '@aws-sdk/client-cognito-identity-provider';
+import { toEpochSeconds } from '../clock.js';
+import { decodePageToken, encodePageToken } from '../domain/pagination.js';
+import type { PoolSettings } from '../domain/pools/pool-settings.js';
+import type { Wire } from '../domain/wire.js';
+import { operation } from './operation.js';
+
+export default operation<ListUserPoolsRequest, Wire<ListUserPoolsResponse>>(async (input, { services }) => {
+  const page = await services.pools.list(input.MaxResults!, decodePageToken(input.NextToken));
+  return {
+    UserPools: page.items.map((pool) => ({
+      Id: pool.id,
+      Name: pool.name,
+      LambdaConfig: (pool.config as PoolSettings).LambdaConfig ?? {},
+      LastModifiedDate: toEpochSeconds(pool.updatedAt),
+      CreationDate: toEpochSeconds(pool.createdAt),
+    })),
+    ...(page.nextKey !== undefined && { NextToken: encodePageToken(page.nextKey) }),
+  };
+});

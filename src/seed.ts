@@ -1,0 +1,64 @@
+import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { Services } from './domain/services.js';
+import { validateInput } from './http/model/validate.js';
+import type { PoolRecord } from './storage/types.js';
+
+/** A client as a config file declares it: CreateUserPoolClient's input, with optional fixed credentials. */
+export type SeedClient = Omit<CreateUserPoolClientRequest, 'UserPoolId'> & { ClientId?: string; ClientSecret?: string };
+
+/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, and its clients. */
+export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[] };
+
+export class SeedError extends Error {}
+
+/**
+ * Brings the database in line with the config file: declared pools and clients are created
+ * when missing and updated to the declared settings when present, so a start is idempotent.
+ * A pool is found by its Id when one is declared, otherwise by its name.
+ */
+export async function applySeed(services: Services, pools: SeedPool[]): Promise<void> {
+  for (const [index, declared] of pools.entries()) {
+    const where = `userPools[${index}] (${declared.PoolName ?? 'unnamed'})`;
+    try {
+      const pool = await convergePool(services, declared);
+      for (const client of declared.Clients ?? []) await convergeClient(services, pool, client);
+    } catch (error) {
+      throw new SeedError(`${where}: ${(error as Error).message}`);
+    }
+  }
+}
+
+async function convergePool(services: Services, declared: SeedPool): Promise<PoolRecord> {
+  const { Id, Clients: _clients, ...input } = declared;
+  validateInput('CreateUserPool', input);
+  if (Id !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/.test(Id)) {
+    throw new Error(`Id '${Id}' must look like <region>_<alphanumerics>, e.g. us-east-1_AbC123xyZ`);
+  }
+  const existing = Id !== undefined ? await services.pools.get(Id).catch(() => undefined) : await findPoolByName(services, input.PoolName!);
+  if (!existing) return services.pools.create(input, Id);
+  const { Schema: _schema, UsernameAttributes: _u, AliasAttributes: _a, UsernameConfiguration: _c, ...updatable } = input;
+  return services.pools.update({ ...updatable, UserPoolId: existing.id });
+}
+
+async function findPoolByName(services: Services, name: string): Promise<PoolRecord | undefined> {
+  const matches = await services.pools.findByName(name);
+  if (matches.length > 1) throw new Error(`several pools are named '${name}'; give the pool an Id`);
+  return matches[0];
+}
+
+async function convergeClient(services: Services, pool: PoolRecord, declared: SeedClient): Promise<void> {
+  const { ClientId, ClientSecret, ...rest } = declared;
+  const input = { ...rest, UserPoolId: pool.id };
+  validateInput('CreateUserPoolClient', input);
+  if (ClientId !== undefined && !/^[\w+]{1,128}$/.test(ClientId)) throw new Error(`ClientId '${ClientId}' must match [\\w+]{1,128}`);
+  if (ClientSecret !== undefined && !/^[\w+]{24,64}$/.test(ClientSecret)) throw new Error('ClientSecret must match [\\w+]{24,64}');
+  const existing = ClientId !== undefined
+    ? await services.clients.get(pool.id, ClientId).catch(() => undefined)
+    : await services.clients.findByName(pool.id, input.ClientName!);
+  if (!existing) {
+    await services.clients.create(input, { clientId: ClientId, clientSecret: ClientSecret });
+    return;
+  }
+  const { GenerateSecret: _generate, ...updatable } = input;
+  await services.clients.update({ ...updatable, ClientId: existing.clientId }, ClientSecret);
+}

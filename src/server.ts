@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from './clock.js';
+import type { GatehouseConfig } from './config.js';
+import { createServices, type Services } from './domain/services.js';
+import { buildHttpApp } from './http/app.js';
+import { applySeed } from './seed.js';
+import { openStorage } from './storage/open.js';
+import type { Storage } from './storage/types.js';
+
+export interface Gatehouse {
+  /** Where the Cognito API answers, e.g. http://127.0.0.1:9229 */
+  readonly url: string;
+  readonly services: Services;
+  readonly storage: Storage;
+  readonly app: FastifyInstance;
+  /** Stops accepting, lets in-flight requests finish, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+}
+
+/** Opens the database, applies the seed, and listens: everything `gatehouse serve` does. */
+export async function startGatehouse(config: GatehouseConfig, options: StartOptions = {}): Promise<Gatehouse> {
+  const clock = options.clock ?? systemClock;
+  const storage = await openStorage(config);
+  let listeningUrl = '';
+  const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
+  const services = createServices(storage, clock, config, publicUrl);
+  let app: FastifyInstance | undefined;
+  try {
+    await applySeed(services, config.userPools);
+    app = buildHttpApp({ services, storage, config });
+    await app.listen({ host: config.host, port: config.port });
+    listeningUrl = urlOf(app.server.address() as AddressInfo);
+  } catch (error) {
+    await app?.close();
+    await storage.close();
+    throw error;
+  }
+  const server = app;
+  let closing: Promise<void> | undefined;
+  return {
+    url: listeningUrl,
+    services,
+    storage,
+    app: server,
+    close: () => (closing ??= server.close().then(() => storage.close())),
+  };
+}
+
+/** A wildcard bind is reached through loopback from this machine. */
+function urlOf(address: AddressInfo): string {
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}

@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as pools from './0001-pools-clients-keys.js';
+
+/**
+ * Every migration, in order. Listed in code rather than read from a folder so the
+ * compiled server carries them wherever it goes. Never edit a released migration: add one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-pools-clients-keys': pools,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export const latestMigration = Object.keys(migrations).at(-1)!;

@@ -1,0 +1,263 @@
+import { Kysely, Migrator, sql, type Selectable } from 'kysely';
+import { migrationProvider } from '../migrations/index.js';
+import {
+  DuplicateKeyError,
+  type ClientRecord,
+  type ClientStore,
+  type Page,
+  type PoolRecord,
+  type PoolStore,
+  type SigningKeyRecord,
+  type SigningKeyStore,
+  type Storage,
+  type KeyPurpose,
+} from '../types.js';
+import type { Database } from './schema.js';
+
+/**
+ * One implementation of the storage contract for both engines: Kysely writes the
+ * dialect-specific SQL, so SQLite and PostgreSQL differ only in how they are opened.
+ */
+export class SqlStorage implements Storage {
+  readonly pools: PoolStore;
+  readonly clients: ClientStore;
+  readonly signingKeys: SigningKeyStore;
+
+  constructor(
+    readonly kind: 'sqlite' | 'postgres',
+    private readonly db: Kysely<Database>,
+    private readonly isDuplicateKey: (error: unknown) => boolean,
+  ) {
+    this.pools = new SqlPoolStore(db, this.translate);
+    this.clients = new SqlClientStore(db, this.translate);
+    this.signingKeys = new SqlSigningKeyStore(db);
+  }
+
+  /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
+  async migrate(): Promise<void> {
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  private readonly translate = (error: unknown): never => {
+    if (this.isDuplicateKey(error)) throw new DuplicateKeyError((error as Error).message);
+    throw error;
+  };
+}
+
+type Translate = (error: unknown) => never;
+
+const json = (value: unknown) => JSON.stringify(value);
+
+function toPool(row: Selectable<Database['user_pools']>): PoolRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    config: JSON.parse(row.config),
+    tags: JSON.parse(row.tags),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toClient(row: Selectable<Database['user_pool_clients']>): ClientRecord {
+  return {
+    clientId: row.client_id,
+    poolId: row.pool_id,
+    name: row.name,
+    secret: row.secret,
+    config: JSON.parse(row.config),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toSigningKey(row: Selectable<Database['signing_keys']>): SigningKeyRecord {
+  return {
+    kid: row.kid,
+    poolId: row.pool_id,
+    purpose: row.purpose as KeyPurpose,
+    privateKeyPem: row.private_key,
+    publicJwk: JSON.parse(row.public_jwk),
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** Turns "one more row than asked for" into a page and the key to continue after. */
+function page<T>(rows: T[], limit: number, keyOf: (item: T) => string): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextKey: keyOf(items[items.length - 1]!) };
+}
+
+class SqlPoolStore implements PoolStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly translate: Translate,
+  ) {}
+
+  async insert(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('user_pools')
+          .values({
+            id: pool.id,
+            name: pool.name,
+            config: json(pool.config),
+            tags: json(pool.tags),
+            created_at: pool.createdAt,
+            updated_at: pool.updatedAt,
+          })
+          .execute();
+        if (keys.length === 0) return;
+        await trx
+          .insertInto('signing_keys')
+          .values(
+            keys.map((key) => ({
+              kid: key.kid,
+              pool_id: key.poolId,
+              purpose: key.purpose,
+              private_key: key.privateKeyPem,
+              public_jwk: json(key.publicJwk),
+              created_at: key.createdAt,
+            })),
+          )
+          .execute();
+      })
+      .catch(this.translate);
+  }
+
+  async get(id: string): Promise<PoolRecord | undefined> {
+    const row = await this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPool(row);
+  }
+
+  async update(pool: PoolRecord): Promise<boolean> {
+    const result = await this.db
+      .updateTable('user_pools')
+      .set({ name: pool.name, config: json(pool.config), tags: json(pool.tags), updated_at: pool.updatedAt })
+      .where('id', '=', pool.id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async list(limit: number, afterId?: string): Promise<Page<PoolRecord>> {
+    let query = this.db.selectFrom('user_pools').selectAll().orderBy('id').limit(limit + 1);
+    if (afterId !== undefined) query = query.where('id', '>', afterId);
+    return page((await query.execute()).map(toPool), limit, (pool) => pool.id);
+  }
+
+  async findByName(name: string): Promise<PoolRecord[]> {
+    const rows = await this.db.selectFrom('user_pools').selectAll().where('name', '=', name).orderBy('id').execute();
+    return rows.map(toPool);
+  }
+}
+
+class SqlClientStore implements ClientStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly translate: Translate,
+  ) {}
+
+  async insert(client: ClientRecord): Promise<void> {
+    await this.db
+      .insertInto('user_pool_clients')
+      .values({
+        client_id: client.clientId,
+        pool_id: client.poolId,
+        name: client.name,
+        secret: client.secret,
+        config: json(client.config),
+        created_at: client.createdAt,
+        updated_at: client.updatedAt,
+      })
+      .execute()
+      .catch(this.translate);
+  }
+
+  async get(poolId: string, clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.db
+      .selectFrom('user_pool_clients')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('pool_id', '=', poolId)
+      .executeTakeFirst();
+    return row && toClient(row);
+  }
+
+  async update(client: ClientRecord): Promise<boolean> {
+    const result = await this.db
+      .updateTable('user_pool_clients')
+      .set({ name: client.name, secret: client.secret, config: json(client.config), updated_at: client.updatedAt })
+      .where('client_id', '=', client.clientId)
+      .where('pool_id', '=', client.poolId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async delete(poolId: string, clientId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('user_pool_clients')
+      .where('client_id', '=', clientId)
+      .where('pool_id', '=', poolId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async findByName(poolId: string, name: string): Promise<ClientRecord | undefined> {
+    const row = await this.db
+      .selectFrom('user_pool_clients')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('name', '=', name)
+      .orderBy('client_id')
+      .executeTakeFirst();
+    return row && toClient(row);
+  }
+
+  async list(poolId: string, limit: number, afterId?: string): Promise<Page<ClientRecord>> {
+    let query = this.db
+      .selectFrom('user_pool_clients')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .orderBy('client_id')
+      .limit(limit + 1);
+    if (afterId !== undefined) query = query.where('client_id', '>', afterId);
+    return page((await query.execute()).map(toClient), limit, (client) => client.clientId);
+  }
+}
+
+class SqlSigningKeyStore implements SigningKeyStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async listForPool(poolId: string): Promise<SigningKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .orderBy('created_at')
+      .orderBy('kid')
+      .execute();
+    return rows.map(toSigningKey);
+  }
+}

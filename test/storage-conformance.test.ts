@@ -1,0 +1,131 @@
+// The storage contract, run case for case against SQLite and PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { defaultConfig } from '../src/config.js';
+import { openStorage } from '../src/storage/open.js';
+import { DuplicateKeyError, type ClientRecord, type PoolRecord, type SigningKeyRecord, type Storage } from '../src/storage/types.js';
+import { backends, databaseFor } from './support/gatehouse.js';
+
+const pool = (id: string, name = `pool ${id}`): PoolRecord => ({
+  id,
+  name,
+  config: { MfaConfiguration: 'OFF', nested: { list: [1, 2], flag: true } },
+  tags: { team: 'x' },
+  createdAt: 1_700_000_000_123,
+  updatedAt: 1_700_000_000_456,
+});
+
+const key = (poolId: string, kid: string, purpose: 'id' | 'access'): SigningKeyRecord => ({
+  kid,
+  poolId,
+  purpose,
+  privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${kid}\n-----END PRIVATE KEY-----\n`,
+  publicJwk: { kty: 'RSA', kid, n: 'abc', e: 'AQAB' },
+  createdAt: 1_700_000_000_000,
+});
+
+const client = (poolId: string, clientId: string, name = clientId): ClientRecord => ({
+  clientId,
+  poolId,
+  name,
+  secret: clientId.endsWith('s') ? 'secret-value' : null,
+  config: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] },
+  createdAt: 1_700_000_001_000,
+  updatedAt: 1_700_000_002_000,
+});
+
+for (const backend of backends()) {
+  describe(`storage contract (${backend})`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let database: string;
+    before(async () => {
+      ({ database, cleanup } = await databaseFor(backend));
+      storage = await openStorage({ ...defaultConfig(), database });
+    });
+    after(async () => {
+      await storage.close();
+      await cleanup();
+    });
+
+    test('reports its kind and answers ping', async () => {
+      assert.equal(storage.kind, backend);
+      assert.equal(await storage.ping(), true);
+    });
+
+    test('a pool round-trips exactly, with its signing keys', async () => {
+      await storage.pools.insert(pool('p1'), [key('p1', 'k1', 'id'), key('p1', 'k2', 'access')]);
+      assert.deepEqual(await storage.pools.get('p1'), pool('p1'));
+      const keys = await storage.signingKeys.listForPool('p1');
+      assert.deepEqual(keys.map((k) => [k.kid, k.purpose]).sort(), [['k1', 'id'], ['k2', 'access']]);
+      assert.deepEqual(keys.find((k) => k.kid === 'k1'), key('p1', 'k1', 'id'));
+      assert.equal(await storage.pools.get('missing'), undefined);
+    });
+
+    test('a duplicate pool id is DuplicateKeyError and leaves nothing half-written', async () => {
+      await assert.rejects(storage.pools.insert(pool('p1', 'other'), [key('p1', 'k9', 'id')]), DuplicateKeyError);
+      assert.equal((await storage.pools.get('p1'))!.name, 'pool p1');
+      assert.equal((await storage.signingKeys.listForPool('p1')).some((k) => k.kid === 'k9'), false);
+    });
+
+    test('update and delete report whether the row existed', async () => {
+      assert.equal(await storage.pools.update({ ...pool('p1'), name: 'renamed', updatedAt: 1_800_000_000_000 }), true);
+      assert.equal((await storage.pools.get('p1'))!.name, 'renamed');
+      assert.equal(await storage.pools.update(pool('nope')), false);
+      assert.equal(await storage.pools.delete('nope'), false);
+    });
+
+    test('pools list in id order with keyset pages', async () => {
+      for (const id of ['p3', 'p2', 'p5', 'p4']) await storage.pools.insert(pool(id), []);
+      const first = await storage.pools.list(2);
+      assert.deepEqual(first.items.map((p) => p.id), ['p1', 'p2']);
+      assert.equal(first.nextKey, 'p2');
+      const second = await storage.pools.list(2, first.nextKey);
+      assert.deepEqual(second.items.map((p) => p.id), ['p3', 'p4']);
+      const last = await storage.pools.list(2, second.nextKey);
+      assert.deepEqual(last.items.map((p) => p.id), ['p5']);
+      assert.equal(last.nextKey, undefined);
+      assert.deepEqual((await storage.pools.findByName('pool p3')).map((p) => p.id), ['p3']);
+    });
+
+    test('clients belong to one pool, page by id, and go with their pool', async () => {
+      await storage.clients.insert(client('p2', 'c1s'));
+      await storage.clients.insert(client('p2', 'c2'));
+      await storage.clients.insert(client('p2', 'c3'));
+      await storage.clients.insert(client('p3', 'c4'));
+      await assert.rejects(storage.clients.insert(client('p3', 'c1s')), DuplicateKeyError);
+      assert.deepEqual(await storage.clients.get('p2', 'c1s'), client('p2', 'c1s'));
+      assert.equal(await storage.clients.get('p3', 'c1s'), undefined, 'not found through another pool');
+      const page = await storage.clients.list('p2', 2);
+      assert.deepEqual(page.items.map((c) => c.clientId), ['c1s', 'c2']);
+      assert.deepEqual((await storage.clients.list('p2', 2, page.nextKey)).items.map((c) => c.clientId), ['c3']);
+      assert.equal((await storage.clients.findByName('p2', 'c2'))!.clientId, 'c2');
+      assert.equal(await storage.clients.update({ ...client('p2', 'c2'), name: 'renamed', secret: 'new' }), true);
+      assert.deepEqual(await storage.clients.get('p2', 'c2'), { ...client('p2', 'c2'), name: 'renamed', secret: 'new' });
+      assert.equal(await storage.clients.delete('p2', 'c3'), true);
+      assert.equal(await storage.clients.delete('p2', 'c3'), false);
+
+      assert.equal(await storage.pools.delete('p2'), true);
+      assert.equal(await storage.clients.get('p2', 'c1s'), undefined);
+      assert.equal(await storage.signingKeys.listForPool('p2').then((k) => k.length), 0);
+      assert.ok(await storage.clients.get('p3', 'c4'));
+    });
+
+    test('reopening the same database keeps the data and re-runs no migration', async () => {
+      const second = await openStorage({ ...defaultConfig(), database });
+      try {
+        assert.equal((await second.pools.get('p1'))!.name, 'renamed');
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {
+      const { database: fresh } = await databaseFor('postgres');
+      const nodes = await Promise.all([1, 2, 3].map(() => openStorage({ ...defaultConfig(), database: fresh })));
+      await nodes[0]!.pools.insert(pool('shared'), []);
+      assert.equal((await nodes[1]!.pools.get('shared'))!.id, 'shared');
+      await Promise.all(nodes.map((node) => node.close()));
+    });
+  });
+}
