@@ -2,11 +2,17 @@
 // {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defaultConfig } from '../src/config.js';
+import { DEFAULT_ARGON2, PasswordHasher } from '../src/domain/passwords/password-hasher.js';
+import { SignInNames, searchValuesOf } from '../src/domain/users/sign-in-names.js';
+import { openStorage } from '../src/storage/open.js';
+import type { UserRecord } from '../src/storage/types.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -15,9 +21,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '16' },
     only: { type: 'string' },
+    /** Pool sizes for the user-read scenarios; add 1000000 for the big run. */
+    users: { type: 'string', default: '10000,100000' },
   },
 });
 const SECONDS = Number(values.seconds);
+const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
 const CONCURRENCY = Number(values.concurrency);
 
 interface Server {
@@ -85,7 +94,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 /** Runs `operation` from CONCURRENCY loops for SECONDS and reports throughput and latency. */
-async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>): Promise<void> {
+async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>): Promise<{ opsPerSecond: number }> {
   const latencies: number[] = [];
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
@@ -111,10 +120,79 @@ async function measure(scenario: string, extra: Record<string, unknown>, operati
       ...extra,
     }),
   );
+  return { opsPerSecond: latencies.length / elapsed };
+}
+
+/** AdminCreateUser is one argon2id hash plus one transaction; the floor is the hash alone, on all cores. */
+async function adminCreateUser(url: string, extra: Record<string, unknown>): Promise<void> {
+  const hasher = new PasswordHasher(DEFAULT_ARGON2);
+  const floor = await throughput(() => hasher.hash('Floor-password-1'));
+  const { UserPool } = await call(url, 'CreateUserPool', { PoolName: 'create-bench' });
+  let i = 0;
+  const result = await measure('AdminCreateUser', extra, () =>
+    call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: `user${i++}`, TemporaryPassword: 'Temporary-1', MessageAction: 'SUPPRESS' }),
+  );
+  console.log(JSON.stringify({ scenario: 'argon2id_hash_floor', ops_per_s: round(floor, 1), ratio: round(result.opsPerSecond / floor), ...extra }));
+}
+
+/**
+ * Reads at a given pool size. The users are written straight into the database the server
+ * uses (one fixed hash, batched transactions): creating 100k through the API would only measure argon2.
+ */
+async function userReads(url: string, database: string, size: number, extra: Record<string, unknown>): Promise<void> {
+  const { UserPool } = await call(url, 'CreateUserPool', { PoolName: `read-bench-${size}` });
+  const poolId: string = UserPool.Id;
+  const seedStarted = performance.now();
+  const storage = await openStorage({ ...defaultConfig(), database, sqlite: { synchronous: 'NORMAL', busyTimeoutMs: 30000 } });
+  const hash = await new PasswordHasher(DEFAULT_ARGON2).hash('Bench-password-1');
+  const names = new SignInNames({});
+  for (let start = 0; start < size; start += 5000) {
+    const writes = [];
+    for (let i = start; i < Math.min(size, start + 5000); i++) {
+      const user: UserRecord = {
+        poolId,
+        sub: randomUUID(),
+        username: `user${i}`,
+        usernameKey: `user${i}`,
+        status: 'CONFIRMED',
+        enabled: true,
+        passwordHash: hash,
+        passwordExpiresAt: null,
+        attributes: { email: `user${i}@example.com`, email_verified: 'true', given_name: `Given${i % 1000}` },
+        settings: {},
+        createdAt: Date.now(),
+        updatedAt: Date.now(),
+      };
+      writes.push({ user, aliases: [], search: searchValuesOf(user, names) });
+    }
+    await storage.users.write(writes, new Set(writes.map((w) => w.user.sub)));
+  }
+  await storage.close();
+  const sized = { ...extra, users: size, seed_s: round((performance.now() - seedStarted) / 1000, 1) };
+  const pick = () => Math.floor(Math.random() * size);
+  await measure('AdminGetUser', sized, () => call(url, 'AdminGetUser', { UserPoolId: poolId, Username: `user${pick()}` }));
+  await measure('ListUsers_unfiltered', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Limit: 60 }));
+  await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
+  await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
+}
+
+/** Operations per second of `operation` run from CONCURRENCY loops for SECONDS, in this process. */
+async function throughput(operation: () => Promise<unknown>): Promise<number> {
+  let count = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        await operation();
+        count++;
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
   const server = await startServer(join(dir, 'bench.db'));
   const extra = { backend: 'sqlite' };
   try {
@@ -127,6 +205,11 @@ async function main(): Promise<void> {
     for (const [name, operation] of Object.entries(scenarios)) {
       if (values.only && !name.includes(values.only)) continue;
       await measure(name, extra, operation);
+    }
+    if (!values.only || 'AdminCreateUser'.includes(values.only)) await adminCreateUser(server.url, extra);
+    for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
+      if (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!))) break;
+      await userReads(server.url, join(dir, 'bench.db'), size, extra);
     }
   } finally {
     agent.destroy();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_ARGON2 } from './domain/passwords/password-hasher.js';
 import type { SeedPool } from './seed.js';
 
 /** Everything Gatehouse can be told, in one typed object. */
@@ -28,6 +29,8 @@ export interface GatehouseConfig {
     connectionTimeoutMs: number;
     statementTimeoutMs: number;
   };
+  /** argon2id cost for password hashes; raising it only affects hashes made from then on. */
+  argon2: { memoryKiB: number; iterations: number; parallelism: number };
   /** Pools, clients, groups and users declared in the config file, applied at start. */
   userPools: SeedPool[];
 }
@@ -42,6 +45,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   maxBodyBytes: 1024 * 1024,
   sqlite: { synchronous: 'FULL', busyTimeoutMs: 5000 },
   postgres: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 10000 },
+  argon2: { ...DEFAULT_ARGON2 },
   userPools: [],
 });
 
@@ -82,6 +86,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     ...(overrides as Partial<GatehouseConfig>),
     sqlite: { ...base.sqlite, ...((overrides as Partial<GatehouseConfig>).sqlite ?? {}) },
     postgres: { ...base.postgres, ...((overrides as Partial<GatehouseConfig>).postgres ?? {}) },
+    argon2: { ...base.argon2, ...((overrides as Partial<GatehouseConfig>).argon2 ?? {}) },
   };
   checkConfig(merged);
   return merged;

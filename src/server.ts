@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { GatehouseConfig } from './config.js';
+import { LogDelivery } from './domain/messages/delivery.js';
 import { createServices, type Services } from './domain/services.js';
 import { buildHttpApp } from './http/app.js';
 import { applySeed } from './seed.js';
@@ -28,11 +30,13 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   const storage = await openStorage(config);
   let listeningUrl = '';
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
-  const services = createServices(storage, clock, config, publicUrl);
+  const logger = pino({ level: config.logLevel });
+  const delivery = new LogDelivery((fields, line) => logger.info({ message: fields }, line));
+  const services = createServices({ storage, clock, config, publicUrl, delivery });
   let app: FastifyInstance | undefined;
   try {
     await applySeed(services, config.userPools);
-    app = buildHttpApp({ services, storage, config });
+    app = buildHttpApp({ services, storage, config, logger });
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);
   } catch (error) {

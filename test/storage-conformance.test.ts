@@ -11,6 +11,7 @@ const pool = (id: string, name = `pool ${id}`): PoolRecord => ({
   name,
   config: { MfaConfiguration: 'OFF', nested: { list: [1, 2], flag: true } },
   tags: { team: 'x' },
+  userCount: 0,
   createdAt: 1_700_000_000_123,
   updatedAt: 1_700_000_000_456,
 });

@@ -4,24 +4,33 @@ import type { Storage } from '../storage/types.js';
 import { AppClients } from './clients/app-clients.js';
 import { Issuers } from './keys/issuers.js';
 import { SigningKeys } from './keys/signing-keys.js';
+import type { MessageDelivery } from './messages/delivery.js';
+import { PasswordHasher } from './passwords/password-hasher.js';
 import { UserPools } from './pools/user-pools.js';
+import { Users } from './users/users.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
   readonly pools: UserPools;
   readonly clients: AppClients;
+  readonly users: Users;
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
 }
 
-export function createServices(
-  storage: Storage,
-  clock: Clock,
-  config: Pick<GatehouseConfig, 'region' | 'accountId'>,
-  publicUrl: () => string,
-): Services {
+export interface ServiceDependencies {
+  storage: Storage;
+  clock: Clock;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2'>;
+  /** Read late: with `--port 0` the address is known only once the server listens. */
+  publicUrl: () => string;
+  delivery: MessageDelivery;
+}
+
+export function createServices({ storage, clock, config, publicUrl, delivery }: ServiceDependencies): Services {
   const signingKeys = new SigningKeys(storage, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
   const clients = new AppClients(storage, pools, clock);
-  return { pools, clients, signingKeys, issuers: new Issuers(publicUrl) };
+  const users = new Users(storage, pools, new PasswordHasher(config.argon2), delivery, clock);
+  return { pools, clients, users, signingKeys, issuers: new Issuers(publicUrl) };
 }

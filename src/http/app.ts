@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatehouseConfig } from '../config.js';
 import type { Services } from '../domain/services.js';
 import type { Storage } from '../storage/types.js';
@@ -11,12 +11,13 @@ import { registerWellKnown } from './well-known.js';
 export interface HttpDependencies {
   services: Services;
   storage: Storage;
-  config: Pick<GatehouseConfig, 'logLevel' | 'maxBodyBytes'>;
+  config: Pick<GatehouseConfig, 'maxBodyBytes'>;
+  logger: FastifyBaseLogger;
 }
 
-export function buildHttpApp({ services, storage, config }: HttpDependencies): FastifyInstance {
+export function buildHttpApp({ services, storage, config, logger }: HttpDependencies): FastifyInstance {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    loggerInstance: logger,
     bodyLimit: config.maxBodyBytes,
     // One log line per request would cost more than most operations; failures are logged where they happen.
     logController: new LogController({ disableRequestLogging: true }),

@@ -9,6 +9,8 @@ export interface PoolRecord {
   /** The pool's configuration in Cognito's own shape (UserPoolType minus the computed fields). */
   config: Record<string, unknown>;
   tags: Record<string, string>;
+  /** Maintained by the storage as users come and go; ignored on writes. */
+  userCount: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -34,6 +36,50 @@ export interface SigningKeyRecord {
   privateKeyPem: string;
   publicJwk: Record<string, unknown>;
   createdAt: number;
+}
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'ARCHIVED' | 'COMPROMISED' | 'UNKNOWN' | 'EXTERNAL_PROVIDER';
+
+export interface UserRecord {
+  poolId: string;
+  /** The immutable UUID. */
+  sub: string;
+  /** The username as stored and returned. */
+  username: string;
+  /** What uniqueness and lookups compare: the username, lower-cased in case-insensitive pools. */
+  usernameKey: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** argon2id PHC string, or null for users without a password. */
+  passwordHash: string | null;
+  /** When a temporary password stops working (epoch ms), or null. */
+  passwordExpiresAt: number | null;
+  /** Every attribute except sub, by name. */
+  attributes: Record<string, string>;
+  /** Per-user settings later issues add (MFA preferences and the like), as one document. */
+  settings: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A sign-in name only one user may hold: an email, phone number or preferred_username. */
+export interface AliasKey {
+  kind: string;
+  key: string;
+}
+
+/** A user as written: the record plus the unique names and search values it holds. */
+export interface UserWrite {
+  user: UserRecord;
+  aliases: AliasKey[];
+  /** ListUsers filter values, by attribute name. */
+  search: Record<string, string>;
+}
+
+export interface UserFilter {
+  attribute: string;
+  value: string;
+  prefix: boolean;
 }
 
 export interface Page<T> {
@@ -65,6 +111,20 @@ export interface ClientStore {
   list(poolId: string, limit: number, afterId?: string): Promise<Page<ClientRecord>>;
 }
 
+export interface UserStore {
+  /**
+   * Inserts new users and replaces existing ones (with their aliases and search values) in one
+   * transaction. A username or alias another user holds fails the whole write with DuplicateKeyError.
+   */
+  write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<void>;
+  getBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
+  getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined>;
+  delete(poolId: string, sub: string): Promise<boolean>;
+  /** Users by username key, or by one filter's value; `after` is the key a previous page ended on. */
+  list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
+}
+
 export interface SigningKeyStore {
   listForPool(poolId: string): Promise<SigningKeyRecord[]>;
 }
@@ -74,10 +134,19 @@ export interface Storage {
   readonly pools: PoolStore;
   readonly clients: ClientStore;
   readonly signingKeys: SigningKeyStore;
+  readonly users: UserStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /** A write that hit a unique constraint: the domain turns it into the right Cognito exception. */
-export class DuplicateKeyError extends Error {}
+export class DuplicateKeyError extends Error {
+  /** Which unique name clashed: 'username', or the alias kind ('email', 'phone_number', …), when known. */
+  constructor(
+    message: string,
+    readonly key?: string,
+  ) {
+    super(message);
+  }
+}

@@ -34,7 +34,7 @@ export class UserPools {
     for (let attempt = 0; ; attempt++) {
       const id = fixedId ?? newPoolId(this.identity.region);
       const now = this.clock.now();
-      const pool: PoolRecord = { id, name: input.PoolName!, config: settings, tags, createdAt: now, updatedAt: now };
+      const pool: PoolRecord = { id, name: input.PoolName!, config: settings, tags, userCount: 0, createdAt: now, updatedAt: now };
       try {
         await this.storage.pools.insert(pool, await this.keys.generateForPool(id));
         return pool;
@@ -117,7 +117,7 @@ export class UserPools {
       Arn: this.arnOf(pool.id),
       CreationDate: toEpochSeconds(pool.createdAt),
       LastModifiedDate: toEpochSeconds(pool.updatedAt),
-      EstimatedNumberOfUsers: 0,
+      EstimatedNumberOfUsers: pool.userCount,
     };
     for (const [field, value] of Object.entries(settings)) {
       if (!MFA_FACTOR_FIELDS.has(field)) description[field] = value;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as pools from './0001-pools-clients-keys.js';
+import * as users from './0002-users.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -7,6 +8,7 @@ import * as pools from './0001-pools-clients-keys.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-pools-clients-keys': pools,
+  '0002-users': users,
 };
 
 export const migrationProvider: MigrationProvider = {

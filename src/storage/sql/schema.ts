@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row shapes as the database holds them; only storage/ sees these. */
 export interface Database {
   user_pools: {
@@ -5,6 +7,7 @@ export interface Database {
     name: string;
     config: string;
     tags: string;
+    user_count: Generated<number>;
     created_at: number;
     updated_at: number;
   };
@@ -24,5 +27,31 @@ export interface Database {
     private_key: string;
     public_jwk: string;
     created_at: number;
+  };
+  users: {
+    pool_id: string;
+    sub: string;
+    username: string;
+    username_key: string;
+    status: string;
+    enabled: number;
+    password_hash: string | null;
+    password_expires_at: number | null;
+    attributes: string;
+    settings: string;
+    created_at: number;
+    updated_at: number;
+  };
+  user_aliases: {
+    pool_id: string;
+    kind: string;
+    alias_key: string;
+    sub: string;
+  };
+  user_search: {
+    pool_id: string;
+    attribute: string;
+    value: string;
+    sub: string;
   };
 }

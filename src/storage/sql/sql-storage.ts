@@ -11,8 +11,10 @@ import {
   type SigningKeyStore,
   type Storage,
   type KeyPurpose,
+  type UserStore,
 } from '../types.js';
 import type { Database } from './schema.js';
+import { SqlUserStore } from './sql-user-store.js';
 
 /**
  * One implementation of the storage contract for both engines: Kysely writes the
@@ -22,6 +24,7 @@ export class SqlStorage implements Storage {
   readonly pools: PoolStore;
   readonly clients: ClientStore;
   readonly signingKeys: SigningKeyStore;
+  readonly users: UserStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -31,6 +34,7 @@ export class SqlStorage implements Storage {
     this.pools = new SqlPoolStore(db, this.translate);
     this.clients = new SqlClientStore(db, this.translate);
     this.signingKeys = new SqlSigningKeyStore(db);
+    this.users = new SqlUserStore(db, isDuplicateKey);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
@@ -68,6 +72,7 @@ function toPool(row: Selectable<Database['user_pools']>): PoolRecord {
     name: row.name,
     config: JSON.parse(row.config),
     tags: JSON.parse(row.tags),
+    userCount: Number(row.user_count),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -1,0 +1,7 @@
+import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
+import { operation } from './operation.js';
+
+export default operation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, { services }) => {
+  await services.users.adminResetPassword(input.UserPoolId!, input.Username!);
+  return {};
+});

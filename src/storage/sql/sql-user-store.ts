@@ -1,0 +1,172 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import {
+  DuplicateKeyError,
+  type AliasKey,
+  type Page,
+  type UserFilter,
+  type UserRecord,
+  type UserStatus,
+  type UserStore,
+  type UserWrite,
+} from '../types.js';
+import type { Database } from './schema.js';
+
+/** Greater than any character, so `[value, value + TOP)` is exactly the strings starting with value. */
+const TOP = '\u{10FFFF}';
+
+type UserRow = Selectable<Database['users']>;
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    username: row.username,
+    usernameKey: row.username_key,
+    status: row.status as UserStatus,
+    enabled: Number(row.enabled) === 1,
+    passwordHash: row.password_hash,
+    passwordExpiresAt: row.password_expires_at === null ? null : Number(row.password_expires_at),
+    attributes: JSON.parse(row.attributes),
+    settings: JSON.parse(row.settings),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toRow(user: UserRecord): UserRow {
+  return {
+    pool_id: user.poolId,
+    sub: user.sub,
+    username: user.username,
+    username_key: user.usernameKey,
+    status: user.status,
+    enabled: user.enabled ? 1 : 0,
+    password_hash: user.passwordHash,
+    password_expires_at: user.passwordExpiresAt,
+    attributes: JSON.stringify(user.attributes),
+    settings: JSON.stringify(user.settings),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+export class SqlUserStore implements UserStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly isDuplicateKey: (error: unknown) => boolean,
+  ) {}
+
+  async write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const write of writes) await this.writeOne(trx, write, inserting.has(write.user.sub));
+    });
+  }
+
+  private async writeOne(trx: Transaction<Database>, { user, aliases, search }: UserWrite, insert: boolean): Promise<void> {
+    const row = toRow(user);
+    if (insert) {
+      await this.unique(trx.insertInto('users').values(row).execute(), 'username');
+      await trx.updateTable('user_pools').set((eb) => ({ user_count: eb('user_count', '+', 1) })).where('id', '=', user.poolId).execute();
+    } else {
+      const { pool_id: _pool, sub: _sub, created_at: _created, ...changes } = row;
+      await this.unique(
+        trx.updateTable('users').set(changes).where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute(),
+        'username',
+      );
+      await trx.deleteFrom('user_aliases').where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute();
+      await trx.deleteFrom('user_search').where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute();
+    }
+    for (const alias of aliases) {
+      await this.unique(
+        trx.insertInto('user_aliases').values({ pool_id: user.poolId, kind: alias.kind, alias_key: alias.key, sub: user.sub }).execute(),
+        alias.kind,
+      );
+    }
+    const values = Object.entries(search).map(([attribute, value]) => ({ pool_id: user.poolId, attribute, value, sub: user.sub }));
+    if (values.length > 0) await trx.insertInto('user_search').values(values).execute();
+  }
+
+  /** Awaits a statement, naming the unique key when it collides. */
+  private async unique<T>(statement: Promise<T>, key: string): Promise<T> {
+    try {
+      return await statement;
+    } catch (error) {
+      if (this.isDuplicateKey(error)) throw new DuplicateKeyError((error as Error).message, key);
+      throw error;
+    }
+  }
+
+  async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('sub', '=', sub).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('pool_id', '=', poolId)
+      .where('username_key', '=', usernameKey)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('user_aliases as a')
+      .innerJoin('users as u', (join) => join.onRef('u.pool_id', '=', 'a.pool_id').onRef('u.sub', '=', 'a.sub'))
+      .selectAll('u')
+      .where('a.pool_id', '=', poolId)
+      .where('a.kind', '=', alias.kind)
+      .where('a.alias_key', '=', alias.key)
+      .executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async delete(poolId: string, sub: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('users').where('pool_id', '=', poolId).where('sub', '=', sub).executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await trx.updateTable('user_pools').set((eb) => ({ user_count: eb('user_count', '-', 1) })).where('id', '=', poolId).execute();
+      return true;
+    });
+  }
+
+  list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>> {
+    return filter ? this.listFiltered(poolId, limit, filter, after) : this.listAll(poolId, limit, after);
+  }
+
+  private async listAll(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    let query = this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).orderBy('username_key').limit(limit + 1);
+    if (after !== undefined) query = query.where('username_key', '>', after);
+    const rows = await query.execute();
+    const items = rows.slice(0, limit).map(toUser);
+    return rows.length > limit ? { items, nextKey: items[items.length - 1]!.usernameKey } : { items };
+  }
+
+  /** One range of the (attribute, value, sub) index: `=` is a point, `^=` a prefix range. */
+  private async listFiltered(poolId: string, limit: number, filter: UserFilter, after?: string): Promise<Page<UserRecord>> {
+    let query = this.db
+      .selectFrom('user_search as s')
+      .innerJoin('users as u', (join) => join.onRef('u.pool_id', '=', 's.pool_id').onRef('u.sub', '=', 's.sub'))
+      .selectAll('u')
+      .select('s.value as search_value')
+      .where('s.pool_id', '=', poolId)
+      .where('s.attribute', '=', filter.attribute)
+      .orderBy('s.value')
+      .orderBy('s.sub')
+      .limit(limit + 1);
+    query = filter.prefix
+      ? query.where('s.value', '>=', filter.value).where('s.value', '<', filter.value + TOP)
+      : query.where('s.value', '=', filter.value);
+    if (after !== undefined) {
+      const [value, sub] = JSON.parse(after) as [string, string];
+      query = query.where((eb) => eb(eb.refTuple('s.value', 's.sub'), '>', eb.tuple(value, sub)));
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const items = page.map(({ search_value: _value, ...row }) => toUser(row));
+    return rows.length > limit && last ? { items, nextKey: JSON.stringify([last.search_value, last.sub]) } : { items };
+  }
+}
