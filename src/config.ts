@@ -105,6 +105,10 @@ function checkConfig(config: GatehouseConfig): void {
   if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024) fail('maxBodyBytes must be an integer of at least 1024');
   if (!['FULL', 'NORMAL'].includes(config.sqlite.synchronous)) fail('sqlite.synchronous must be FULL or NORMAL');
   if (!Array.isArray(config.userPools)) fail('userPools must be a list');
+  const { memoryKiB, iterations, parallelism } = config.argon2;
+  if (![memoryKiB, iterations, parallelism].every(Number.isInteger) || memoryKiB < 8 * parallelism || iterations < 1 || parallelism < 1) {
+    fail('argon2 needs integers: memoryKiB of at least 8 × parallelism, iterations ≥ 1, parallelism ≥ 1');
+  }
   if (!LOG_LEVELS.includes(config.logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
 }
 

@@ -1,4 +1,4 @@
-import type { CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminCreateUserRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import type { Services } from './domain/services.js';
 import { validateInput } from './http/model/validate.js';
 import type { PoolRecord } from './storage/types.js';
@@ -6,8 +6,14 @@ import type { PoolRecord } from './storage/types.js';
 /** A client as a config file declares it: CreateUserPoolClient's input, with optional fixed credentials. */
 export type SeedClient = Omit<CreateUserPoolClientRequest, 'UserPoolId'> & { ClientId?: string; ClientSecret?: string };
 
-/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, and its clients. */
-export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[] };
+/**
+ * A user as a config file declares it: AdminCreateUser's input; with `Password` the user is
+ * CONFIRMED with that permanent password, otherwise FORCE_CHANGE_PASSWORD as AdminCreateUser leaves it.
+ */
+export type SeedUser = Omit<AdminCreateUserRequest, 'UserPoolId' | 'MessageAction'> & { Password?: string };
+
+/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, its clients and users. */
+export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Users?: SeedUser[] };
 
 export class SeedError extends Error {}
 
@@ -22,6 +28,7 @@ export async function applySeed(services: Services, pools: SeedPool[]): Promise<
     try {
       const pool = await convergePool(services, declared);
       for (const client of declared.Clients ?? []) await convergeClient(services, pool, client);
+      for (const user of declared.Users ?? []) await ensureUser(services, pool, user);
     } catch (error) {
       throw new SeedError(`${where}: ${(error as Error).message}`);
     }
@@ -29,7 +36,7 @@ export async function applySeed(services: Services, pools: SeedPool[]): Promise<
 }
 
 async function convergePool(services: Services, declared: SeedPool): Promise<PoolRecord> {
-  const { Id, Clients: _clients, ...input } = declared;
+  const { Id, Clients: _clients, Users: _users, ...input } = declared;
   validateInput('CreateUserPool', input);
   if (Id !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/.test(Id)) {
     throw new Error(`Id '${Id}' must look like <region>_<alphanumerics>, e.g. us-east-1_AbC123xyZ`);
@@ -61,4 +68,15 @@ async function convergeClient(services: Services, pool: PoolRecord, declared: Se
   }
   const { GenerateSecret: _generate, ...updatable } = input;
   await services.clients.update({ ...updatable, ClientId: existing.clientId }, ClientSecret);
+}
+
+/** Users are created once; a later start leaves an existing user (and any password it changed) alone. */
+async function ensureUser(services: Services, pool: PoolRecord, declared: SeedUser): Promise<void> {
+  const { Password, ...rest } = declared;
+  const input = { ...rest, UserPoolId: pool.id, MessageAction: 'SUPPRESS' as const };
+  validateInput('AdminCreateUser', input);
+  const context = await services.users.poolContext(pool.id);
+  if (await services.users.find(context, input.Username!)) return;
+  const user = await services.users.adminCreate(input);
+  if (Password !== undefined) await services.users.adminSetPassword(pool.id, user.username, Password, true);
 }

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { describe, test } from 'node:test';
-import { CreateUserPoolCommand, DescribeUserPoolCommand, ListUserPoolClientsCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { backends, cognitoClient, databaseFor, rawCall } from './support/gatehouse.js';
 import { run, serve } from './support/process.js';
 
@@ -103,6 +110,10 @@ describe('gatehouse command', () => {
         '        ClientId: devbackendclient000000000a',
         '        ClientSecret: devsecretdevsecretdevsecret0000',
         '        ExplicitAuthFlows: [ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]',
+        '    Users:',
+        '      - Username: dev@example.com',
+        '        Password: Dev-password-1',
+        '        UserAttributes: [{Name: email_verified, Value: "true"}, {Name: name, Value: Dev}]',
         '  - PoolName: second',
         '',
       ].join('\n'),
@@ -116,6 +127,11 @@ describe('gatehouse command', () => {
       assert.deepEqual(UserPoolClients!.map((c) => c.ClientId).sort(), ['devbackendclient000000000a', 'devwebclient0000000000000a']);
       const response = await rawCall(server.url, 'DescribeUserPoolClient', { UserPoolId: 'eu-west-1_DevPool01', ClientId: 'devbackendclient000000000a' });
       assert.equal(response.body.UserPoolClient.ClientSecret, 'devsecretdevsecretdevsecret0000');
+      const { UserStatus, UserAttributes } = await cognito.send(new AdminGetUserCommand({ UserPoolId: 'eu-west-1_DevPool01', Username: 'dev@example.com' }));
+      assert.equal(UserStatus, 'CONFIRMED');
+      assert.equal(UserAttributes!.find((a) => a.Name === 'name')!.Value, 'Dev');
+      const { Users } = await cognito.send(new ListUsersCommand({ UserPoolId: 'eu-west-1_DevPool01' }));
+      assert.equal(Users!.length, 1, `start ${start + 1}: the seeded user exists once`);
       const { UserPools } = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
       assert.equal(UserPools!.filter((p) => p.Name === 'second').length, 1, `start ${start + 1}: one pool named second`);
       assert.match(UserPools!.find((p) => p.Name === 'second')!.Id!, /^eu-west-1_/);
