@@ -172,6 +172,15 @@ describe('validateInput', () => {
     );
   });
 
+  it('validates the operations newer than the model the same way', () => {
+    invalid(
+      'SetUserPoolSessionConfiguration',
+      { UserPoolId: POOL, UserSessionTracking: 'ON', TokenSession: { MaxPerUser: 101 } },
+      "2 validation errors detected: Value '101' at 'tokenSession.maxPerUser' failed to satisfy constraint: Member must have value less than or equal to 100; " +
+        "Value 'ON' at 'userSessionTracking' failed to satisfy constraint: Member must satisfy enum value set: [DISABLED, ENABLED]",
+    );
+  });
+
   it('lists several violations in member order', () => {
     invalid(
       'SignUp',
@@ -212,6 +221,7 @@ describe('validateInput', () => {
       ['CreateUserPool', { PoolName: 'p', EmailVerificationMessage: '{####}'.repeat(3333) + '\u0001' }],
       ['CreateUserPool', { PoolName: 'p', VerificationMessageTemplate: { EmailMessageByLink: '{##'.repeat(6666) + '\u0001' } }],
       ['CreateUserPool', { PoolName: 'p', EmailConfiguration: { ReplyToEmailAddress: '@a'.repeat(500_000) + '\u0001' } }],
+      ['SignUp', { ClientId: 'client', Username: 'alice', Password: 'p'.repeat(100_000) + ' ' }],
     ];
     for (const [operation, input] of cases) {
       const started = performance.now();
@@ -235,6 +245,18 @@ describe('patterns', () => {
     for (const pattern of patterns) assert.doesNotThrow(() => patternMatcher(pattern), pattern);
   });
 
+  it('every pattern runs in linear time, also on values longer than their shape allows', () => {
+    const units = ['a', '😀', ' ', '@a', 'a:', '_a', '{##', '{####}', '##}{##'];
+    const tails = ['', ' ', '\n', '\u0001'];
+    for (const pattern of constraintPatterns()) {
+      const matches = patternMatcher(pattern);
+      const started = performance.now();
+      for (const unit of units) for (const tail of tails) matches(unit.repeat(100_000 / unit.length) + tail);
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 1000, `${pattern} took ${elapsed.toFixed(0)} ms`);
+    }
+  });
+
   it('follows Java: ASCII-only \\s, (?s), whole-value match', () => {
     assert.equal(javaPatternToRegExp('[\\S]+').test('a\u00a0b'), true);
     assert.equal(javaPatternToRegExp('[\\w\\s]+').test('a\u00a0b'), false);
@@ -243,7 +265,7 @@ describe('patterns', () => {
   });
 
   it('linear-time matchers agree with the regular expressions they replace', () => {
-    const pieces = ['{', '}', '#', '@', 'a', ' ', '\n', '\u0001', '\u00a0', '😀', '{##', '##}'];
+    const pieces = ['{', '}', '#', '@', 'a', ' ', '\t', '\n', '\u2028', '\u0001', '\u00a0', '😀', '{##', '##}'];
     const text = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((parts) => parts.join(''));
     for (const pattern of constraintPatterns()) {
       const matches = patternMatcher(pattern);

@@ -29,11 +29,14 @@ interface ConstraintTable {
   shapes: Record<string, ShapeRecord>;
 }
 
-/** Only reachable through a recursive shape; the model nests about six levels. */
+/** Only reachable through a recursive shape: model paths are at most four segments deep. */
 const MAX_DEPTH = 32;
 
 // Java's `\s` is ASCII-only; JavaScript's also matches NBSP and other Unicode spaces.
 const JAVA_WHITESPACE = String.raw`\t\n\x0B\f\r `;
+const JAVA_WHITESPACE_CHARS = '\t\n\v\f\r ';
+/** What JavaScript's `.` (without the s flag) does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 /**
  * The model's patterns are Java regular expressions that must match the whole value. Translates
@@ -71,11 +74,15 @@ const onlyTemplateChars = javaPatternToRegExp(`${TEMPLATE_CHAR}*`);
 const onlyVisibleChars = javaPatternToRegExp(`${VISIBLE_CHAR}+`);
 
 /**
- * Patterns of the form `C*<literal>C*` where C includes every character of the literal backtrack
- * catastrophically in V8 (a 20,000-character email template took 90 s). Each is the same language as
- * "only C characters, and the literal occurs", which these check in linear time.
+ * Some model patterns backtrack catastrophically in V8: a 20,000-character email template took 90 s,
+ * a 2,000-character password 2.7 s, and neither length is rejected before the pattern runs. Each
+ * function here accepts exactly the same strings as its (translated) pattern, in linear time; the
+ * tests check the equivalence. The `C*<literal>C*` forms, where C contains every character of the
+ * literal, are "only C characters, and the literal occurs".
  */
 const LINEAR_EQUIVALENTS = new Map<string, (value: string) => boolean>([
+  [String.raw`^[\S]+.*[\S]+$`, passwordPatternMatches],
+  [String.raw`.*\{####\}.*`, (value) => value.includes('{####}') && !LINE_TERMINATOR.test(value)],
   [`${TEMPLATE_CHAR}*\\{####\\}${TEMPLATE_CHAR}*`, (value) => value.includes('{####}') && onlyTemplateChars.test(value)],
   [
     `${TEMPLATE_CHAR}*\\{##${TEMPLATE_CHAR}*##\\}${TEMPLATE_CHAR}*`,
@@ -92,6 +99,19 @@ const LINEAR_EQUIVALENTS = new Map<string, (value: string) => boolean>([
     },
   ],
 ]);
+
+/**
+ * `^[\S]+.*[\S]+$`: the middle is whatever lies between the longest non-space prefix and suffix
+ * (taking them longest leaves `.*` the least to match), and `.*` only rejects line terminators.
+ */
+function passwordPatternMatches(value: string): boolean {
+  let prefixEnd = 0;
+  while (prefixEnd < value.length && !JAVA_WHITESPACE_CHARS.includes(value[prefixEnd]!)) prefixEnd++;
+  if (prefixEnd === value.length) return codePointLength(value) >= 2;
+  let suffixStart = value.length;
+  while (suffixStart > 0 && !JAVA_WHITESPACE_CHARS.includes(value[suffixStart - 1]!)) suffixStart--;
+  return prefixEnd > 0 && suffixStart < value.length && !LINE_TERMINATOR.test(value.slice(prefixEnd, suffixStart));
+}
 
 const matcherCache = new Map<string, (value: string) => boolean>();
 
@@ -170,7 +190,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 interface Validator {
   /** The JSON type, for SerializationException messages. */
   readonly expected: string;
-  /** Checks a present (non-null) value: throws on a wrong JSON type, records constraint violations. */
+  /**
+   * Checks a present (non-null) value: throws on a wrong JSON type, records constraint violations.
+   * Implementations annotate their parameters so that typeError()'s `never` narrows `value`.
+   */
   check(value: unknown, validation: Validation): void;
   /** Scalars only: AWS reports their violations inside a list or map once, on the collection. */
   readonly scalar?: Scalar;
