@@ -7,6 +7,8 @@ import { SigningKeys } from './keys/signing-keys.js';
 import type { MessageDelivery } from './messages/delivery.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { UserPools } from './pools/user-pools.js';
+import { Authentication } from './auth/authentication.js';
+import { Tokens } from './tokens/tokens.js';
 import { Users } from './users/users.js';
 
 /** The domain, assembled once per server: what operations are handed. */
@@ -14,6 +16,8 @@ export interface Services {
   readonly pools: UserPools;
   readonly clients: AppClients;
   readonly users: Users;
+  readonly tokens: Tokens;
+  readonly authentication: Authentication;
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
 }
@@ -31,6 +35,10 @@ export function createServices({ storage, clock, config, publicUrl, delivery }: 
   const signingKeys = new SigningKeys(storage, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
   const clients = new AppClients(storage, pools, clock);
-  const users = new Users(storage, pools, new PasswordHasher(config.argon2), delivery, clock);
-  return { pools, clients, users, signingKeys, issuers: new Issuers(publicUrl) };
+  const hasher = new PasswordHasher(config.argon2);
+  const users = new Users(storage, pools, hasher, delivery, clock);
+  const issuers = new Issuers(publicUrl);
+  const tokens = new Tokens(storage, issuers, clock);
+  const authentication = new Authentication(storage, users, tokens, hasher, clock);
+  return { pools, clients, users, tokens, authentication, signingKeys, issuers };
 }

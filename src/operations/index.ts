@@ -6,19 +6,27 @@ import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
 import AdminDisableUser from './AdminDisableUser.js';
 import AdminEnableUser from './AdminEnableUser.js';
 import AdminGetUser from './AdminGetUser.js';
+import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
+import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
+import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import GetUser from './GetUser.js';
+import GlobalSignOut from './GlobalSignOut.js';
+import InitiateAuth from './InitiateAuth.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
+import RespondToAuthChallenge from './RespondToAuthChallenge.js';
+import RevokeToken from './RevokeToken.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateUserPool from './UpdateUserPool.js';
@@ -35,19 +43,27 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminDisableUser,
   AdminEnableUser,
   AdminGetUser,
+  AdminInitiateAuth,
   AdminResetUserPassword,
+  AdminRespondToAuthChallenge,
   AdminSetUserPassword,
   AdminUpdateUserAttributes,
+  AdminUserGlobalSignOut,
   CreateUserPool,
   CreateUserPoolClient,
   DeleteUserPool,
   DeleteUserPoolClient,
   DescribeUserPool,
   DescribeUserPoolClient,
+  GetUser,
+  GlobalSignOut,
+  InitiateAuth,
   ListTagsForResource,
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
+  RespondToAuthChallenge,
+  RevokeToken,
   TagResource,
   UntagResource,
   UpdateUserPool,

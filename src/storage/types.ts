@@ -107,6 +107,8 @@ export interface ClientStore {
   update(client: ClientRecord): Promise<boolean>;
   delete(poolId: string, clientId: string): Promise<boolean>;
   findByName(poolId: string, name: string): Promise<ClientRecord | undefined>;
+  /** Client ids are unique across pools, so public operations find a client by id alone. */
+  findById(clientId: string): Promise<ClientRecord | undefined>;
   /** Clients of one pool in id order, strictly after `afterId`. */
   list(poolId: string, limit: number, afterId?: string): Promise<Page<ClientRecord>>;
 }
@@ -125,6 +127,47 @@ export interface UserStore {
   list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
 }
 
+/** One sign-in's refresh token and the tokens minted from it. */
+export interface TokenFamilyRecord {
+  originJti: string;
+  poolId: string;
+  clientId: string;
+  sub: string;
+  /** SHA-256 of the refresh token; the token itself is never stored. */
+  refreshHash: string;
+  deviceKey: string | null;
+  /** When the user authenticated (epoch ms); refreshes keep it. */
+  authTime: number;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface TokenFamilyStore {
+  insert(family: TokenFamilyRecord): Promise<void>;
+  getByRefreshHash(refreshHash: string): Promise<TokenFamilyRecord | undefined>;
+  getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined>;
+  revoke(originJti: string): Promise<void>;
+  /** GlobalSignOut: every family of the user. */
+  revokeAllForUser(poolId: string, sub: string): Promise<void>;
+}
+
+/** The state behind a Cognito `Session` between a challenge and its answer. */
+export interface AuthSessionRecord {
+  id: string;
+  poolId: string;
+  clientId: string;
+  sub: string;
+  challenge: string;
+  state: Record<string, unknown>;
+  expiresAt: number;
+}
+
+export interface AuthSessionStore {
+  insert(session: AuthSessionRecord): Promise<void>;
+  /** Removes and returns the session if it exists and has not expired: a session answers once. */
+  consume(id: string, now: number): Promise<AuthSessionRecord | undefined>;
+}
+
 export interface SigningKeyStore {
   listForPool(poolId: string): Promise<SigningKeyRecord[]>;
 }
@@ -135,6 +178,8 @@ export interface Storage {
   readonly clients: ClientStore;
   readonly signingKeys: SigningKeyStore;
   readonly users: UserStore;
+  readonly tokenFamilies: TokenFamilyStore;
+  readonly authSessions: AuthSessionStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

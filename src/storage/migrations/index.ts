@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as pools from './0001-pools-clients-keys.js';
 import * as users from './0002-users.js';
+import * as tokens from './0003-tokens-sessions.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -9,6 +10,7 @@ import * as users from './0002-users.js';
 const migrations: Record<string, Migration> = {
   '0001-pools-clients-keys': pools,
   '0002-users': users,
+  '0003-tokens-sessions': tokens,
 };
 
 export const migrationProvider: MigrationProvider = {

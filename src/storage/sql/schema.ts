@@ -54,4 +54,24 @@ export interface Database {
     value: string;
     sub: string;
   };
+  token_families: {
+    origin_jti: string;
+    pool_id: string;
+    client_id: string;
+    sub: string;
+    refresh_hash: string;
+    device_key: string | null;
+    auth_time: number;
+    expires_at: number;
+    revoked: number;
+  };
+  auth_sessions: {
+    id: string;
+    pool_id: string;
+    client_id: string;
+    sub: string;
+    challenge: string;
+    state: string;
+    expires_at: number;
+  };
 }

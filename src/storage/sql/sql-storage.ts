@@ -12,8 +12,11 @@ import {
   type Storage,
   type KeyPurpose,
   type UserStore,
+  type TokenFamilyStore,
+  type AuthSessionStore,
 } from '../types.js';
 import type { Database } from './schema.js';
+import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
 import { SqlUserStore } from './sql-user-store.js';
 
 /**
@@ -25,6 +28,8 @@ export class SqlStorage implements Storage {
   readonly clients: ClientStore;
   readonly signingKeys: SigningKeyStore;
   readonly users: UserStore;
+  readonly tokenFamilies: TokenFamilyStore;
+  readonly authSessions: AuthSessionStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -35,6 +40,8 @@ export class SqlStorage implements Storage {
     this.clients = new SqlClientStore(db, this.translate);
     this.signingKeys = new SqlSigningKeyStore(db);
     this.users = new SqlUserStore(db, isDuplicateKey);
+    this.tokenFamilies = new SqlTokenFamilyStore(db);
+    this.authSessions = new SqlAuthSessionStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
@@ -227,6 +234,11 @@ class SqlClientStore implements ClientStore {
       .where('pool_id', '=', poolId)
       .executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  async findById(clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom('user_pool_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row && toClient(row);
   }
 
   async findByName(poolId: string, name: string): Promise<ClientRecord | undefined> {

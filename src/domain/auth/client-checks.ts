@@ -1,0 +1,44 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ClientRecord } from '../../storage/types.js';
+import { authFlowsOf, type ClientSettings } from '../clients/client-settings.js';
+import { invalidParameter, notAuthorized } from '../errors.js';
+
+/** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)), compared in constant time. */
+export function checkSecretHash(client: ClientRecord, username: string, secretHash: string | undefined): void {
+  if (client.secret === null) return;
+  const expected = createHmac('sha256', client.secret).update(username + client.clientId).digest();
+  const given = Buffer.from(secretHash ?? '', 'base64');
+  if (secretHash === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
+  }
+}
+
+/** A client secret given in the clear (RevokeToken), compared in constant time. */
+export function checkClientSecret(client: ClientRecord, secret: string | undefined): void {
+  if (client.secret === null) return;
+  const expected = Buffer.from(client.secret);
+  const given = Buffer.from(secret ?? '');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw notAuthorized(`Unable to verify secret for client ${client.clientId}`);
+  }
+}
+
+/** Which ExplicitAuthFlows entries (new ALLOW_ names or legacy names) enable each API flow. */
+const ENABLING_FLOWS: Record<string, readonly string[]> = {
+  USER_PASSWORD_AUTH: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
+  ADMIN_USER_PASSWORD_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
+  ADMIN_NO_SRP_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
+  REFRESH_TOKEN_AUTH: ['ALLOW_REFRESH_TOKEN_AUTH'],
+  REFRESH_TOKEN: ['ALLOW_REFRESH_TOKEN_AUTH'],
+};
+
+/** Refused as Cognito refuses a flow the client's ExplicitAuthFlows does not allow. */
+export function checkFlowAllowed(client: ClientRecord, flow: string): void {
+  const allowed = authFlowsOf(client.config as ClientSettings);
+  const legacyOnly = allowed.every((name) => !name.startsWith('ALLOW_'));
+  // Clients configured with legacy names only can always refresh, as they could before ALLOW_ names existed.
+  if ((flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') && legacyOnly) return;
+  if (!(ENABLING_FLOWS[flow] ?? []).some((name) => allowed.includes(name))) {
+    throw invalidParameter(flow === 'USER_PASSWORD_AUTH' ? 'USER_PASSWORD_AUTH flow not enabled for this client' : 'Auth flow not enabled for this client');
+  }
+}

@@ -1,0 +1,215 @@
+import { createHash, createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify, importJWK, type JWTPayload } from 'jose';
+import type { Clock } from '../../clock.js';
+import type { ClientRecord, KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
+import { notAuthorized } from '../errors.js';
+import { tokenValiditySeconds, type ClientSettings } from '../clients/client-settings.js';
+import type { Issuers } from '../keys/issuers.js';
+import type { PoolSettings } from '../pools/pool-settings.js';
+import { readableAttributes } from '../users/user-attributes.js';
+
+const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+
+export interface IssuedTokens {
+  AccessToken: string;
+  IdToken: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+  RefreshToken?: string;
+}
+
+interface PoolKeys {
+  signing: Map<KeyPurpose, { kid: string; key: KeyObject }>;
+  verifying: Map<string, KeyObject | Uint8Array | Awaited<ReturnType<typeof importJWK>>>;
+}
+
+/** An access token that verified, with the family it belongs to. */
+export interface VerifiedAccessToken {
+  claims: JWTPayload & { sub: string; client_id: string; origin_jti: string; username: string };
+  family: TokenFamilyRecord;
+}
+
+export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/**
+ * Mints Cognito's ID and access tokens (RS256, the pool's keys, Cognito's claims) and opaque
+ * refresh tokens, and checks access tokens presented to the API.
+ */
+export class Tokens {
+  /** Signing keys never change once a pool exists, so every node may keep them. */
+  private readonly keys = new Map<string, Promise<PoolKeys>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly issuers: Issuers,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
+  async signIn(pool: { id: string; config: unknown }, client: ClientRecord, user: UserRecord, deviceKey: string | null = null): Promise<IssuedTokens> {
+    const refreshToken = randomBytes(48).toString('base64url');
+    const now = this.clock.now();
+    const family: TokenFamilyRecord = {
+      originJti: randomUUID(),
+      poolId: pool.id,
+      clientId: client.clientId,
+      sub: user.sub,
+      refreshHash: hashRefreshToken(refreshToken),
+      deviceKey,
+      authTime: now,
+      expiresAt: now + tokenValiditySeconds(client.config as ClientSettings, 'RefreshToken') * 1000,
+      revoked: false,
+    };
+    await this.storage.tokenFamilies.insert(family);
+    return { ...(await this.mint(pool, client, user, family)), RefreshToken: refreshToken };
+  }
+
+  /** GlobalSignOut: every refresh token of the user, and every access token minted from them. */
+  signOutEverywhere(poolId: string, sub: string): Promise<void> {
+    return this.storage.tokenFamilies.revokeAllForUser(poolId, sub);
+  }
+
+  /**
+   * RevokeToken: one refresh token and the access tokens minted from it. An unknown or already
+   * revoked token is not an error, as at Cognito's revocation endpoint.
+   */
+  async revokeRefreshToken(refreshToken: string, client: ClientRecord): Promise<void> {
+    const family = await this.storage.tokenFamilies.getByRefreshHash(hashRefreshToken(refreshToken));
+    if (!family) return;
+    if (family.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
+    await this.storage.tokenFamilies.revoke(family.originJti);
+  }
+
+  /** The family a refresh token belongs to, if it is live and was issued to this client. */
+  async familyOfRefreshToken(refreshToken: string, client: ClientRecord): Promise<TokenFamilyRecord> {
+    const family = await this.storage.tokenFamilies.getByRefreshHash(hashRefreshToken(refreshToken));
+    if (!family || family.clientId !== client.clientId || family.poolId !== client.poolId) throw notAuthorized('Invalid Refresh Token');
+    if (family.revoked) throw notAuthorized('Refresh Token has been revoked');
+    if (family.expiresAt <= this.clock.now()) throw notAuthorized('Refresh Token has expired');
+    return family;
+  }
+
+  /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */
+  async mint(pool: { id: string; config: unknown }, client: ClientRecord, user: UserRecord, family: TokenFamilyRecord): Promise<IssuedTokens> {
+    const keys = await this.poolKeys(pool.id);
+    const settings = client.config as ClientSettings;
+    const now = Math.floor(this.clock.now() / 1000);
+    const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
+    const common = {
+      sub: user.sub,
+      origin_jti: family.originJti,
+      event_id: randomUUID(),
+      auth_time: Math.floor(family.authTime / 1000),
+    };
+    const issuer = this.issuers.issuer(pool.id);
+    const sign = (claims: Record<string, unknown>, purpose: KeyPurpose, lifetime: number) => {
+      const { kid, key } = keys.signing.get(purpose)!;
+      return new SignJWT({ ...claims, jti: randomUUID() })
+        .setProtectedHeader({ kid, alg: 'RS256' })
+        .setIssuer(issuer)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetime)
+        .sign(key);
+    };
+    const [AccessToken, IdToken] = await Promise.all([
+      sign(
+        {
+          ...common,
+          token_use: 'access',
+          scope: ADMIN_SCOPE,
+          client_id: client.clientId,
+          username: user.username,
+          ...(family.deviceKey && { device_key: family.deviceKey }),
+        },
+        'access',
+        accessLifetime,
+      ),
+      sign(
+        {
+          ...idTokenAttributes(user, (pool.config as PoolSettings).SchemaAttributes ?? [], settings.ReadAttributes),
+          ...common,
+          aud: client.clientId,
+          token_use: 'id',
+          'cognito:username': user.username,
+        },
+        'id',
+        tokenValiditySeconds(settings, 'IdToken'),
+      ),
+    ]);
+    return { AccessToken, IdToken, ExpiresIn: accessLifetime, TokenType: 'Bearer' };
+  }
+
+  /**
+   * Checks an access token as Cognito's API does: signature by the pool's access key, expiry,
+   * token_use, and that its sign-in was not signed out or revoked.
+   */
+  async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    const poolId = poolIdOf(token);
+    if (!poolId) throw notAuthorized('Invalid Access Token');
+    const keys = await this.poolKeys(poolId).catch(() => undefined);
+    if (!keys) throw notAuthorized('Invalid Access Token');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, async (header) => {
+        const key = header.kid ? keys.verifying.get(header.kid) : undefined;
+        if (!key) throw new Error('unknown kid');
+        return key;
+      }, { algorithms: ['RS256'], issuer: this.issuers.issuer(poolId), currentDate: new Date(this.clock.now()) }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw notAuthorized('Access Token has expired');
+      throw notAuthorized('Invalid Access Token');
+    }
+    if (payload.token_use !== 'access' || typeof payload.origin_jti !== 'string' || typeof payload.sub !== 'string') {
+      throw notAuthorized('Invalid Access Token');
+    }
+    const family = await this.storage.tokenFamilies.getByOrigin(payload.origin_jti);
+    if (!family || family.poolId !== poolId || family.sub !== payload.sub) throw notAuthorized('Invalid Access Token');
+    if (family.revoked) throw notAuthorized('Access Token has been revoked');
+    return { claims: payload as VerifiedAccessToken['claims'], family };
+  }
+
+  private poolKeys(poolId: string): Promise<PoolKeys> {
+    let keys = this.keys.get(poolId);
+    if (!keys) {
+      keys = this.loadKeys(poolId);
+      this.keys.set(poolId, keys);
+      keys.catch(() => this.keys.delete(poolId));
+    }
+    return keys;
+  }
+
+  private async loadKeys(poolId: string): Promise<PoolKeys> {
+    const records = await this.storage.signingKeys.listForPool(poolId);
+    if (records.length === 0) throw new Error(`no signing keys for pool ${poolId}`);
+    const signing = new Map<KeyPurpose, { kid: string; key: KeyObject }>();
+    const verifying = new Map<string, KeyObject | Uint8Array | Awaited<ReturnType<typeof importJWK>>>();
+    for (const record of records) {
+      signing.set(record.purpose, { kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
+      verifying.set(record.kid, await importJWK(record.publicJwk, 'RS256'));
+    }
+    return { signing, verifying };
+  }
+}
+
+/** The pool id from an unverified token's issuer, to know which keys to check it with. */
+function poolIdOf(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    if (typeof payload.iss !== 'string') return undefined;
+    const poolId = payload.iss.slice(payload.iss.lastIndexOf('/') + 1);
+    return /^[\w-]+_[0-9a-zA-Z]+$/.test(poolId) ? poolId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ID token carries the readable attributes; *_verified as booleans, everything else as strings. */
+function idTokenAttributes(user: UserRecord, schema: NonNullable<PoolSettings['SchemaAttributes']>, readAttributes?: string[]): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const { Name, Value } of readableAttributes(new Map(Object.entries(user.attributes)), readAttributes)) {
+    if (!Name || Name === 'sub' || Value === undefined) continue;
+    const type = schema.find((attribute) => attribute.Name === Name)?.AttributeDataType;
+    claims[Name] = type === 'Boolean' ? Value === 'true' : Value;
+  }
+  return claims;
+}

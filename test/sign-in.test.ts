@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
+  AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
+  type CreateUserPoolClientCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { errorOf } from './support/errors.js';
+import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
+
+const secretHash = (secret: string, username: string, clientId: string) =>
+  createHmac('sha256', secret).update(username + clientId).digest('base64');
+
+const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
+
+for (const backend of backends()) {
+  describe(`sign-in and tokens (${backend})`, () => {
+    let gh: TestGatehouse;
+    let poolId: string;
+    before(async () => {
+      gh = await startTestGatehouse(backend);
+      poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'sign-in', AliasAttributes: ['email'] }))).UserPool!.Id!;
+    });
+    after(() => gh.stop());
+
+    const newClient = async (input: Partial<CreateUserPoolClientCommandInput> = {}) =>
+      (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'c', ...input }))).UserPoolClient!;
+    const newUser = async (username: string, password = 'Password1!', attributes: { Name: string; Value: string }[] = []) => {
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes: attributes }));
+      await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
+    };
+
+    test('seed 001: ADMIN_NO_SRP_AUTH with SECRET_HASH, refresh without a new refresh token, global sign-out', async () => {
+      const client = await newClient({ GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('kiriukun', 'Mypassword1!', [{ Name: 'email', Value: 'k@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+      const hash = secretHash(client.ClientSecret!, 'kiriukun', client.ClientId!);
+      const signIn = await gh.cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: client.ClientId,
+          AuthFlow: 'ADMIN_NO_SRP_AUTH',
+          AuthParameters: { USERNAME: 'kiriukun', PASSWORD: 'Mypassword1!', SECRET_HASH: hash },
+        }),
+      );
+      assert.deepEqual(signIn.ChallengeParameters, {});
+      const result = signIn.AuthenticationResult!;
+      assert.equal(result.ExpiresIn, 3600);
+      assert.equal(result.TokenType, 'Bearer');
+      assert.ok(result.AccessToken && result.IdToken && result.RefreshToken);
+
+      const id = decode(result.IdToken!);
+      const access = decode(result.AccessToken!);
+      assert.equal(id.token_use, 'id');
+      assert.equal(id.aud, client.ClientId);
+      assert.equal(id['cognito:username'], 'kiriukun');
+      assert.equal(id.email, 'k@example.com');
+      assert.equal(id.email_verified, true);
+      assert.equal(id.iss, `${gh.url}/${poolId}`);
+      assert.equal(access.token_use, 'access');
+      assert.equal(access.client_id, client.ClientId);
+      assert.equal(access.username, 'kiriukun');
+      assert.equal(access.scope, 'aws.cognito.signin.user.admin');
+      assert.equal(access.aud, undefined);
+      assert.equal(id.sub, access.sub);
+      assert.equal(id.origin_jti, access.origin_jti);
+      assert.equal(access.exp - access.iat, 3600);
+
+      const refreshed = await gh.cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: client.ClientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: result.RefreshToken!, SECRET_HASH: hash },
+        }),
+      );
+      assert.equal(refreshed.AuthenticationResult!.RefreshToken, undefined);
+      assert.equal(decode(refreshed.AuthenticationResult!.AccessToken!).origin_jti, access.origin_jti);
+      assert.equal(decode(refreshed.AuthenticationResult!.IdToken!).auth_time, id.auth_time);
+
+      const wrongHash = await errorOf(
+        gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'ADMIN_NO_SRP_AUTH', AuthParameters: { USERNAME: 'kiriukun', PASSWORD: 'Mypassword1!', SECRET_HASH: 'bad' } })),
+      );
+      assert.equal(wrongHash.name, 'NotAuthorizedException');
+
+      await gh.cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: 'kiriukun' }));
+      const refreshAfter = await errorOf(
+        gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: result.RefreshToken!, SECRET_HASH: hash } })),
+      );
+      assert.equal(refreshAfter.name, 'NotAuthorizedException');
+      const getAfter = await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: result.AccessToken })));
+      assert.deepEqual(getAfter, { name: 'NotAuthorizedException', message: 'Access Token has been revoked', status: 400 });
+
+      // The ID token stays valid for offline verifiers until it expires, as seed 001 observes.
+      const jwks = await (await fetch(`${gh.url}/${poolId}/.well-known/jwks.json`)).json();
+      const verifier = JwtVerifier.create({
+        issuer: `${gh.url}/${poolId}`,
+        audience: null,
+        jwksUri: `${gh.url}/${poolId}/.well-known/jwks.json`,
+        customJwtCheck: ({ payload }) => validateCognitoJwtFields(payload, { tokenUse: 'id', clientId: client.ClientId! }),
+      });
+      verifier.cacheJwks(jwks as never);
+      const verified = await verifier.verify(result.IdToken!, { graceSeconds: 5 } as never);
+      assert.equal(verified.sub, id.sub);
+    });
+
+    test('USER_PASSWORD_AUTH, GetUser, and the errors users see', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('alice', 'Password1!', [{ Name: 'email', Value: 'alice@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+      const signIn = (USERNAME: string, PASSWORD: string) =>
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
+      const { AuthenticationResult } = await signIn('alice@example.com', 'Password1!');
+      const me = await gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken }));
+      assert.equal(me.Username, 'alice');
+      assert.equal(me.UserAttributes!.find((a) => a.Name === 'email')!.Value, 'alice@example.com');
+
+      assert.deepEqual(await errorOf(signIn('alice', 'Wrong1!')), { name: 'NotAuthorizedException', message: 'Incorrect username or password.', status: 400 });
+      assert.equal((await errorOf(signIn('nobody', 'Password1!'))).name, 'UserNotFoundException');
+      const adminOnly = await newClient({ ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] });
+      const notEnabled = await errorOf(
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: adminOnly.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'Password1!' } })),
+      );
+      assert.equal(notEnabled.name, 'InvalidParameterException');
+      const unknownClient = await errorOf(
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: 'abcdefghijklmnopqrstuvwxyz', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'a', PASSWORD: 'b' } })),
+      );
+      assert.equal(unknownClient.name, 'ResourceNotFoundException');
+
+      const tampered = AuthenticationResult!.AccessToken!.slice(0, -3) + (AuthenticationResult!.AccessToken!.endsWith('A') ? 'BBB' : 'AAA');
+      assert.deepEqual(await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: tampered }))), {
+        name: 'NotAuthorizedException',
+        message: 'Invalid Access Token',
+        status: 400,
+      });
+      assert.equal((await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.IdToken })))).message, 'Invalid Access Token');
+      const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+      const unsigned = `${header}.${AuthenticationResult!.AccessToken!.split('.')[1]}.`;
+      assert.equal((await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: unsigned })))).message, 'Invalid Access Token');
+
+      gh.clock.advance(3601_000);
+      assert.equal((await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken })))).message, 'Access Token has expired');
+      gh.clock.advance(-3601_000);
+
+      await gh.cognito.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'alice' }));
+      assert.deepEqual(await errorOf(signIn('alice', 'Password1!')), { name: 'NotAuthorizedException', message: 'User is disabled.', status: 400 });
+    });
+
+    test('NEW_PASSWORD_REQUIRED: challenge, single-use session, expiry, and the temporary password lifetime', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'newbie', TemporaryPassword: 'Temporary1!', MessageAction: 'SUPPRESS' }));
+      const start = () =>
+        gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'newbie', PASSWORD: 'Temporary1!' } }));
+      const challenge = await start();
+      assert.equal(challenge.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+      assert.ok(challenge.Session && challenge.Session.length >= 20);
+      assert.equal(challenge.ChallengeParameters!.USER_ID_FOR_SRP, 'newbie');
+      assert.deepEqual(JSON.parse(challenge.ChallengeParameters!.requiredAttributes!), []);
+
+      const answer = (Session: string) =>
+        gh.cognito.send(new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: client.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session, ChallengeResponses: { USERNAME: 'newbie', NEW_PASSWORD: 'Brand-new1' } }));
+      const done = await answer(challenge.Session!);
+      assert.ok(done.AuthenticationResult!.AccessToken);
+      const replay = await errorOf(answer(challenge.Session!));
+      assert.deepEqual(replay, { name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 });
+      await gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'newbie', PASSWORD: 'Brand-new1' } }));
+
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'slow', TemporaryPassword: 'Temporary1!', MessageAction: 'SUPPRESS' }));
+      const slow = await gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'slow', PASSWORD: 'Temporary1!' } }));
+      gh.clock.advance(4 * 60_000);
+      const expired = await errorOf(
+        gh.cognito.send(new RespondToAuthChallengeCommand({ ClientId: client.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: slow.Session, ChallengeResponses: { USERNAME: 'slow', NEW_PASSWORD: 'Brand-new1' } })),
+      );
+      assert.equal(expired.name, 'NotAuthorizedException');
+      gh.clock.advance(8 * 86_400_000);
+      const stale = await errorOf(
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'slow', PASSWORD: 'Temporary1!' } })),
+      );
+      assert.deepEqual(stale, { name: 'NotAuthorizedException', message: 'Temporary password has expired and must be reset by an administrator.', status: 400 });
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'slow', TemporaryPassword: 'Another-temp1', MessageAction: 'RESEND' }));
+      const resent = await gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'slow', PASSWORD: 'Another-temp1' } }));
+      assert.equal(resent.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    });
+
+    test('seed 000: RevokeToken ends one sign-in; GlobalSignOut ends the rest; revocation can be switched off', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('bob');
+      const signIn = () => gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'bob', PASSWORD: 'Password1!' } }));
+      const first = (await signIn()).AuthenticationResult!;
+      const second = (await signIn()).AuthenticationResult!;
+      await gh.cognito.send(new RevokeTokenCommand({ ClientId: client.ClientId, Token: first.RefreshToken }));
+      const refresh = (token: string) => gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+      assert.equal((await errorOf(refresh(first.RefreshToken!))).name, 'NotAuthorizedException');
+      assert.equal((await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: first.AccessToken })))).message, 'Access Token has been revoked');
+      assert.ok((await refresh(second.RefreshToken!)).AuthenticationResult!.AccessToken, 'the other sign-in is untouched');
+
+      await gh.cognito.send(new GlobalSignOutCommand({ AccessToken: second.AccessToken }));
+      assert.equal((await errorOf(refresh(second.RefreshToken!))).name, 'NotAuthorizedException');
+      assert.equal((await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: second.AccessToken })))).message, 'Access Token has been revoked');
+      assert.ok((await signIn()).AuthenticationResult, 'signing in again works');
+
+      const noRevocation = await newClient({ EnableTokenRevocation: false, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      const unsupported = await errorOf(gh.cognito.send(new RevokeTokenCommand({ ClientId: noRevocation.ClientId, Token: 'x'.repeat(40) })));
+      assert.equal(unsupported.name, 'UnsupportedTokenTypeException');
+    });
+  });
+}
