@@ -2,7 +2,7 @@
 // {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,40 @@ async function adminCreateUser(url: string, extra: Record<string, unknown>): Pro
 }
 
 /**
+ * Sign-in (one argon2id verify + two RS256 signatures), refresh (two signatures) and GetUser
+ * (one RS256 verification), each beside the crypto it cannot avoid, measured in this run.
+ */
+async function signIn(url: string, extra: Record<string, unknown>): Promise<void> {
+  const { UserPool } = await call(url, 'CreateUserPool', { PoolName: 'sign-in-bench' });
+  const { UserPoolClient } = await call(url, 'CreateUserPoolClient', {
+    UserPoolId: UserPool.Id,
+    ClientName: 'bench',
+    ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
+  await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: 'bench', MessageAction: 'SUPPRESS' });
+  await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: 'bench', Password: 'Bench-password-1', Permanent: true });
+  const auth = (AuthFlow: string, AuthParameters: Record<string, string>) =>
+    call(url, 'AdminInitiateAuth', { UserPoolId: UserPool.Id, ClientId: UserPoolClient.ClientId, AuthFlow, AuthParameters });
+
+  const hasher = new PasswordHasher(DEFAULT_ARGON2);
+  const hash = await hasher.hash('Bench-password-1');
+  const verifyFloor = await throughput(() => hasher.verify(hash, 'Bench-password-1'));
+  const signInResult = await measure('AdminInitiateAuth_password', extra, () => auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'bench', PASSWORD: 'Bench-password-1' }));
+  console.log(JSON.stringify({ scenario: 'argon2id_verify_floor', ops_per_s: round(verifyFloor, 1), ratio: round(signInResult.opsPerSecond / verifyFloor), ...extra }));
+
+  const { AuthenticationResult } = await auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'bench', PASSWORD: 'Bench-password-1' });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const twoSignatures = async () => {
+    sign('sha256', Buffer.from('a'), privateKey);
+    sign('sha256', Buffer.from('b'), privateKey);
+  };
+  const signFloor = await throughput(twoSignatures);
+  const refresh = await measure('AdminInitiateAuth_refresh', extra, () => auth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: AuthenticationResult.RefreshToken }));
+  console.log(JSON.stringify({ scenario: 'two_rs256_signatures_floor', ops_per_s: round(signFloor, 1), ratio: round(refresh.opsPerSecond / signFloor), ...extra }));
+  await measure('GetUser', extra, () => call(url, 'GetUser', { AccessToken: AuthenticationResult.AccessToken }));
+}
+
+/**
  * Reads at a given pool size. The users are written straight into the database the server
  * uses (one fixed hash, batched transactions): creating 100k through the API would only measure argon2.
  */
@@ -160,6 +194,8 @@ async function userReads(url: string, database: string, size: number, extra: Rec
         passwordExpiresAt: null,
         attributes: { email: `user${i}@example.com`, email_verified: 'true', given_name: `Given${i % 1000}` },
         settings: {},
+        failedSignIns: 0,
+        lastFailedSignIn: null,
         createdAt: Date.now(),
         updatedAt: Date.now(),
       };
@@ -207,6 +243,7 @@ async function main(): Promise<void> {
       await measure(name, extra, operation);
     }
     if (!values.only || 'AdminCreateUser'.includes(values.only)) await adminCreateUser(server.url, extra);
+    if (!values.only || ['SignIn', 'Refresh', 'GetUser'].some((name) => name.includes(values.only!))) await signIn(server.url, extra);
     for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
       if (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!))) break;
       await userReads(server.url, join(dir, 'bench.db'), size, extra);

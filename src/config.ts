@@ -16,6 +16,8 @@ export interface GatehouseConfig {
   accountId: string;
   /** Base of the token issuer and discovery URLs; by default the address the server listens on. */
   publicUrl?: string;
+  /** `self`: tokens name this server as issuer; `cognito`: the AWS issuer URL, for verifiers that insist on it. */
+  tokenIssuer: 'self' | 'cognito';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests with a larger body are refused before they are parsed. */
   maxBodyBytes: number;
@@ -41,6 +43,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   database: '.gatehouse/gatehouse.db',
   region: 'us-east-1',
   accountId: '000000000000',
+  tokenIssuer: 'self',
   logLevel: 'info',
   maxBodyBytes: 1024 * 1024,
   sqlite: { synchronous: 'FULL', busyTimeoutMs: 5000 },
@@ -109,6 +112,7 @@ function checkConfig(config: GatehouseConfig): void {
   if (![memoryKiB, iterations, parallelism].every(Number.isInteger) || memoryKiB < 8 * parallelism || iterations < 1 || parallelism < 1) {
     fail('argon2 needs integers: memoryKiB of at least 8 × parallelism, iterations ≥ 1, parallelism ≥ 1');
   }
+  if (config.tokenIssuer !== 'self' && config.tokenIssuer !== 'cognito') fail("tokenIssuer must be 'self' or 'cognito'");
   if (!LOG_LEVELS.includes(config.logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
 }
 

@@ -17,7 +17,7 @@ import {
   RevokeTokenCommand,
   type CreateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { JwtVerifier } from 'aws-jwt-verify';
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
@@ -215,5 +215,59 @@ for (const backend of backends()) {
       const unsupported = await errorOf(gh.cognito.send(new RevokeTokenCommand({ ClientId: noRevocation.ClientId, Token: 'x'.repeat(40) })));
       assert.equal(unsupported.name, 'UnsupportedTokenTypeException');
     });
+
+    test('lockout: from the fifth wrong password the user waits, doubling, and other users are not affected', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('target');
+      await newUser('bystander');
+      const signIn = (USERNAME: string, PASSWORD: string) =>
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD } }));
+      for (let i = 0; i < 5; i++) assert.equal((await errorOf(signIn('target', 'Wrong-1'))).message, 'Incorrect username or password.');
+      assert.deepEqual(await errorOf(signIn('target', 'Password1!')), { name: 'NotAuthorizedException', message: 'Password attempts exceeded', status: 400 });
+      assert.ok((await signIn('bystander', 'Password1!')).AuthenticationResult);
+      gh.clock.advance(1100);
+      assert.equal((await errorOf(signIn('target', 'Wrong-1'))).message, 'Incorrect username or password.', 'after 1 s the next try counts');
+      gh.clock.advance(1100);
+      assert.equal((await errorOf(signIn('target', 'Password1!'))).message, 'Password attempts exceeded', 'the sixth failure locks for 2 s');
+      gh.clock.advance(1000);
+      assert.ok((await signIn('target', 'Password1!')).AuthenticationResult, 'the right password works once the wait is over');
+      for (let i = 0; i < 5; i++) await errorOf(signIn('target', 'Wrong-1'));
+      gh.clock.advance(15 * 60_000 + 1000);
+      assert.equal((await errorOf(signIn('target', 'Wrong-1'))).message, 'Incorrect username or password.');
+      assert.ok((await signIn('target', 'Password1!')).AuthenticationResult, 'fifteen quiet minutes forgive the count');
+    });
+
+    test('PreventUserExistenceErrors ENABLED answers an unknown user like a wrong password', async () => {
+      const client = await newClient({ PreventUserExistenceErrors: 'ENABLED', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+      await newUser('known');
+      const signIn = (USERNAME: string) =>
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: 'Wrong-pass1' } }));
+      const unknown = await errorOf(signIn('unknown-user'));
+      const wrong = await errorOf(signIn('known'));
+      assert.deepEqual(unknown, wrong);
+      assert.equal(unknown.message, 'Incorrect username or password.');
+    });
   });
 }
+
+describe('Cognito-style issuer', () => {
+  test("tokens carry AWS's issuer URL, so CognitoJwtVerifier accepts them with the JWKS from Gatehouse", async () => {
+    const gh = await startTestGatehouse('sqlite', { tokenIssuer: 'cognito' });
+    try {
+      const poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'aws-issuer' }))).UserPool!.Id!;
+      const client = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'c', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))).UserPoolClient!;
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'u', MessageAction: 'SUPPRESS' }));
+      await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'u', Password: 'Password1!', Permanent: true }));
+      const { AuthenticationResult } = await gh.cognito.send(
+        new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'u', PASSWORD: 'Password1!' } }),
+      );
+      const verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'access', clientId: client.ClientId! });
+      verifier.cacheJwks(await (await fetch(`${gh.url}/${poolId}/.well-known/jwks.json`)).json() as never);
+      const payload = await verifier.verify(AuthenticationResult!.AccessToken!);
+      assert.equal(payload.iss, `https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
+      assert.equal((await gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken }))).Username, 'u');
+    } finally {
+      await gh.stop();
+    }
+  });
+});

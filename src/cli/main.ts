@@ -18,6 +18,8 @@ Options for serve:
   --config <file>      JSON or YAML file: settings and the pools/clients to create
   --region <region>    region in pool ids and ARNs (default us-east-1)
   --public-url <url>   base URL of token issuers when behind a proxy
+  --token-issuer <s>   self (default): tokens name this server as issuer;
+                       cognito: https://cognito-idp.<region>.amazonaws.com/<poolId>
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default info)
   -h, --help           show this help
 
@@ -36,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       region: { type: 'string' },
       'public-url': { type: 'string' },
+      'token-issuer': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -77,6 +80,8 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
   const region = pick('region');
   const publicUrl = pick('public-url', 'GATEHOUSE_PUBLIC_URL');
   const logLevel = pick('log-level');
+  const tokenIssuer = pick('token-issuer');
+  if (tokenIssuer !== undefined) result.tokenIssuer = tokenIssuer as GatehouseConfig['tokenIssuer'];
   if (host !== undefined) result.host = host;
   if (port !== undefined) {
     if (!/^\d+$/.test(port)) throw new ConfigError(`--port must be a number, got '${port}'`);

@@ -25,7 +25,7 @@ export interface Services {
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -37,7 +37,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery }: 
   const clients = new AppClients(storage, pools, clock);
   const hasher = new PasswordHasher(config.argon2);
   const users = new Users(storage, pools, hasher, delivery, clock);
-  const issuers = new Issuers(publicUrl);
+  const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, clock);
   const authentication = new Authentication(storage, users, tokens, hasher, clock);
   return { pools, clients, users, tokens, authentication, signingKeys, issuers };

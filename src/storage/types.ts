@@ -58,6 +58,9 @@ export interface UserRecord {
   attributes: Record<string, string>;
   /** Per-user settings later issues add (MFA preferences and the like), as one document. */
   settings: Record<string, unknown>;
+  /** Failed sign-ins in a row and when the last one was; kept by recordFailedSignIn, ignored on writes. */
+  failedSignIns: number;
+  lastFailedSignIn: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -123,6 +126,12 @@ export interface UserStore {
   getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined>;
   delete(poolId: string, sub: string): Promise<boolean>;
+  /**
+   * Counts a failed sign-in atomically and returns the count; a failure more than `quietMs`
+   * after the previous one starts counting again from 1.
+   */
+  recordFailedSignIn(poolId: string, sub: string, now: number, quietMs: number): Promise<number>;
+  clearFailedSignIns(poolId: string, sub: string): Promise<void>;
   /** Users by username key, or by one filter's value; `after` is the key a previous page ended on. */
   list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
 }

@@ -36,6 +36,15 @@ export interface ChallengeAnswer {
   responses: Record<string, string>;
 }
 
+const INCORRECT_PASSWORD = 'Incorrect username or password.';
+const FREE_ATTEMPTS = 5;
+const MAX_LOCKOUT_MS = 15 * 60_000;
+const QUIET_RESET_MS = 15 * 60_000;
+
+/** How long after the last failure the next attempt must wait, given the failures so far. */
+const lockoutMs = (failures: number): number =>
+  failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCKOUT_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS));
+
 const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
 const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
 
@@ -114,15 +123,34 @@ export class Authentication {
     checkSecretHash(client, username, parameters.SECRET_HASH);
     const context = await this.users.poolContext(client.poolId);
     const user = await this.users.find(context, username);
+    const hideExistence = (client.config as ClientSettings).PreventUserExistenceErrors === 'ENABLED';
     if (!user || user.passwordHash === null) {
       // Unknown users pay for a hash too, so timing does not tell who exists.
       await this.hasher.dummyVerify(password);
-      throw userNotFound();
+      throw hideExistence ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
-    if (!(await this.hasher.verify(user.passwordHash, password))) throw notAuthorized('Incorrect username or password.');
+    await this.checkPassword(user, password);
     this.checkCanSignIn(user);
     if (user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(context, client, user);
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.signIn(context.pool, client, user) };
+  }
+
+  /**
+   * The password, behind Cognito's lockout: from the fifth failure in a row the user waits
+   * 2^(n−5) seconds (at most 15 minutes) before the next try counts; attempts meanwhile fail
+   * without a check and without extending the wait. Fifteen quiet minutes forgive the count.
+   */
+  private async checkPassword(user: UserRecord, password: string): Promise<void> {
+    const now = this.clock.now();
+    if (user.lastFailedSignIn !== null && now - user.lastFailedSignIn < lockoutMs(user.failedSignIns)) {
+      throw notAuthorized('Password attempts exceeded');
+    }
+    if (await this.hasher.verify(user.passwordHash!, password)) {
+      if (user.failedSignIns > 0) await this.storage.users.clearFailedSignIns(user.poolId, user.sub);
+      return;
+    }
+    await this.storage.users.recordFailedSignIn(user.poolId, user.sub, now, QUIET_RESET_MS);
+    throw notAuthorized(INCORRECT_PASSWORD);
   }
 
   private checkCanSignIn(user: UserRecord): void {

@@ -88,6 +88,8 @@ export class Users {
       passwordExpiresAt: now + temporaryPasswordDays(settings) * DAY_MS,
       attributes,
       settings: {},
+      failedSignIns: 0,
+      lastFailedSignIn: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as pools from './0001-pools-clients-keys.js';
 import * as users from './0002-users.js';
 import * as tokens from './0003-tokens-sessions.js';
+import * as failures from './0004-sign-in-failures.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-pools-clients-keys': pools,
   '0002-users': users,
   '0003-tokens-sessions': tokens,
+  '0004-sign-in-failures': failures,
 };
 
 export const migrationProvider: MigrationProvider = {

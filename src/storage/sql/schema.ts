@@ -39,6 +39,8 @@ export interface Database {
     password_expires_at: number | null;
     attributes: string;
     settings: string;
+    failed_sign_ins: Generated<number>;
+    last_failed_sign_in: number | null;
     created_at: number;
     updated_at: number;
   };

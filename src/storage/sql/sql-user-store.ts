@@ -28,12 +28,15 @@ function toUser(row: UserRow): UserRecord {
     passwordExpiresAt: row.password_expires_at === null ? null : Number(row.password_expires_at),
     attributes: JSON.parse(row.attributes),
     settings: JSON.parse(row.settings),
+    failedSignIns: Number(row.failed_sign_ins),
+    lastFailedSignIn: row.last_failed_sign_in === null ? null : Number(row.last_failed_sign_in),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
 }
 
-function toRow(user: UserRecord): UserRow {
+/** The columns a user write sets; the failure counter is only ever changed atomically on its own. */
+function toRow(user: UserRecord): Omit<UserRow, 'failed_sign_ins' | 'last_failed_sign_in'> {
   return {
     pool_id: user.poolId,
     sub: user.sub,
@@ -94,6 +97,37 @@ export class SqlUserStore implements UserStore {
       if (this.isDuplicateKey(error)) throw new DuplicateKeyError((error as Error).message, key);
       throw error;
     }
+  }
+
+  async recordFailedSignIn(poolId: string, sub: string, now: number, quietMs: number): Promise<number> {
+    const row = await this.db
+      .updateTable('users')
+      .set((eb) => ({
+        failed_sign_ins: eb
+          .case()
+          .when('last_failed_sign_in', 'is', null)
+          .then(1)
+          .when('last_failed_sign_in', '<', now - quietMs)
+          .then(1)
+          .else(eb('failed_sign_ins', '+', 1))
+          .end(),
+        last_failed_sign_in: now,
+      }))
+      .where('pool_id', '=', poolId)
+      .where('sub', '=', sub)
+      .returning('failed_sign_ins')
+      .executeTakeFirst();
+    return Number(row?.failed_sign_ins ?? 0);
+  }
+
+  async clearFailedSignIns(poolId: string, sub: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ failed_sign_ins: 0, last_failed_sign_in: null })
+      .where('pool_id', '=', poolId)
+      .where('sub', '=', sub)
+      .where('failed_sign_ins', '>', 0)
+      .execute();
   }
 
   async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
