@@ -10,6 +10,7 @@ import {
   AdminUserGlobalSignOutCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -235,6 +236,37 @@ for (const backend of backends()) {
       gh.clock.advance(15 * 60_000 + 1000);
       assert.equal((await errorOf(signIn('target', 'Wrong-1'))).message, 'Incorrect username or password.');
       assert.ok((await signIn('target', 'Password1!')).AuthenticationResult, 'fifteen quiet minutes forgive the count');
+    });
+
+    test('GetTokensFromRefreshToken, with and without refresh-token rotation', async () => {
+      const plain = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('rotor');
+      const signIn = (ClientId: string) =>
+        gh.cognito.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'rotor', PASSWORD: 'Password1!' } }));
+      const first = (await signIn(plain.ClientId!)).AuthenticationResult!;
+      const again = await gh.cognito.send(new GetTokensFromRefreshTokenCommand({ ClientId: plain.ClientId, RefreshToken: first.RefreshToken }));
+      assert.ok(again.AuthenticationResult!.AccessToken);
+      assert.equal(again.AuthenticationResult!.RefreshToken, undefined, 'no rotation, no new refresh token');
+
+      const conflicting = await errorOf(
+        gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'x', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED' } })),
+      );
+      assert.equal(conflicting.name, 'InvalidParameterException');
+      const rotating = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } });
+      const original = (await signIn(rotating.ClientId!)).AuthenticationResult!.RefreshToken!;
+      const rotate = (RefreshToken: string) => gh.cognito.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating.ClientId, RefreshToken }));
+      const next = (await rotate(original)).AuthenticationResult!.RefreshToken!;
+      assert.ok(next && next !== original, 'rotation hands out a new refresh token');
+      const retried = (await rotate(original)).AuthenticationResult!;
+      assert.ok(retried.AccessToken && retried.RefreshToken, 'the old one is honoured during the grace period');
+      gh.clock.advance(11_000);
+      assert.equal((await errorOf(rotate(original))).name, 'RefreshTokenReuseException');
+      assert.equal((await errorOf(rotate(next))).name, 'NotAuthorizedException', 'the retry superseded the token whose answer was lost');
+      assert.ok((await rotate(retried.RefreshToken!)).AuthenticationResult!.RefreshToken, 'the chain goes on from the retry');
+      const refused = await errorOf(
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: rotating.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: next } })),
+      );
+      assert.equal(refused.name, 'InvalidParameterException', 'a rotating client cannot use REFRESH_TOKEN_AUTH');
     });
 
     test('PreventUserExistenceErrors ENABLED answers an unknown user like a wrong password', async () => {

@@ -18,6 +18,7 @@ import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
@@ -55,6 +56,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPoolClient,
   DescribeUserPool,
   DescribeUserPoolClient,
+  GetTokensFromRefreshToken,
   GetUser,
   GlobalSignOut,
   InitiateAuth,

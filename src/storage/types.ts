@@ -149,11 +149,20 @@ export interface TokenFamilyRecord {
   authTime: number;
   expiresAt: number;
   revoked: boolean;
+  /** With rotation: the refresh token the current one replaced, honoured until previousValidUntil. */
+  previousRefreshHash: string | null;
+  previousValidUntil: number | null;
 }
 
 export interface TokenFamilyStore {
   insert(family: TokenFamilyRecord): Promise<void>;
+  /** The family whose current or previous refresh token has this hash. */
   getByRefreshHash(refreshHash: string): Promise<TokenFamilyRecord | undefined>;
+  /**
+   * Replaces the current refresh token if it is still `expectedHash` (so of two concurrent
+   * rotations one wins); the previous token is set as given. False when another rotation won.
+   */
+  rotate(originJti: string, expectedHash: string, next: Pick<TokenFamilyRecord, 'refreshHash' | 'previousRefreshHash' | 'previousValidUntil'>): Promise<boolean>;
   getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined>;
   revoke(originJti: string): Promise<void>;
   /** GlobalSignOut: every family of the user. */

@@ -166,13 +166,32 @@ export class Authentication {
   private async refresh(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
     const refreshToken = parameters.REFRESH_TOKEN;
     if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
+    const { family, user, pool } = await this.refreshable(client, refreshToken);
+    checkSecretHash(client, user.username, parameters.SECRET_HASH);
+    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family) };
+  }
+
+  /**
+   * GetTokensFromRefreshToken (Amplify v6's refresh): new access and ID tokens, and with the
+   * client's RefreshTokenRotation enabled a new refresh token as well.
+   */
+  async tokensFromRefreshToken(refreshToken: string, clientId: string, clientSecret: string | undefined): Promise<IssuedTokens> {
+    const client = await this.client(clientId);
+    checkClientSecret(client, clientSecret);
+    const { family, user, pool } = await this.refreshable(client, refreshToken);
+    const rotation = (client.config as ClientSettings).RefreshTokenRotation;
+    const tokens = await this.tokens.mint(pool, client, user, family);
+    if (rotation?.Feature !== 'ENABLED') return tokens;
+    return { ...tokens, RefreshToken: await this.tokens.rotateRefreshToken(family, refreshToken, rotation.RetryGracePeriodSeconds ?? 0) };
+  }
+
+  private async refreshable(client: ClientRecord, refreshToken: string) {
     const family = await this.tokens.familyOfRefreshToken(refreshToken, client);
     const user = await this.storage.users.getBySub(client.poolId, family.sub);
     if (!user) throw notAuthorized('Refresh Token has been revoked');
-    checkSecretHash(client, user.username, parameters.SECRET_HASH);
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    const pool = (await this.users.poolContext(client.poolId)).pool;
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family) };
+    const { pool } = await this.users.poolContext(client.poolId);
+    return { family, user, pool };
   }
 
   private async newPasswordChallenge(context: PoolContext, client: ClientRecord, user: UserRecord): Promise<AuthOutcome> {

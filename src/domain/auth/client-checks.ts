@@ -34,7 +34,12 @@ const ENABLING_FLOWS: Record<string, readonly string[]> = {
 
 /** Refused as Cognito refuses a flow the client's ExplicitAuthFlows does not allow. */
 export function checkFlowAllowed(client: ClientRecord, flow: string): void {
-  const allowed = authFlowsOf(client.config as ClientSettings);
+  const settings = client.config as ClientSettings;
+  // A rotating client refreshes only through GetTokensFromRefreshToken, as Cognito requires.
+  if (flow.startsWith('REFRESH_TOKEN') && settings.RefreshTokenRotation?.Feature === 'ENABLED') {
+    throw invalidParameter('Auth flow not enabled for this client');
+  }
+  const allowed = authFlowsOf(settings);
   const legacyOnly = allowed.every((name) => !name.startsWith('ALLOW_'));
   // Clients configured with legacy names only can always refresh, as they could before ALLOW_ names existed.
   if ((flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') && legacyOnly) return;

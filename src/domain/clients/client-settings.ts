@@ -77,6 +77,9 @@ export function clientSettings(input: SettingsInput, schema: SchemaAttributeType
     if (value !== undefined && !(Array.isArray(value) && value.length === 0)) (settings as Record<string, unknown>)[field] = value;
   }
   checkOAuth(settings, context);
+  if (settings.RefreshTokenRotation?.Feature === 'ENABLED' && settings.ExplicitAuthFlows?.includes('ALLOW_REFRESH_TOKEN_AUTH')) {
+    throw invalidParameter('ALLOW_REFRESH_TOKEN_AUTH cannot be enabled when refresh token rotation is enabled.');
+  }
   return settings;
 }
 

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, randomBytes, randomUUID, type KeyObject }
 import { SignJWT, errors as joseErrors, jwtVerify, importJWK, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { ClientRecord, KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
-import { notAuthorized } from '../errors.js';
+import { CognitoError, notAuthorized } from '../errors.js';
 import { tokenValiditySeconds, type ClientSettings } from '../clients/client-settings.js';
 import type { Issuers } from '../keys/issuers.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
@@ -59,6 +59,8 @@ export class Tokens {
       authTime: now,
       expiresAt: now + tokenValiditySeconds(client.config as ClientSettings, 'RefreshToken') * 1000,
       revoked: false,
+      previousRefreshHash: null,
+      previousValidUntil: null,
     };
     await this.storage.tokenFamilies.insert(family);
     return { ...(await this.mint(pool, client, user, family)), RefreshToken: refreshToken };
@@ -82,11 +84,34 @@ export class Tokens {
 
   /** The family a refresh token belongs to, if it is live and was issued to this client. */
   async familyOfRefreshToken(refreshToken: string, client: ClientRecord): Promise<TokenFamilyRecord> {
-    const family = await this.storage.tokenFamilies.getByRefreshHash(hashRefreshToken(refreshToken));
+    const hash = hashRefreshToken(refreshToken);
+    const family = await this.storage.tokenFamilies.getByRefreshHash(hash);
     if (!family || family.clientId !== client.clientId || family.poolId !== client.poolId) throw notAuthorized('Invalid Refresh Token');
     if (family.revoked) throw notAuthorized('Refresh Token has been revoked');
-    if (family.expiresAt <= this.clock.now()) throw notAuthorized('Refresh Token has expired');
+    const now = this.clock.now();
+    if (family.expiresAt <= now) throw notAuthorized('Refresh Token has expired');
+    if (family.refreshHash !== hash && (family.previousValidUntil ?? 0) < now) {
+      throw new CognitoError('RefreshTokenReuseException', 'Refresh token has already been used.');
+    }
     return family;
+  }
+
+  /**
+   * Refresh-token rotation: a new refresh token replaces the current one; the token the caller
+   * presented stays usable for the client's retry grace period, in case the answer was lost.
+   */
+  async rotateRefreshToken(family: TokenFamilyRecord, presented: string, graceSeconds: number): Promise<string> {
+    const next = randomBytes(48).toString('base64url');
+    const presentedHash = hashRefreshToken(presented);
+    const replacingCurrent = presentedHash === family.refreshHash;
+    const rotated = await this.storage.tokenFamilies.rotate(family.originJti, family.refreshHash, {
+      refreshHash: hashRefreshToken(next),
+      previousRefreshHash: replacingCurrent ? presentedHash : family.previousRefreshHash,
+      previousValidUntil: replacingCurrent ? this.clock.now() + graceSeconds * 1000 : family.previousValidUntil,
+    });
+    // Another node rotated this family first: the presented token is now the previous one.
+    if (!rotated) throw notAuthorized('Invalid Refresh Token');
+    return next;
   }
 
   /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */

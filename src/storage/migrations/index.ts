@@ -3,6 +3,7 @@ import * as pools from './0001-pools-clients-keys.js';
 import * as users from './0002-users.js';
 import * as tokens from './0003-tokens-sessions.js';
 import * as failures from './0004-sign-in-failures.js';
+import * as rotation from './0005-refresh-rotation.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-users': users,
   '0003-tokens-sessions': tokens,
   '0004-sign-in-failures': failures,
+  '0005-refresh-rotation': rotation,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -66,6 +66,8 @@ export interface Database {
     auth_time: number;
     expires_at: number;
     revoked: number;
+    previous_refresh_hash: string | null;
+    previous_valid_until: number | null;
   };
   auth_sessions: {
     id: string;

@@ -13,6 +13,8 @@ function toFamily(row: Selectable<Database['token_families']>): TokenFamilyRecor
     authTime: Number(row.auth_time),
     expiresAt: Number(row.expires_at),
     revoked: Number(row.revoked) === 1,
+    previousRefreshHash: row.previous_refresh_hash,
+    previousValidUntil: row.previous_valid_until === null ? null : Number(row.previous_valid_until),
   };
 }
 
@@ -32,13 +34,31 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
         auth_time: family.authTime,
         expires_at: family.expiresAt,
         revoked: family.revoked ? 1 : 0,
+        previous_refresh_hash: family.previousRefreshHash,
+        previous_valid_until: family.previousValidUntil,
       })
       .execute();
   }
 
   async getByRefreshHash(refreshHash: string): Promise<TokenFamilyRecord | undefined> {
-    const row = await this.db.selectFrom('token_families').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst();
+    const row =
+      (await this.db.selectFrom('token_families').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst()) ??
+      (await this.db.selectFrom('token_families').selectAll().where('previous_refresh_hash', '=', refreshHash).executeTakeFirst());
     return row && toFamily(row);
+  }
+
+  async rotate(
+    originJti: string,
+    expectedHash: string,
+    next: Pick<TokenFamilyRecord, 'refreshHash' | 'previousRefreshHash' | 'previousValidUntil'>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('token_families')
+      .set({ refresh_hash: next.refreshHash, previous_refresh_hash: next.previousRefreshHash, previous_valid_until: next.previousValidUntil })
+      .where('origin_jti', '=', originJti)
+      .where('refresh_hash', '=', expectedHash)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined> {
