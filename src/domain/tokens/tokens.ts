@@ -1,5 +1,5 @@
-import { createHash, createPrivateKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify, importJWK, type JWTPayload } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { ClientRecord, KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
 import { CognitoError, notAuthorized } from '../errors.js';
@@ -20,7 +20,7 @@ export interface IssuedTokens {
 
 interface PoolKeys {
   signing: Map<KeyPurpose, { kid: string; key: KeyObject }>;
-  verifying: Map<string, KeyObject | Uint8Array | Awaited<ReturnType<typeof importJWK>>>;
+  verifying: Map<string, KeyObject>;
 }
 
 /** An access token that verified, with the family it belongs to. */
@@ -207,10 +207,11 @@ export class Tokens {
     const records = await this.storage.signingKeys.listForPool(poolId);
     if (records.length === 0) throw new Error(`no signing keys for pool ${poolId}`);
     const signing = new Map<KeyPurpose, { kid: string; key: KeyObject }>();
-    const verifying = new Map<string, KeyObject | Uint8Array | Awaited<ReturnType<typeof importJWK>>>();
+    const verifying = new Map<string, KeyObject>();
     for (const record of records) {
       signing.set(record.purpose, { kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
-      verifying.set(record.kid, await importJWK(record.publicJwk, 'RS256'));
+      // A KeyObject lets jose verify through node:crypto directly, without WebCrypto's per-call overhead.
+      verifying.set(record.kid, createPublicKey({ key: record.publicJwk as JsonWebKey, format: 'jwk' }));
     }
     return { signing, verifying };
   }
