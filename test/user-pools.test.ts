@@ -121,6 +121,13 @@ for (const backend of backends()) {
       );
       assert.equal(requiredCustom.name, 'InvalidParameterException');
 
+      const requiredAlias = await errorOf(
+        gh.cognito.send(
+          new CreateUserPoolCommand({ PoolName: 'x', AliasAttributes: ['preferred_username'], Schema: [{ Name: 'preferred_username', Required: true }] }),
+        ),
+      );
+      assert.equal(requiredAlias.name, 'InvalidParameterException', 'seed 002: preferred_username cannot be required and an alias');
+
       const shortPassword = await errorOf(
         gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'x', Policies: { PasswordPolicy: { MinimumLength: 3 } } })),
       );

@@ -39,6 +39,11 @@ export function settingsForNewPool(input: CreateUserPoolRequest): PoolSettings {
     ...mutableSettings(input),
     SchemaAttributes: schemaAtCreation(input.Schema),
   };
+  // preferred_username has no verified flag: as an alias it must be free to be unique, so it cannot be required too.
+  const preferredRequired = settings.SchemaAttributes!.some((a) => a.Name === 'preferred_username' && a.Required);
+  if (preferredRequired && input.AliasAttributes?.includes('preferred_username')) {
+    throw invalidParameter('preferred_username cannot be both required and an alias.');
+  }
   if (input.UsernameAttributes?.length) settings.UsernameAttributes = unique(input.UsernameAttributes);
   if (input.AliasAttributes?.length) settings.AliasAttributes = unique(input.AliasAttributes);
   if (input.UsernameConfiguration) settings.UsernameConfiguration = { CaseSensitive: input.UsernameConfiguration.CaseSensitive ?? true };
