@@ -35,7 +35,45 @@ export interface GatehouseConfig {
   argon2: { memoryKiB: number; iterations: number; parallelism: number };
   /** Pools, clients, groups and users declared in the config file, applied at start. */
   userPools: SeedPool[];
+  /** How codes and invitations reach users, chosen per channel. */
+  messages: { email: EmailChannelConfig; sms: SmsChannelConfig };
 }
+
+/** One line per message on the server's log: the developer copies the code from there. */
+export interface LogChannelConfig {
+  method: 'log';
+}
+
+/** A signed JSON POST per message, for a team's own sender (or a test's mailbox). */
+export interface WebhookChannelConfig {
+  method: 'webhook';
+  url: string;
+  /** Signs each request (x-gatehouse-signature); without it requests go unsigned. */
+  secret?: string;
+  /** Further tries after a network error, a timeout, a 5xx or a 429 (default 2). */
+  retries?: number;
+  /** How long one try may take (default 5000). */
+  timeoutMs?: number;
+}
+
+/** Real email through an SMTP server. */
+export interface SmtpChannelConfig {
+  method: 'smtp';
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+  secure?: boolean;
+  user?: string;
+  password?: string;
+  /** The From header, e.g. `Gatehouse <no-reply@example.com>`. */
+  from: string;
+  /** Connecting, the greeting, and each wait on the server, each at most this long (default 10000). */
+  timeoutMs?: number;
+}
+
+export type EmailChannelConfig = LogChannelConfig | WebhookChannelConfig | SmtpChannelConfig;
+export type SmsChannelConfig = LogChannelConfig | WebhookChannelConfig;
+export type ChannelConfig = EmailChannelConfig | SmsChannelConfig;
 
 export const defaultConfig = (): GatehouseConfig => ({
   host: '127.0.0.1',
@@ -50,6 +88,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   postgres: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 10000 },
   argon2: { ...DEFAULT_ARGON2 },
   userPools: [],
+  messages: { email: { method: 'log' }, sms: { method: 'log' } },
 });
 
 export class ConfigError extends Error {}
@@ -90,6 +129,8 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     sqlite: { ...base.sqlite, ...((overrides as Partial<GatehouseConfig>).sqlite ?? {}) },
     postgres: { ...base.postgres, ...((overrides as Partial<GatehouseConfig>).postgres ?? {}) },
     argon2: { ...base.argon2, ...((overrides as Partial<GatehouseConfig>).argon2 ?? {}) },
+    // Per channel, whole: a channel's fields belong to its method, so they are never mixed across methods.
+    messages: { ...base.messages, ...((overrides as Partial<GatehouseConfig>).messages ?? {}) },
   };
   checkConfig(merged);
   return merged;
@@ -114,6 +155,65 @@ function checkConfig(config: GatehouseConfig): void {
   }
   if (config.tokenIssuer !== 'self' && config.tokenIssuer !== 'cognito') fail("tokenIssuer must be 'self' or 'cognito'");
   if (!LOG_LEVELS.includes(config.logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  checkMessages(config.messages, fail);
+}
+
+const MESSAGE_FIELDS: Record<ChannelConfig['method'], string[]> = {
+  log: ['method'],
+  webhook: ['method', 'url', 'secret', 'retries', 'timeoutMs'],
+  smtp: ['method', 'host', 'port', 'secure', 'user', 'password', 'from', 'timeoutMs'],
+};
+
+function checkMessages(messages: GatehouseConfig['messages'], fail: (message: string) => void): void {
+  if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) return fail('messages must be an object with email and sms');
+  for (const key of Object.keys(messages)) {
+    if (key !== 'email' && key !== 'sms') fail(`unknown field 'messages.${key}' (the channels are email and sms)`);
+  }
+  for (const name of ['email', 'sms'] as const) {
+    const channel = messages[name] as unknown as Record<string, unknown>;
+    const at = `messages.${name}`;
+    if (typeof channel !== 'object' || channel === null || Array.isArray(channel)) return fail(`${at} must be an object with a method`);
+    const method = channel.method as ChannelConfig['method'];
+    const methods = name === 'email' ? "'log', 'webhook' or 'smtp'" : "'log' or 'webhook'";
+    if (name === 'sms' && method === 'smtp') fail(`${at}.method 'smtp' sends email only; sms takes ${methods}`);
+    if (!Object.hasOwn(MESSAGE_FIELDS, method)) fail(`${at}.method must be ${methods}, got ${JSON.stringify(channel.method)}`);
+    for (const key of Object.keys(channel)) {
+      if (!MESSAGE_FIELDS[method].includes(key)) fail(`unknown field '${at}.${key}' for method '${method}'`);
+    }
+    const optional = (key: string, check: (value: unknown) => boolean, wanted: string) => {
+      if (channel[key] !== undefined && !check(channel[key])) fail(`${at}.${key} must be ${wanted}`);
+    };
+    const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
+    const integerFrom = (min: number, max: number) => (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+    if (method === 'webhook') {
+      if (!isHttpUrl(channel.url)) fail(`${at}.url must be an http(s) URL, got ${JSON.stringify(channel.url)}`);
+      optional('secret', nonEmptyString, 'a non-empty string');
+      optional('retries', integerFrom(0, 10), 'an integer from 0 to 10');
+      optional('timeoutMs', integerFrom(1, 600_000), 'an integer from 1 to 600000');
+    }
+    if (method === 'smtp') {
+      if (!nonEmptyString(channel.host)) fail(`${at}.host must be the SMTP server's host name`);
+      if (!integerFrom(1, 65535)(channel.port)) fail(`${at}.port must be an integer from 1 to 65535 (587 for STARTTLS, 465 with secure: true)`);
+      optional('secure', (value) => typeof value === 'boolean', 'true or false');
+      optional('user', nonEmptyString, 'a non-empty string');
+      optional('password', (value) => typeof value === 'string', 'a string');
+      if (channel.password !== undefined && channel.user === undefined) fail(`${at}.password needs a user`);
+      if (typeof channel.from !== 'string' || !/@[^@\s>]+>?\s*$/.test(channel.from)) {
+        fail(`${at}.from must be an address, e.g. "Gatehouse <no-reply@example.com>"`);
+      }
+      optional('timeoutMs', integerFrom(1, 600_000), 'an integer from 1 to 600000');
+    }
+  }
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 export const isPostgresUrl = (database: string): boolean => /^postgres(ql)?:\/\//.test(database);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { GatehouseConfig } from './config.js';
-import { LogDelivery } from './domain/messages/delivery.js';
+import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
 import { buildHttpApp } from './http/app.js';
 import { applySeed } from './seed.js';
@@ -31,7 +31,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   let listeningUrl = '';
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
-  const delivery = new LogDelivery((fields, line) => logger.info({ message: fields }, line));
+  const delivery = deliveryFromConfig(config.messages, logger);
   const services = createServices({ storage, clock, config, publicUrl, delivery });
   let app: FastifyInstance | undefined;
   try {

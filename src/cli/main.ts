@@ -25,6 +25,8 @@ Options for serve:
 
 Settings are read from defaults, then the config file, then the environment
 (GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
+GATEHOUSE_WEBHOOK_URL (with GATEHOUSE_WEBHOOK_SECRET to sign) sends email and SMS
+messages to that webhook.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -91,6 +93,12 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
   if (region !== undefined) result.region = region;
   if (publicUrl !== undefined) result.publicUrl = publicUrl;
   if (logLevel !== undefined) result.logLevel = logLevel as GatehouseConfig['logLevel'];
+  const webhookUrl = env.GATEHOUSE_WEBHOOK_URL;
+  if (webhookUrl) {
+    const secret = env.GATEHOUSE_WEBHOOK_SECRET;
+    const webhook = { method: 'webhook' as const, url: webhookUrl, ...(secret && { secret }) };
+    result.messages = { email: webhook, sms: webhook };
+  }
   return result;
 }
 
