@@ -157,7 +157,17 @@ for (const backend of backends()) {
 
     test('states: disable, enable, reset, confirm', async () => {
       const userPoolId = await newPool();
-      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: 'stateful', MessageAction: 'SUPPRESS' }));
+      await gh.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: 'stateful',
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: 'stateful@example.com' },
+            { Name: 'email_verified', Value: 'true' },
+          ],
+        }),
+      );
       await gh.cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: 'stateful' }));
       assert.equal((await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: 'stateful' }))).Enabled, false);
       await gh.cognito.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: 'stateful' }));

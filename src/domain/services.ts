@@ -9,6 +9,8 @@ import { PasswordHasher } from './passwords/password-hasher.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { Tokens } from './tokens/tokens.js';
+import { VerificationCodes } from './codes/verification-codes.js';
+import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
 
 /** The domain, assembled once per server: what operations are handed. */
@@ -18,6 +20,7 @@ export interface Services {
   readonly users: Users;
   readonly tokens: Tokens;
   readonly authentication: Authentication;
+  readonly selfService: SelfService;
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
 }
@@ -39,6 +42,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery }: 
   const users = new Users(storage, pools, hasher, delivery, clock);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, clock);
-  const authentication = new Authentication(storage, users, tokens, hasher, clock);
-  return { pools, clients, users, tokens, authentication, signingKeys, issuers };
+  const authentication = new Authentication(storage, clients, users, tokens, hasher, clock);
+  const codes = new VerificationCodes(storage, delivery, clock);
+  const selfService = new SelfService(clients, users, codes, hasher, authentication, clock);
+  return { pools, clients, users, tokens, authentication, selfService, signingKeys, issuers };
 }

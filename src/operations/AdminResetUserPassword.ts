@@ -2,6 +2,6 @@ import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } fr
 import { operation } from './operation.js';
 
 export default operation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, { services }) => {
-  await services.users.adminResetPassword(input.UserPoolId!, input.Username!);
+  await services.selfService.adminResetPassword(input.UserPoolId!, input.Username!);
   return {};
 });

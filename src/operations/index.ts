@@ -12,12 +12,16 @@ import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
+import ChangePassword from './ChangePassword.js';
+import ConfirmForgotPassword from './ConfirmForgotPassword.js';
+import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import ForgotPassword from './ForgotPassword.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GlobalSignOut from './GlobalSignOut.js';
@@ -26,8 +30,10 @@ import ListTagsForResource from './ListTagsForResource.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
+import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SignUp from './SignUp.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateUserPool from './UpdateUserPool.js';
@@ -50,12 +56,16 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminSetUserPassword,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,
+  ChangePassword,
+  ConfirmForgotPassword,
+  ConfirmSignUp,
   CreateUserPool,
   CreateUserPoolClient,
   DeleteUserPool,
   DeleteUserPoolClient,
   DescribeUserPool,
   DescribeUserPoolClient,
+  ForgotPassword,
   GetTokensFromRefreshToken,
   GetUser,
   GlobalSignOut,
@@ -64,8 +74,10 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
+  ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
+  SignUp,
   TagResource,
   UntagResource,
   UpdateUserPool,

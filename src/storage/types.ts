@@ -186,6 +186,27 @@ export interface AuthSessionStore {
   consume(id: string, now: number): Promise<AuthSessionRecord | undefined>;
 }
 
+export interface VerificationCodeRecord {
+  poolId: string;
+  sub: string;
+  /** 'signup', 'forgot_password', or 'verify:<attribute>'. */
+  purpose: string;
+  codeHash: string;
+  /** The attribute the code was sent to, which a correct code verifies. */
+  destinationAttribute: string;
+  expiresAt: number;
+  failedAttempts: number;
+}
+
+export interface VerificationCodeStore {
+  /** Sets the user's one code for this purpose, replacing any earlier one. */
+  put(code: VerificationCodeRecord): Promise<void>;
+  get(poolId: string, sub: string, purpose: string): Promise<VerificationCodeRecord | undefined>;
+  /** Counts a wrong guess atomically; returns the new count. */
+  recordFailure(poolId: string, sub: string, purpose: string): Promise<number>;
+  delete(poolId: string, sub: string, purpose: string): Promise<void>;
+}
+
 export interface SigningKeyStore {
   listForPool(poolId: string): Promise<SigningKeyRecord[]>;
 }
@@ -198,6 +219,7 @@ export interface Storage {
   readonly users: UserStore;
   readonly tokenFamilies: TokenFamilyStore;
   readonly authSessions: AuthSessionStore;
+  readonly verificationCodes: VerificationCodeStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
 import type { ClientRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { AppClients } from '../clients/app-clients.js';
 import type { ClientSettings } from '../clients/client-settings.js';
-import { CognitoError, invalidParameter, notAuthorized, resourceNotFound } from '../errors.js';
+import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { DEFAULT_PASSWORD_POLICY } from '../pools/pool-settings.js';
@@ -55,6 +56,7 @@ const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'R
 export class Authentication {
   constructor(
     private readonly storage: Storage,
+    private readonly clients: AppClients,
     private readonly users: Users,
     private readonly tokens: Tokens,
     private readonly hasher: PasswordHasher,
@@ -62,7 +64,7 @@ export class Authentication {
   ) {}
 
   async initiate(request: AuthRequest, admin: boolean): Promise<AuthOutcome> {
-    const client = await this.client(request.clientId, request.poolId);
+    const client = await this.clients.forCall(request.clientId, request.poolId);
     if (!(admin ? ADMIN_FLOWS : PUBLIC_FLOWS).has(request.flow)) {
       throw invalidParameter(PUBLIC_FLOWS.has(request.flow) || ADMIN_FLOWS.has(request.flow) ? 'Initiate Auth method not supported.' : `Gatehouse does not support the ${request.flow} flow yet.`);
     }
@@ -71,7 +73,7 @@ export class Authentication {
   }
 
   async respond(answer: ChallengeAnswer): Promise<AuthOutcome> {
-    const client = await this.client(answer.clientId, answer.poolId);
+    const client = await this.clients.forCall(answer.clientId, answer.poolId);
     const session = await this.storage.authSessions.consume(answer.session, this.clock.now());
     if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) {
       throw notAuthorized('Invalid session for the user, session is expired.');
@@ -98,21 +100,12 @@ export class Authentication {
 
   /** RevokeToken: the client (and its secret) must be the one the refresh token was issued to. */
   async revokeRefreshToken(token: string, clientId: string, clientSecret: string | undefined): Promise<void> {
-    const client = await this.client(clientId);
+    const client = await this.clients.forCall(clientId);
     checkClientSecret(client, clientSecret);
     if ((client.config as ClientSettings).EnableTokenRevocation === false) {
       throw new CognitoError('UnsupportedTokenTypeException', 'Token revocation is not enabled for this client.');
     }
     await this.tokens.revokeRefreshToken(token, client);
-  }
-
-  private async client(clientId: string, poolId?: string): Promise<ClientRecord> {
-    const client = await this.storage.clients.findById(clientId);
-    if (!client || (poolId !== undefined && client.poolId !== poolId)) {
-      if (poolId !== undefined) await this.users.poolContext(poolId);
-      throw resourceNotFound(`User pool client ${clientId} does not exist.`);
-    }
-    return client;
   }
 
   /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the user's state. */
@@ -176,7 +169,7 @@ export class Authentication {
    * client's RefreshTokenRotation enabled a new refresh token as well.
    */
   async tokensFromRefreshToken(refreshToken: string, clientId: string, clientSecret: string | undefined): Promise<IssuedTokens> {
-    const client = await this.client(clientId);
+    const client = await this.clients.forCall(clientId);
     checkClientSecret(client, clientSecret);
     const { family, user, pool } = await this.refreshable(client, refreshToken);
     const rotation = (client.config as ClientSettings).RefreshTokenRotation;

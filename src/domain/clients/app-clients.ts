@@ -59,6 +59,17 @@ export class AppClients {
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
 
+  /**
+   * The client a public or Admin* auth call names. Client ids are unique across pools; an Admin*
+   * call also names the pool, which must exist and own the client.
+   */
+  async forCall(clientId: string, poolId?: string): Promise<ClientRecord> {
+    const client = await this.storage.clients.findById(clientId);
+    if (client && (poolId === undefined || client.poolId === poolId)) return client;
+    if (poolId !== undefined) await this.pools.get(poolId);
+    throw resourceNotFound(`User pool client ${clientId} does not exist.`);
+  }
+
   findByName(poolId: string, name: string): Promise<ClientRecord | undefined> {
     return this.storage.clients.findByName(poolId, name);
   }

@@ -17,6 +17,16 @@ import { normalizeAttributes } from './user-attributes.js';
 const DAY_MS = 86_400_000;
 const EMAIL_OR_PHONE = { email: /^[^@\s]+@[^@\s]+$/, phone_number: /^\+\d+$/ } as const;
 
+export interface NewUser {
+  /** The name the caller gave: a username, or with UsernameAttributes an email or phone number. */
+  name: string;
+  attributes: Record<string, string>;
+  password: string;
+  status: UserRecord['status'];
+  passwordExpiresAt: number | null;
+  forceAliasCreation?: boolean;
+}
+
 export const userNotFound = () => new CognitoError('UserNotFoundException', 'User does not exist.');
 
 /** A pool together with what its settings say about naming users. */
@@ -66,7 +76,7 @@ export class Users {
   async adminCreate(input: AdminCreateUserRequest): Promise<UserRecord> {
     const context = await this.poolContext(input.UserPoolId!);
     if (input.MessageAction === 'RESEND') return this.resendInvitation(context, input);
-    const { settings, names } = context;
+    const { settings } = context;
     const policy = settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY;
     const temporaryPassword = input.TemporaryPassword ?? generateTemporaryPassword(policy);
     checkPassword(policy, temporaryPassword, POLICY_PREAMBLE.temporaryPassword);
@@ -74,18 +84,36 @@ export class Users {
     const attributes = Object.fromEntries(
       normalizeAttributes(input.UserAttributes ?? [], { schema: settings.SchemaAttributes ?? [], writer: 'admin', creating: true }),
     );
+    const user = await this.insert(context, {
+      name: input.Username!,
+      attributes,
+      password: temporaryPassword,
+      status: 'FORCE_CHANGE_PASSWORD',
+      passwordExpiresAt: this.clock.now() + temporaryPasswordDays(settings) * DAY_MS,
+      forceAliasCreation: input.ForceAliasCreation === true,
+    });
+    if (input.MessageAction !== 'SUPPRESS') await this.invite(context, user, temporaryPassword, input.DesiredDeliveryMediums);
+    return user;
+  }
+
+  /**
+   * Creates a user under the pool's naming rules (with UsernameAttributes the name becomes the
+   * email or phone attribute and the username is the sub), hashing the password off the event loop.
+   */
+  async insert(context: PoolContext, fields: NewUser): Promise<UserRecord> {
     const sub = randomUUID();
-    const username = this.usernameFor(context, input.Username!, attributes, sub);
+    const attributes = { ...fields.attributes };
+    const username = this.usernameFor(context, fields.name, attributes, sub);
     const now = this.clock.now();
     const user: UserRecord = {
       poolId: context.pool.id,
       sub,
       username,
-      usernameKey: names.key(username),
-      status: 'FORCE_CHANGE_PASSWORD',
+      usernameKey: context.names.key(username),
+      status: fields.status,
       enabled: true,
-      passwordHash: await this.hasher.hash(temporaryPassword),
-      passwordExpiresAt: now + temporaryPasswordDays(settings) * DAY_MS,
+      passwordHash: await this.hasher.hash(fields.password),
+      passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
       settings: {},
       failedSignIns: 0,
@@ -93,9 +121,21 @@ export class Users {
       createdAt: now,
       updatedAt: now,
     };
-    await this.save(context, user, { inserting: true, forceAliasCreation: input.ForceAliasCreation === true });
-    if (input.MessageAction !== 'SUPPRESS') await this.invite(context, user, temporaryPassword, input.DesiredDeliveryMediums);
+    await this.save(context, user, { inserting: true, forceAliasCreation: fields.forceAliasCreation });
     return user;
+  }
+
+  /** A new password (already checked against the policy) that is the user's own from now on. */
+  async setPermanentPassword(context: PoolContext, user: UserRecord, password: string, changes: Partial<UserRecord> = {}): Promise<UserRecord> {
+    const updated: UserRecord = {
+      ...user,
+      ...changes,
+      passwordHash: await this.hasher.hash(password),
+      passwordExpiresAt: null,
+      updatedAt: this.clock.now(),
+    };
+    await this.save(context, updated);
+    return updated;
   }
 
   async adminSetPassword(poolId: string, name: string, password: string, permanent: boolean): Promise<void> {
@@ -153,12 +193,6 @@ export class Users {
     const { context, user } = await this.get(poolId, name);
     if (user.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
     await this.save(context, { ...user, status: 'CONFIRMED', updatedAt: this.clock.now() });
-  }
-
-  async adminResetPassword(poolId: string, name: string): Promise<void> {
-    const { context, user } = await this.get(poolId, name);
-    if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
-    await this.save(context, { ...user, status: 'RESET_REQUIRED', updatedAt: this.clock.now() });
   }
 
   async delete(poolId: string, name: string): Promise<void> {

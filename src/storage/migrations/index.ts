@@ -4,6 +4,7 @@ import * as users from './0002-users.js';
 import * as tokens from './0003-tokens-sessions.js';
 import * as failures from './0004-sign-in-failures.js';
 import * as rotation from './0005-refresh-rotation.js';
+import * as codes from './0006-verification-codes.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-tokens-sessions': tokens,
   '0004-sign-in-failures': failures,
   '0005-refresh-rotation': rotation,
+  '0006-verification-codes': codes,
 };
 
 export const migrationProvider: MigrationProvider = {

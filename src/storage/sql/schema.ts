@@ -78,4 +78,13 @@ export interface Database {
     state: string;
     expires_at: number;
   };
+  verification_codes: {
+    pool_id: string;
+    sub: string;
+    purpose: string;
+    code_hash: string;
+    destination_attribute: string;
+    expires_at: number;
+    failed_attempts: number;
+  };
 }

@@ -14,9 +14,11 @@ import {
   type UserStore,
   type TokenFamilyStore,
   type AuthSessionStore,
+  type VerificationCodeStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
+import { SqlVerificationCodeStore } from './sql-code-store.js';
 import { SqlUserStore } from './sql-user-store.js';
 
 /**
@@ -30,6 +32,7 @@ export class SqlStorage implements Storage {
   readonly users: UserStore;
   readonly tokenFamilies: TokenFamilyStore;
   readonly authSessions: AuthSessionStore;
+  readonly verificationCodes: VerificationCodeStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -42,6 +45,7 @@ export class SqlStorage implements Storage {
     this.users = new SqlUserStore(db, isDuplicateKey);
     this.tokenFamilies = new SqlTokenFamilyStore(db);
     this.authSessions = new SqlAuthSessionStore(db);
+    this.verificationCodes = new SqlVerificationCodeStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */

@@ -1,0 +1,89 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
+import type { Clock } from '../../clock.js';
+import type { Storage, UserRecord } from '../../storage/types.js';
+import { CognitoError } from '../errors.js';
+import type { MessageDelivery } from '../messages/delivery.js';
+import type { PoolSettings } from '../pools/pool-settings.js';
+
+const HOUR = 3_600_000;
+/** Cognito's code lifetimes: a day to confirm a sign-up or verify an attribute, an hour to reset a password. */
+const LIFETIME: Record<string, number> = { signup: 24 * HOUR, forgot_password: HOUR };
+const VERIFY_LIFETIME = 24 * HOUR;
+const MAX_WRONG_GUESSES = 5;
+
+const DEFAULT_MESSAGE = 'Your verification code is {####}. ';
+const DEFAULT_SUBJECT = 'Your verification code';
+
+export type CodeChannel = 'email' | 'phone_number';
+
+/** `a***@e***.com` and `+*******1234`, as CodeDeliveryDetails shows them. */
+export function maskDestination(attribute: CodeChannel, value: string): string {
+  if (attribute === 'phone_number') return `+${'*'.repeat(Math.max(0, value.length - 5))}${value.slice(-4)}`;
+  const [local = '', domain = ''] = value.split('@');
+  const dot = domain.lastIndexOf('.');
+  const tld = dot >= 0 ? domain.slice(dot) : '';
+  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${tld}`;
+}
+
+const hashCode = (user: UserRecord, purpose: string, code: string) =>
+  createHash('sha256').update(`${user.poolId}\0${user.sub}\0${purpose}\0${code}`).digest();
+
+/** Six-digit codes: one live code per user and purpose, stored hashed, with a cap on wrong guesses. */
+export class VerificationCodes {
+  constructor(
+    private readonly storage: Storage,
+    private readonly delivery: MessageDelivery,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Makes a new code (replacing the last one), sends it, and describes where it went. */
+  async send(settings: PoolSettings, user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
+    const destination = user.attributes[attribute]!;
+    const code = String(randomInt(1_000_000)).padStart(6, '0');
+    await this.storage.verificationCodes.put({
+      poolId: user.poolId,
+      sub: user.sub,
+      purpose,
+      codeHash: hashCode(user, purpose, code).toString('base64'),
+      destinationAttribute: attribute,
+      expiresAt: this.clock.now() + (LIFETIME[purpose] ?? VERIFY_LIFETIME),
+      failedAttempts: 0,
+    });
+    const template = settings.VerificationMessageTemplate;
+    const channel = attribute === 'email' ? 'EMAIL' : 'SMS';
+    const text = (channel === 'EMAIL' ? template?.EmailMessage : template?.SmsMessage) ?? DEFAULT_MESSAGE;
+    await this.delivery.deliver({
+      userPoolId: user.poolId,
+      username: user.username,
+      sub: user.sub,
+      channel,
+      destination,
+      code,
+      message: text.replaceAll('{####}', code).replaceAll('{username}', user.username),
+      ...(channel === 'EMAIL' && { subject: template?.EmailSubject ?? DEFAULT_SUBJECT }),
+      trigger,
+    });
+    return { Destination: maskDestination(attribute, destination), DeliveryMedium: channel, AttributeName: attribute };
+  }
+
+  /**
+   * Checks a code and uses it up; returns the attribute it was sent to. Wrong codes count, and
+   * after five the code is gone and the user must ask for a new one.
+   */
+  async use(user: UserRecord, purpose: string, code: string): Promise<CodeChannel> {
+    const stored = await this.storage.verificationCodes.get(user.poolId, user.sub, purpose);
+    if (!stored) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    if (stored.failedAttempts >= MAX_WRONG_GUESSES) {
+      throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+    }
+    const expected = Buffer.from(stored.codeHash, 'base64');
+    if (!timingSafeEqual(expected, hashCode(user, purpose, code))) {
+      await this.storage.verificationCodes.recordFailure(user.poolId, user.sub, purpose);
+      throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+    }
+    if (stored.expiresAt <= this.clock.now()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    await this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
+    return stored.destinationAttribute as CodeChannel;
+  }
+}
