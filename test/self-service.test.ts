@@ -7,6 +7,11 @@ import {
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   ChangePasswordCommand,
+  DeleteUserCommand,
+  GetUserAttributeVerificationCodeCommand,
+  GetUserCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
@@ -147,6 +152,59 @@ for (const backend of backends()) {
       await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'nochannel@example.com', MessageAction: 'SUPPRESS' }));
       const noChannel = await errorOf(gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'nochannel@example.com' })));
       assert.equal(noChannel.name, 'InvalidParameterException');
+    });
+
+    test('seed 002: attribute verification; re-verifying works and a wrong code leaves it verified; DeleteUser', async () => {
+      await gh.cognito.send(new SignUpCommand({ ClientId: clientId, Username: 'dee@example.com', Password: 'Password1!' }));
+      await gh.cognito.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'dee@example.com', ConfirmationCode: (await mailbox.next('dee@example.com')).code }));
+      const accessToken = (await signIn('dee@example.com', 'Password1!')).AuthenticationResult!.AccessToken!;
+      const emailVerified = async () =>
+        (await gh.cognito.send(new GetUserCommand({ AccessToken: accessToken }))).UserAttributes!.find((a) => a.Name === 'email_verified')?.Value;
+
+      const sent = await gh.cognito.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: accessToken, AttributeName: 'email' }));
+      assert.equal(sent.CodeDeliveryDetails!.AttributeName, 'email');
+      const { code } = await mailbox.next('dee@example.com');
+      const wrong = await errorOf(gh.cognito.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: code === '000000' ? '111111' : '000000' })));
+      assert.equal(wrong.name, 'CodeMismatchException');
+      assert.equal(await emailVerified(), 'true', 'a failed attempt leaves it true');
+      await gh.cognito.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: code }));
+      assert.equal(await emailVerified(), 'true');
+
+      const update = await gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: 'dee2@example.com' }, { Name: 'name', Value: 'Dee' }] }));
+      assert.equal(update.CodeDeliveryDetailsList![0]!.Destination, 'd***@e***.com');
+      assert.equal(await emailVerified(), 'false', 'a changed email is unverified until its code comes back');
+      await gh.cognito.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: (await mailbox.next('dee2@example.com')).code }));
+      assert.equal(await emailVerified(), 'true');
+      const forbidden = await errorOf(gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email_verified', Value: 'true' }] })));
+      assert.equal(forbidden.name, 'InvalidParameterException', 'users cannot write *_verified');
+
+      await gh.cognito.send(new DeleteUserCommand({ AccessToken: accessToken }));
+      assert.equal((await errorOf(gh.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dee2@example.com' })))).name, 'UserNotFoundException');
+    });
+
+    test('AttributesRequireVerificationBeforeUpdate keeps the old email working until the new one is verified', async () => {
+      const heldPool = (
+        await gh.cognito.send(
+          new CreateUserPoolCommand({
+            PoolName: 'held',
+            UsernameAttributes: ['email'],
+            AutoVerifiedAttributes: ['email'],
+            UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+          }),
+        )
+      ).UserPool!.Id!;
+      const heldClient = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: heldPool, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }))).UserPoolClient!.ClientId!;
+      await gh.cognito.send(new SignUpCommand({ ClientId: heldClient, Username: 'old@example.com', Password: 'Password1!' }));
+      await gh.cognito.send(new ConfirmSignUpCommand({ ClientId: heldClient, Username: 'old@example.com', ConfirmationCode: (await mailbox.next('old@example.com')).code }));
+      const login = (USERNAME: string) => gh.cognito.send(new InitiateAuthCommand({ ClientId: heldClient, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: 'Password1!' } }));
+      const accessToken = (await login('old@example.com')).AuthenticationResult!.AccessToken!;
+      await gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: 'new@example.com' }] }));
+      assert.ok((await login('old@example.com')).AuthenticationResult, 'the old email still signs in');
+      const me = await gh.cognito.send(new GetUserCommand({ AccessToken: accessToken }));
+      assert.equal(me.UserAttributes!.find((a) => a.Name === 'email')!.Value, 'old@example.com');
+      await gh.cognito.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: (await mailbox.next('new@example.com')).code }));
+      assert.ok((await login('new@example.com')).AuthenticationResult, 'the new email signs in once verified');
+      assert.equal((await errorOf(login('old@example.com'))).name, 'UserNotFoundException');
     });
   });
 }

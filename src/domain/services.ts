@@ -10,6 +10,7 @@ import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { Tokens } from './tokens/tokens.js';
 import { VerificationCodes } from './codes/verification-codes.js';
+import { OwnAttributes } from './self-service/own-attributes.js';
 import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
 
@@ -21,6 +22,7 @@ export interface Services {
   readonly tokens: Tokens;
   readonly authentication: Authentication;
   readonly selfService: SelfService;
+  readonly ownAttributes: OwnAttributes;
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
 }
@@ -45,5 +47,6 @@ export function createServices({ storage, clock, config, publicUrl, delivery }: 
   const authentication = new Authentication(storage, clients, users, tokens, hasher, clock);
   const codes = new VerificationCodes(storage, delivery, clock);
   const selfService = new SelfService(clients, users, codes, hasher, authentication, clock);
-  return { pools, clients, users, tokens, authentication, selfService, signingKeys, issuers };
+  const ownAttributes = new OwnAttributes(authentication, users, codes, clock);
+  return { pools, clients, users, tokens, authentication, selfService, ownAttributes, signingKeys, issuers };
 }

@@ -17,6 +17,8 @@ import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
+import DeleteUser from './DeleteUser.js';
+import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
@@ -24,6 +26,7 @@ import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
+import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListTagsForResource from './ListTagsForResource.js';
@@ -36,8 +39,10 @@ import RevokeToken from './RevokeToken.js';
 import SignUp from './SignUp.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
+import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
+import VerifyUserAttribute from './VerifyUserAttribute.js';
 import type { Operation } from './operation.js';
 
 /** Every operation Gatehouse implements, by its X-Amz-Target name. */
@@ -61,6 +66,8 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmSignUp,
   CreateUserPool,
   CreateUserPoolClient,
+  DeleteUser,
+  DeleteUserAttributes,
   DeleteUserPool,
   DeleteUserPoolClient,
   DescribeUserPool,
@@ -68,6 +75,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ForgotPassword,
   GetTokensFromRefreshToken,
   GetUser,
+  GetUserAttributeVerificationCode,
   GlobalSignOut,
   InitiateAuth,
   ListTagsForResource,
@@ -80,6 +88,8 @@ export const operations: Readonly<Record<string, Operation>> = {
   SignUp,
   TagResource,
   UntagResource,
+  UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,
+  VerifyUserAttribute,
 };
