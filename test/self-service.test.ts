@@ -206,5 +206,13 @@ for (const backend of backends()) {
       assert.ok((await login('new@example.com')).AuthenticationResult, 'the new email signs in once verified');
       assert.equal((await errorOf(login('old@example.com'))).name, 'UserNotFoundException');
     });
+
+    test('PreventUserExistenceErrors ENABLED: ForgotPassword for an unknown user looks like a real one', async () => {
+      const hiding = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hiding', PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!.ClientId!;
+      const forgot = await gh.cognito.send(new ForgotPasswordCommand({ ClientId: hiding, Username: 'ghost@example.com' }));
+      assert.deepEqual(forgot.CodeDeliveryDetails, { Destination: 'g***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      const legacy = await errorOf(gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'ghost@example.com' })));
+      assert.equal(legacy.name, 'UserNotFoundException');
+    });
   });
 }

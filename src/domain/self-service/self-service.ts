@@ -4,7 +4,7 @@ import type { ClientRecord, UserRecord } from '../../storage/types.js';
 import { checkSecretHash } from '../auth/client-checks.js';
 import type { AppClients } from '../clients/app-clients.js';
 import type { ClientSettings } from '../clients/client-settings.js';
-import type { CodeChannel, VerificationCodes } from '../codes/verification-codes.js';
+import { maskDestination, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -64,6 +64,8 @@ export class SelfService {
   }
 
   async resendConfirmationCode(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
+    const hidden = await this.hiddenAbsence(call, name);
+    if (hidden) return hidden;
     const { context, user } = await this.existingUser(call, name);
     if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
     const channel = confirmationChannel(context.settings, user);
@@ -72,6 +74,8 @@ export class SelfService {
   }
 
   async forgotPassword(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
+    const hidden = await this.hiddenAbsence(call, name);
+    if (hidden) return hidden;
     const { context, user } = await this.existingUser(call, name);
     if (!user.enabled) throw notAuthorized('User is disabled.');
     return this.sendResetCode(context, user, 'CustomMessage_ForgotPassword');
@@ -106,6 +110,18 @@ export class SelfService {
     }
     checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, proposed, POLICY_PREAMBLE.newPassword);
     await this.users.setPermanentPassword(context, user, proposed);
+  }
+
+  /**
+   * With PreventUserExistenceErrors ENABLED an unknown user gets the answer a known one would:
+   * a simulated delivery, so the response does not tell who has an account.
+   */
+  private async hiddenAbsence(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType | undefined> {
+    const { client, context } = await this.call(call, name);
+    if ((client.config as ClientSettings).PreventUserExistenceErrors !== 'ENABLED') return undefined;
+    if (await this.users.find(context, name)) return undefined;
+    const email = name.includes('@') ? name : `${name}@example.com`;
+    return { Destination: maskDestination('email', email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
   }
 
   private async call(call: PublicCall, name: string): Promise<{ client: ClientRecord; context: PoolContext }> {
