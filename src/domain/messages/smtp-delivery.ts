@@ -1,16 +1,9 @@
 import { createTransport, type Transporter } from 'nodemailer';
+import type { SmtpChannelConfig } from '../../config.js';
 import type { MessageDelivery, OutgoingMessage } from './delivery.js';
 
-export interface SmtpOptions {
-  host: string;
-  port: number;
-  /** TLS from the first byte (usually port 465); otherwise STARTTLS whenever the server offers it. */
-  secure?: boolean;
-  user?: string;
-  password?: string;
-  from: string;
-  timeoutMs?: number;
-}
+/** The SMTP account from the config file's email channel. */
+export type SmtpOptions = Omit<SmtpChannelConfig, 'method'>;
 
 /** Real email through an SMTP server, one connection per message. */
 export class SmtpDelivery implements MessageDelivery {
