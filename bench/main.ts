@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ const CONCURRENCY = Number(values.concurrency);
 
 interface Server {
   url: string;
+  /** Resident memory of the server process, in MiB (Linux). */
+  rssMb(): number | undefined;
   startupMs: number;
   stop(): Promise<void>;
 }
@@ -53,6 +56,10 @@ async function startServer(database: string): Promise<Server> {
   return {
     url,
     startupMs,
+    rssMb: () => {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return match ? round(Number(match[1]) / 1024, 1) : undefined;
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -173,7 +180,8 @@ async function signIn(url: string, extra: Record<string, unknown>): Promise<void
  * Reads at a given pool size. The users are written straight into the database the server
  * uses (one fixed hash, batched transactions): creating 100k through the API would only measure argon2.
  */
-async function userReads(url: string, database: string, size: number, extra: Record<string, unknown>): Promise<void> {
+async function userReads(server: Server, database: string, size: number, extra: Record<string, unknown>): Promise<void> {
+  const { url } = server;
   const { UserPool } = await call(url, 'CreateUserPool', { PoolName: `read-bench-${size}` });
   const poolId: string = UserPool.Id;
   const seedStarted = performance.now();
@@ -212,6 +220,7 @@ async function userReads(url: string, database: string, size: number, extra: Rec
   await measure('ListUsers_unfiltered', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Limit: 60 }));
   await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
   await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
+  console.log(JSON.stringify({ scenario: 'server_memory', rss_mb: server.rssMb(), ...sized }));
 }
 
 /** Operations per second of `operation` run from CONCURRENCY loops for SECONDS, in this process. */
@@ -248,7 +257,7 @@ async function main(): Promise<void> {
     if (!values.only || ['SignIn', 'Refresh', 'GetUser'].some((name) => name.includes(values.only!))) await signIn(server.url, extra);
     for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
       if (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!))) break;
-      await userReads(server.url, join(dir, 'bench.db'), size, extra);
+      await userReads(server, join(dir, 'bench.db'), size, extra);
     }
   } finally {
     agent.destroy();

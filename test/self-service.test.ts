@@ -214,5 +214,22 @@ for (const backend of backends()) {
       const legacy = await errorOf(gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'ghost@example.com' })));
       assert.equal(legacy.name, 'UserNotFoundException');
     });
+
+    test('ConfirmSignUp with a verified email another user holds: AliasExistsException, then ForceAliasCreation moves it', async () => {
+      const aliasPool = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'aliases', AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+      const aliasClient = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: aliasPool, ClientName: 'app' }))).UserPoolClient!.ClientId!;
+      await gh.cognito.send(
+        new AdminCreateUserCommand({ UserPoolId: aliasPool, Username: 'holder', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'shared@example.org' }, { Name: 'email_verified', Value: 'true' }] }),
+      );
+      await gh.cognito.send(new SignUpCommand({ ClientId: aliasClient, Username: 'newcomer', Password: 'Password1!', UserAttributes: [{ Name: 'email', Value: 'shared@example.org' }] }));
+      const { code } = await mailbox.next('shared@example.org');
+      const confirm = (ForceAliasCreation?: boolean) =>
+        gh.cognito.send(new ConfirmSignUpCommand({ ClientId: aliasClient, Username: 'newcomer', ConfirmationCode: code, ForceAliasCreation }));
+      assert.equal((await errorOf(confirm())).name, 'AliasExistsException');
+      await confirm(true);
+      assert.equal((await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: aliasPool, Username: 'shared@example.org' }))).Username, 'newcomer');
+      const holder = await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: aliasPool, Username: 'holder' }));
+      assert.equal(holder.UserAttributes!.find((a) => a.Name === 'email_verified')!.Value, 'false');
+    });
   });
 }

@@ -68,10 +68,11 @@ export class VerificationCodes {
   }
 
   /**
-   * Checks a code and uses it up; returns the attribute it was sent to. Wrong codes count, and
-   * after five the code is gone and the user must ask for a new one.
+   * Checks a code, lets `apply` make the change it authorises, and only then uses the code up,
+   * so a change refused (say, AliasExistsException) can be retried with the same code.
+   * Wrong codes count; after five the code is gone and the user must ask for a new one.
    */
-  async use(user: UserRecord, purpose: string, code: string): Promise<CodeChannel> {
+  async use(user: UserRecord, purpose: string, code: string, apply: (channel: CodeChannel) => Promise<void>): Promise<void> {
     const stored = await this.storage.verificationCodes.get(user.poolId, user.sub, purpose);
     if (!stored) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
     if (stored.failedAttempts >= MAX_WRONG_GUESSES) {
@@ -83,7 +84,7 @@ export class VerificationCodes {
       throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
     }
     if (stored.expiresAt <= this.clock.now()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    await apply(stored.destinationAttribute as CodeChannel);
     await this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
-    return stored.destinationAttribute as CodeChannel;
   }
 }

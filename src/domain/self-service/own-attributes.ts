@@ -72,12 +72,13 @@ export class OwnAttributes {
   async verify(accessToken: string, attributeName: string, code: string): Promise<void> {
     const { context, user } = await this.signedIn(accessToken);
     if (!VERIFIABLE.includes(attributeName)) throw invalidParameter(`Invalid attribute name: ${attributeName}`);
-    await this.codes.use(user, `verify:${attributeName}`, code);
-    const pending = { ...pendingOf(user) };
-    const attributes = { ...user.attributes, ...(pending[attributeName] !== undefined && { [attributeName]: pending[attributeName] }) };
-    attributes[`${attributeName}_verified`] = 'true';
-    delete pending[attributeName];
-    await this.save(context, user, attributes, pending);
+    await this.codes.use(user, `verify:${attributeName}`, code, async () => {
+      const pending = { ...pendingOf(user) };
+      const attributes = { ...user.attributes, ...(pending[attributeName] !== undefined && { [attributeName]: pending[attributeName] }) };
+      attributes[`${attributeName}_verified`] = 'true';
+      delete pending[attributeName];
+      await this.save(context, user, attributes, pending);
+    });
   }
 
   async delete(accessToken: string, names: string[]): Promise<void> {

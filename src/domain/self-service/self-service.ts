@@ -58,9 +58,10 @@ export class SelfService {
   async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<void> {
     const { context, user } = await this.existingUser(call, name);
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
-    const channel = await this.codes.use(user, 'signup', code);
-    const confirmed: UserRecord = { ...user, status: 'CONFIRMED', attributes: { ...user.attributes, [`${channel}_verified`]: 'true' } };
-    await this.users.save(context, confirmed, { forceAliasCreation });
+    await this.codes.use(user, 'signup', code, async (channel) => {
+      const confirmed: UserRecord = { ...user, status: 'CONFIRMED', attributes: { ...user.attributes, [`${channel}_verified`]: 'true' } };
+      await this.users.save(context, confirmed, { forceAliasCreation });
+    });
   }
 
   async resendConfirmationCode(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
@@ -97,9 +98,11 @@ export class SelfService {
 
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
     const { context, user } = await this.existingUser(call, name);
-    await this.codes.use(user, 'forgot_password', code);
     checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, password, POLICY_PREAMBLE.newPassword);
-    await this.users.setPermanentPassword(context, user, password, user.status === 'RESET_REQUIRED' || user.status === 'FORCE_CHANGE_PASSWORD' ? { status: 'CONFIRMED' } : {});
+    const resetting = user.status === 'RESET_REQUIRED' || user.status === 'FORCE_CHANGE_PASSWORD';
+    await this.codes.use(user, 'forgot_password', code, async () => {
+      await this.users.setPermanentPassword(context, user, password, resetting ? { status: 'CONFIRMED' } : {});
+    });
   }
 
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
