@@ -1,18 +1,10 @@
 // A webhook receiver on a free port: what Gatehouse's webhook delivery sends, as a mailbox for tests.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OutgoingMessage } from '../../src/domain/messages/delivery.js';
 
-export interface DeliveredMessage {
-  userPoolId: string;
-  username: string;
-  sub: string;
-  channel: 'EMAIL' | 'SMS';
-  destination: string;
-  code: string;
-  message: string;
-  subject?: string;
-  trigger: string;
-}
+/** Exactly what the delivery sends: the body of each webhook POST. */
+export type DeliveredMessage = OutgoingMessage;
 
 export interface Mailbox {
   url: string;

@@ -214,15 +214,7 @@ export class Authentication {
     const attributes = { ...user.attributes, ...Object.fromEntries(normalizeAttributes(given, { schema, writer: 'user', creating: true })) };
     const missing = missingRequiredAttributes(new Map(Object.entries(attributes)), schema);
     if (missing.length > 0) throw invalidParameter(`Invalid attributes given, ${missing[0]} is missing`);
-    const confirmed: UserRecord = {
-      ...user,
-      attributes,
-      passwordHash: await this.hasher.hash(newPassword),
-      passwordExpiresAt: null,
-      status: 'CONFIRMED',
-      updatedAt: this.clock.now(),
-    };
-    await this.users.save(context, confirmed);
+    const confirmed = await this.users.setPermanentPassword(context, user, newPassword, { attributes, status: 'CONFIRMED' });
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.signIn(context.pool, client, confirmed) };
   }
 
