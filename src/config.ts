@@ -37,6 +37,13 @@ export interface GatehouseConfig {
   userPools: SeedPool[];
   /** How codes and invitations reach users, chosen per channel. */
   messages: { email: EmailChannelConfig; sms: SmsChannelConfig };
+  /**
+   * Seals secrets at rest (signing keys, password verifiers): 32 random bytes, base64 or hex.
+   * Every node on one database needs the same key.
+   */
+  serverKey?: string;
+  /** Where the key is kept when serverKey is not set; made on first start. Default: beside the SQLite file. */
+  serverKeyFile?: string;
 }
 
 /** One line per message on the server's log: the developer copies the code from there. */
@@ -97,6 +104,25 @@ const LOG_LEVELS: GatehouseConfig['logLevel'][] = ['fatal', 'error', 'warn', 'in
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+/** Fields without a default, accepted in a config file all the same. */
+const OPTIONAL_FIELDS = ['publicUrl', 'serverKey', 'serverKeyFile'];
+
+export const SERVER_KEY_BYTES = 32;
+export const SERVER_KEY_FORMAT = `must hold ${SERVER_KEY_BYTES} or more random bytes in base64 or hex (e.g. from openssl rand -base64 32)`;
+
+/**
+ * A server key as an operator writes it: hex when it is only hex digits, base64 (or base64url)
+ * otherwise. Undefined when it is neither or too short.
+ */
+export function decodeServerKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  let key: Buffer;
+  if (/^([0-9a-fA-F]{2})+$/.test(trimmed)) key = Buffer.from(trimmed, 'hex');
+  else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) key = Buffer.from(trimmed, 'base64');
+  else return undefined;
+  return key.length >= SERVER_KEY_BYTES ? key : undefined;
+}
+
 /** Reads a JSON or YAML config file and lays it over the defaults. */
 export async function loadConfigFile(path: string, base: GatehouseConfig = defaultConfig()): Promise<GatehouseConfig> {
   let text: string;
@@ -121,7 +147,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
   }
   const known = new Set(Object.keys(base));
   for (const key of Object.keys(overrides)) {
-    if (!known.has(key) && key !== 'publicUrl') throw new ConfigError(`unknown config field '${key}'`);
+    if (!known.has(key) && !OPTIONAL_FIELDS.includes(key)) throw new ConfigError(`unknown config field '${key}'`);
   }
   const merged: GatehouseConfig = {
     ...base,
@@ -155,6 +181,9 @@ function checkConfig(config: GatehouseConfig): void {
   }
   if (config.tokenIssuer !== 'self' && config.tokenIssuer !== 'cognito') fail("tokenIssuer must be 'self' or 'cognito'");
   if (!LOG_LEVELS.includes(config.logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  // The key itself never goes into a message: it may end up in a log.
+  if (config.serverKey !== undefined && (typeof config.serverKey !== 'string' || !decodeServerKey(config.serverKey))) fail(`serverKey ${SERVER_KEY_FORMAT}`);
+  if (config.serverKeyFile !== undefined && (typeof config.serverKeyFile !== 'string' || config.serverKeyFile === '')) fail('serverKeyFile must be a file path');
   checkMessages(config.messages, fail);
 }
 

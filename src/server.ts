@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
-import type { GatehouseConfig } from './config.js';
+import { isPostgresUrl, type GatehouseConfig } from './config.js';
+import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
 import { buildHttpApp } from './http/app.js';
 import { applySeed } from './seed.js';
+import { resolveServerKey } from './server-key.js';
 import { openStorage } from './storage/open.js';
 import type { Storage } from './storage/types.js';
 
@@ -32,9 +34,11 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
   const delivery = deliveryFromConfig(config.messages, logger);
-  const services = createServices({ storage, clock, config, publicUrl, delivery });
+  let services: Services;
   let app: FastifyInstance | undefined;
   try {
+    const secretBox = await openSecretBox(config, logger);
+    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
     await applySeed(services, config.userPools);
     app = buildHttpApp({ services, storage, config, logger });
     await app.listen({ host: config.host, port: config.port });
@@ -53,6 +57,19 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     app: server,
     close: () => (closing ??= server.close().then(() => storage.close())),
   };
+}
+
+/** The server key, from configuration or its file; a newly made one is worth a warning. */
+async function openSecretBox(config: GatehouseConfig, logger: Logger): Promise<SecretBox> {
+  const { key, source, file } = await resolveServerKey(config);
+  const secretBox = new SecretBox(key);
+  if (source === 'generated') {
+    const sharing = isPostgresUrl(config.database)
+      ? 'every node on this PostgreSQL database must share it: set GATEHOUSE_SERVER_KEY or serverKeyFile'
+      : 'back it up with the database';
+    logger.warn(`generated a new server key ${secretBox.keyId} in ${file}; it seals signing keys and password verifiers, so ${sharing}`);
+  }
+  return secretBox;
 }
 
 /** A wildcard bind is reached through loopback from this machine. */

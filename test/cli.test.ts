@@ -1,18 +1,27 @@
 // `gatehouse serve` as an operator runs it: flags, start, clean shutdown, and no acknowledged write lost to kill -9.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   AdminGetUserCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  GetUserCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { backends, cognitoClient, databaseFor, rawCall } from './support/gatehouse.js';
-import { run, serve } from './support/process.js';
+import { errorOf } from './support/errors.js';
+import { backends, cognitoClient, databaseFor, rawCall, serverKeyEnv } from './support/gatehouse.js';
+import { run, serve, type ServerProcess } from './support/process.js';
+import { adminSignIn, poolWithUser } from './support/sign-in.js';
+
+const stop = async (server: ServerProcess) => {
+  server.child.kill('SIGTERM');
+  await server.exited;
+};
 
 describe('gatehouse command', () => {
   test('--help lists the serve options', async () => {
@@ -53,7 +62,7 @@ describe('gatehouse command', () => {
   for (const backend of backends()) {
     test(`every acknowledged CreateUserPool survives kill -9 (${backend})`, async () => {
       const { database, cleanup } = await databaseFor(backend);
-      const server = await serve(['--db', database]);
+      const server = await serve(['--db', database], serverKeyEnv(backend));
       const cognito = cognitoClient(server.url);
       const acknowledged: string[] = [];
       // Keep writing while the process is killed: whatever was answered must be there afterwards.
@@ -75,7 +84,7 @@ describe('gatehouse command', () => {
       await server.exited;
       cognito.destroy();
 
-      const restarted = await serve(['--db', database]);
+      const restarted = await serve(['--db', database], serverKeyEnv(backend));
       const after = cognitoClient(restarted.url);
       const found = new Set<string>();
       let token: string | undefined;
@@ -91,6 +100,55 @@ describe('gatehouse command', () => {
       await cleanup();
     });
   }
+
+  test('an SQLite database keeps its server key in server.key beside it, 0600, across restarts', async () => {
+    const { database, cleanup } = await databaseFor('sqlite');
+    const keyFile = join(dirname(database), 'server.key');
+    const noKeyInEnv = { GATEHOUSE_SERVER_KEY: '' };
+    // One issuer across restarts on different ports, so tokens from before the restart stay valid.
+    const args = ['--db', database, '--public-url', 'http://gatehouse.test'];
+    const first = await serve(args, noKeyInEnv);
+    assert.match(first.output(), /generated a new server key/);
+    assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+    const key = await readFile(keyFile, 'utf8');
+    let cognito = cognitoClient(first.url);
+    const target = await poolWithUser(cognito);
+    const before = await adminSignIn(cognito, target);
+    cognito.destroy();
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await serve(args, noKeyInEnv);
+    assert.doesNotMatch(second.output(), /generated a new server key/);
+    assert.equal(await readFile(keyFile, 'utf8'), key);
+    cognito = cognitoClient(second.url);
+    assert.equal((await cognito.send(new GetUserCommand({ AccessToken: before.AccessToken }))).Username, 'ann', 'tokens from before the restart verify');
+    assert.ok((await adminSignIn(cognito, target)).AccessToken, 'the sealed signing keys open after the restart');
+    cognito.destroy();
+    await stop(second);
+
+    // GATEHOUSE_SERVER_KEY wins over the file: here a different key, which cannot open the pool's signing keys.
+    const otherKey = await serve(args, { GATEHOUSE_SERVER_KEY: randomBytes(32).toString('hex') });
+    cognito = cognitoClient(otherKey.url);
+    assert.equal((await errorOf(adminSignIn(cognito, target))).name, 'InternalErrorException');
+    assert.match(otherKey.output(), /sealed with key [0-9a-f]{8}, this server has key [0-9a-f]{8}: every node must share the same server key/);
+    assert.equal(await readFile(keyFile, 'utf8'), key, 'the key file is left alone');
+    cognito.destroy();
+    await stop(otherKey);
+    await cleanup();
+  });
+
+  test('GATEHOUSE_SERVER_KEY: used instead of a key file, and refused when it is not a key', async () => {
+    const { database, cleanup } = await databaseFor('sqlite');
+    const server = await serve(['--db', database], { GATEHOUSE_SERVER_KEY: randomBytes(32).toString('base64') });
+    await assert.rejects(stat(join(dirname(database), 'server.key')), { code: 'ENOENT' });
+    await stop(server);
+    const bad = await run(['serve', '--port', '0', '--db', database], { GATEHOUSE_SERVER_KEY: 'secret-but-short' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /serverKey must hold 32 or more random bytes/);
+    assert.doesNotMatch(bad.stderr, /secret-but-short/);
+    await cleanup();
+  });
 
   test('--config applies a YAML seed idempotently, with fixed ids and secrets', async () => {
     const { database, cleanup } = await databaseFor('sqlite');

@@ -1,9 +1,10 @@
 // Each pool's JWKS and OIDC discovery document, as token verifiers fetch them.
 import assert from 'node:assert/strict';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { importJWK, jwtVerify, SignJWT } from 'jose';
+import { openPrivateKey } from '../src/domain/keys/signing-keys.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 
 for (const backend of backends()) {
@@ -52,7 +53,7 @@ for (const backend of backends()) {
       const token = await new SignJWT({ token_use: 'id' })
         .setProtectedHeader({ alg: 'RS256', kid: record!.kid })
         .setIssuer(gh.server.services.issuers.issuer(poolId))
-        .sign(createPrivateKey(record!.privateKeyPem));
+        .sign(openPrivateKey(record!, gh.server.services.secretBox));
       const { keys } = (await (await fetch(`${gh.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: (Record<string, string> & { kid: string })[] };
       const jwk = keys.find((k) => k.kid === record!.kid)!;
       const { payload } = await jwtVerify(token, await importJWK(jwk, 'RS256'), { issuer: `${gh.url}/${poolId}` });

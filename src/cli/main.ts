@@ -26,7 +26,10 @@ Options for serve:
 Settings are read from defaults, then the config file, then the environment
 (GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
 GATEHOUSE_WEBHOOK_URL (with GATEHOUSE_WEBHOOK_SECRET to sign) sends email and SMS
-messages to that webhook.
+messages to that webhook. GATEHOUSE_SERVER_KEY (32 random bytes, base64 or hex)
+seals signing keys and password verifiers; without it the key is kept in
+server.key beside the SQLite file (.gatehouse/server.key for PostgreSQL),
+made on first start.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -93,6 +96,7 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
   if (region !== undefined) result.region = region;
   if (publicUrl !== undefined) result.publicUrl = publicUrl;
   if (logLevel !== undefined) result.logLevel = logLevel as GatehouseConfig['logLevel'];
+  if (env.GATEHOUSE_SERVER_KEY) result.serverKey = env.GATEHOUSE_SERVER_KEY;
   const webhookUrl = env.GATEHOUSE_WEBHOOK_URL;
   if (webhookUrl) {
     const secret = env.GATEHOUSE_WEBHOOK_SECRET;

@@ -1,4 +1,5 @@
 // A real Gatehouse on a free port, on a fresh database, driven through real clients.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,16 @@ export interface RawResponse {
   body: any;
 }
 
+/**
+ * The server key of this test process's PostgreSQL servers, shared as a deployment's nodes share
+ * theirs. (Without it each would keep one in ./.gatehouse/server.key of the working directory.)
+ * SQLite servers keep theirs beside their temporary database.
+ */
+export const POSTGRES_SERVER_KEY = randomBytes(32).toString('base64');
+
+/** The environment `gatehouse serve` needs on this backend: the shared key for PostgreSQL. */
+export const serverKeyEnv = (backend: Backend): NodeJS.ProcessEnv => (backend === 'postgres' ? { GATEHOUSE_SERVER_KEY: POSTGRES_SERVER_KEY } : {});
+
 export async function databaseFor(backend: Backend): Promise<{ database: string; cleanup(): Promise<void> }> {
   if (backend === 'postgres') return { database: await createTestDatabase(), cleanup: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
@@ -42,7 +53,8 @@ export async function databaseFor(backend: Backend): Promise<{ database: string;
 export async function startTestGatehouse(backend: Backend = 'sqlite', overrides: Partial<GatehouseConfig> = {}): Promise<TestGatehouse> {
   const { database, cleanup } = await databaseFor(backend);
   const clock = new ManualClock();
-  const server = await startGatehouse({ ...defaultConfig(), port: 0, logLevel: 'silent', database, ...overrides }, { clock });
+  const serverKey = backend === 'postgres' ? { serverKey: POSTGRES_SERVER_KEY } : {};
+  const server = await startGatehouse({ ...defaultConfig(), port: 0, logLevel: 'silent', database, ...serverKey, ...overrides }, { clock });
   const cognito = cognitoClient(server.url);
   return {
     server,

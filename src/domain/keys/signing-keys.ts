@@ -1,7 +1,8 @@
-import { createHash, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Clock } from '../../clock.js';
 import type { KeyPurpose, SigningKeyRecord, Storage } from '../../storage/types.js';
+import type { SecretBox } from './secret-box.js';
 
 const generateKeyPair = promisify(generateKeyPairCallback);
 
@@ -18,6 +19,7 @@ export interface PublicJwk {
 export class SigningKeys {
   constructor(
     private readonly storage: Storage,
+    private readonly secretBox: SecretBox,
     private readonly clock: Clock,
   ) {}
 
@@ -40,12 +42,24 @@ export class SigningKeys {
       kid,
       poolId,
       purpose,
-      privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      privateKeyPem: this.secretBox.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), sealingContext(kid)),
       publicJwk: { alg: 'RS256', e: e!, kid, kty: 'RSA', n: n!, use: 'sig' } satisfies PublicJwk,
       createdAt: this.clock.now(),
     };
   }
 }
+
+/**
+ * A record's private key. Keys are sealed with the server key; databases from before it hold
+ * plain PEM, which is still read as it is and left in place.
+ */
+export function openPrivateKey(record: SigningKeyRecord, secretBox: SecretBox): KeyObject {
+  const stored = record.privateKeyPem;
+  return createPrivateKey(stored.startsWith('-----BEGIN') ? stored : secretBox.open(stored, sealingContext(record.kid)));
+}
+
+/** Binds a sealed private key to its own public key's id, so it opens in no other row. */
+const sealingContext = (kid: string) => `signing-key:${kid}`;
 
 /** Base64 SHA-256 of the public key, the same look as Cognito's `kid` values. */
 function keyId(publicKey: KeyObject): string {

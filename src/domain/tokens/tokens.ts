@@ -1,10 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { ClientRecord, KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
 import { CognitoError, notAuthorized } from '../errors.js';
 import { tokenValiditySeconds, type ClientSettings } from '../clients/client-settings.js';
 import type { Issuers } from '../keys/issuers.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import { openPrivateKey } from '../keys/signing-keys.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import { readableAttributes } from '../users/user-attributes.js';
 
@@ -42,6 +44,7 @@ export class Tokens {
   constructor(
     private readonly storage: Storage,
     private readonly issuers: Issuers,
+    private readonly secretBox: SecretBox,
     private readonly clock: Clock,
   ) {}
 
@@ -209,7 +212,7 @@ export class Tokens {
     const signing = new Map<KeyPurpose, { kid: string; key: KeyObject }>();
     const verifying = new Map<string, KeyObject>();
     for (const record of records) {
-      signing.set(record.purpose, { kid: record.kid, key: createPrivateKey(record.privateKeyPem) });
+      signing.set(record.purpose, { kid: record.kid, key: openPrivateKey(record, this.secretBox) });
       // A KeyObject lets jose verify through node:crypto directly, without WebCrypto's per-call overhead.
       verifying.set(record.kid, createPublicKey({ key: record.publicJwk as JsonWebKey, format: 'jwk' }));
     }
