@@ -41,6 +41,16 @@ export function buildHttpApp({ services, storage, config, logger }: HttpDependen
     return sendError(reply, 'InternalErrorException', 'An internal error occurred.');
   });
 
+  // A response finished during shutdown closes its connection; otherwise a keep-alive client
+  // holds the server open until its idle timeout, long after the last request is answered.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   registerCors(app);
   app.post('/', awsJsonHandler(services));
   registerWellKnown(app, services);
