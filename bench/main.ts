@@ -2,7 +2,7 @@
 // {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { DEFAULT_ARGON2, PasswordHasher } from '../src/domain/passwords/password
 import { SignInNames, searchValuesOf } from '../src/domain/users/sign-in-names.js';
 import { openStorage } from '../src/storage/open.js';
 import type { UserRecord } from '../src/storage/types.js';
+import { checkPasswordClaim, createPasswordVerifier, startServerExchange } from '../src/domain/srp/srp.js';
+import { SrpClient, srpTimestamp } from './srp-client.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -199,6 +201,7 @@ async function userReads(server: Server, database: string, size: number, extra: 
         status: 'CONFIRMED',
         enabled: true,
         passwordHash: hash,
+        srpVerifier: null,
         passwordExpiresAt: null,
         attributes: { email: `user${i}@example.com`, email_verified: 'true', given_name: `Given${i % 1000}` },
         settings: {},
@@ -221,6 +224,58 @@ async function userReads(server: Server, database: string, size: number, extra: 
   await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
   await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
   console.log(JSON.stringify({ scenario: 'server_memory', rss_mb: server.rssMb(), ...sized }));
+}
+
+/**
+ * SRP sign-in, both round trips (InitiateAuth USER_SRP_AUTH, then PASSWORD_VERIFIER), beside its
+ * floor: the server's SRP math for one exchange plus the two RS256 signatures of the tokens —
+ * no argon2id anywhere. The load generator's own SRP math runs on the same cores.
+ */
+async function srpSignIn(url: string, extra: Record<string, unknown>): Promise<void> {
+  const { UserPool } = await call(url, 'CreateUserPool', { PoolName: 'srp-bench' });
+  const { UserPoolClient } = await call(url, 'CreateUserPoolClient', { UserPoolId: UserPool.Id, ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] });
+  await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: 'srp', MessageAction: 'SUPPRESS' });
+  await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: 'srp', Password: 'Bench-password-1', Permanent: true });
+  const poolName = UserPool.Id.slice(UserPool.Id.indexOf('_') + 1);
+  const client = new SrpClient(poolName, 'Bench-password-1');
+  const ClientId = UserPoolClient.ClientId;
+  const result = await measure('InitiateAuth_srp_both_round_trips', extra, async () => {
+    const challenge = await call(url, 'InitiateAuth', { ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'srp', SRP_A: client.srpA } });
+    const answer = client.answer(challenge.ChallengeParameters, srpTimestamp());
+    await call(url, 'RespondToAuthChallenge', { ClientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: answer });
+  });
+  const floor = srpServerFloor(poolName);
+  console.log(JSON.stringify({ scenario: 'srp_server_crypto_floor', ops_per_s: round(floor, 1), ratio: round(result.opsPerSecond / floor), ...extra }));
+}
+
+/**
+ * Sign-ins per second one core could do if it did nothing but the server's unavoidable crypto:
+ * B = k·v + g^b, the proof check, and the two token signatures. The client's half is computed
+ * outside the clock, as the server never does it.
+ */
+function srpServerFloor(poolName: string): number {
+  const { verifierHex, saltHex } = createPasswordVerifier(poolName, 'srp', 'Bench-password-1');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const client = new SrpClient(poolName, 'Bench-password-1');
+  const timestamp = srpTimestamp();
+  const secretBlock = randomBytes(96).toString('base64');
+  let serverMs = 0;
+  let count = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  while (performance.now() < deadline) {
+    const t0 = performance.now();
+    const { bHex, BHex } = startServerExchange(verifierHex);
+    serverMs += performance.now() - t0;
+    const answer = client.answer({ USER_ID_FOR_SRP: 'srp', SRP_B: BHex, SALT: saltHex, SECRET_BLOCK: secretBlock }, timestamp);
+    const t1 = performance.now();
+    const ok = checkPasswordClaim({ poolName, userId: 'srp', verifierHex, bHex, BHex, srpA: client.srpA, secretBlock, timestamp, signature: answer.PASSWORD_CLAIM_SIGNATURE! });
+    sign('sha256', Buffer.from('a'), privateKey);
+    sign('sha256', Buffer.from('b'), privateKey);
+    serverMs += performance.now() - t1;
+    if (!ok) throw new Error('the bench SRP client disagrees with the server');
+    count++;
+  }
+  return count / (serverMs / 1000);
 }
 
 /** Operations per second of `operation` run from CONCURRENCY loops for SECONDS, in this process. */
@@ -255,6 +310,7 @@ async function main(): Promise<void> {
     }
     if (!values.only || 'AdminCreateUser'.includes(values.only)) await adminCreateUser(server.url, extra);
     if (!values.only || ['SignIn', 'Refresh', 'GetUser'].some((name) => name.includes(values.only!))) await signIn(server.url, extra);
+    if (!values.only || 'SrpSignIn'.includes(values.only)) await srpSignIn(server.url, extra);
     for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
       if (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!))) break;
       await userReads(server, join(dir, 'bench.db'), size, extra);

@@ -3,9 +3,12 @@ import type { GatehouseConfig } from '../config.js';
 import type { Storage } from '../storage/types.js';
 import { AppClients } from './clients/app-clients.js';
 import { Issuers } from './keys/issuers.js';
+import type { SecretBox } from './keys/secret-box.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import type { MessageDelivery } from './messages/delivery.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
+import { PasswordCredentials } from './passwords/credentials.js';
+import { Devices } from './devices/devices.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { Tokens } from './tokens/tokens.js';
@@ -25,6 +28,9 @@ export interface Services {
   readonly ownAttributes: OwnAttributes;
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
+  readonly devices: Devices;
+  /** Seals secrets at rest with the server key. */
+  readonly secretBox: SecretBox;
 }
 
 export interface ServiceDependencies {
@@ -34,19 +40,22 @@ export interface ServiceDependencies {
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
+  secretBox: SecretBox;
 }
 
-export function createServices({ storage, clock, config, publicUrl, delivery }: ServiceDependencies): Services {
-  const signingKeys = new SigningKeys(storage, clock);
+export function createServices({ storage, clock, config, publicUrl, delivery, secretBox }: ServiceDependencies): Services {
+  const signingKeys = new SigningKeys(storage, secretBox, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
   const clients = new AppClients(storage, pools, clock);
   const hasher = new PasswordHasher(config.argon2);
-  const users = new Users(storage, pools, hasher, delivery, clock);
+  const credentials = new PasswordCredentials(hasher, secretBox);
+  const users = new Users(storage, pools, credentials, delivery, clock);
+  const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
-  const tokens = new Tokens(storage, issuers, clock);
-  const authentication = new Authentication(storage, clients, users, tokens, hasher, clock);
+  const tokens = new Tokens(storage, issuers, secretBox, clock);
+  const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secretBox, clock);
   const codes = new VerificationCodes(storage, delivery, clock);
-  const selfService = new SelfService(clients, users, codes, hasher, authentication, clock);
+  const selfService = new SelfService(clients, users, codes, credentials, authentication, clock);
   const ownAttributes = new OwnAttributes(authentication, users, codes, clock);
-  return { pools, clients, users, tokens, authentication, selfService, ownAttributes, signingKeys, issuers };
+  return { pools, clients, users, tokens, authentication, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
 }

@@ -21,7 +21,7 @@ export function awsJsonHandler(services: Services) {
     try {
       const input = parseBody(request.body);
       validateInput(name, input);
-      const output = await handler(input, { services, requestId: request.id });
+      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip });
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {
       if (error instanceof CognitoError) return sendError(reply, error.type, error.message);

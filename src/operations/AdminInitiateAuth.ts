@@ -1,9 +1,9 @@
 import type { AdminInitiateAuthRequest, AdminInitiateAuthResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AdminInitiateAuthRequest, AdminInitiateAuthResponse>((input, { services }) =>
+export default operation<AdminInitiateAuthRequest, AdminInitiateAuthResponse>((input, { services, sourceIp }) =>
   services.authentication.initiate(
-    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {} },
+    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp },
     true,
   ),
 );

@@ -2,5 +2,10 @@ import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenRespons
 import { operation } from './operation.js';
 
 export default operation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(async (input, { services }) => ({
-  AuthenticationResult: await services.authentication.tokensFromRefreshToken(input.RefreshToken!, input.ClientId!, input.ClientSecret),
+  AuthenticationResult: await services.authentication.tokensFromRefreshToken({
+    refreshToken: input.RefreshToken!,
+    clientId: input.ClientId!,
+    clientSecret: input.ClientSecret,
+    deviceKey: input.DeviceKey,
+  }),
 }));

@@ -5,14 +5,19 @@ import AdminDeleteUser from './AdminDeleteUser.js';
 import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
 import AdminDisableUser from './AdminDisableUser.js';
 import AdminEnableUser from './AdminEnableUser.js';
+import AdminForgetDevice from './AdminForgetDevice.js';
+import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
+import AdminListDevices from './AdminListDevices.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
+import AdminUpdateDeviceStatus from './AdminUpdateDeviceStatus.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
 import ChangePassword from './ChangePassword.js';
+import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateUserPool from './CreateUserPool.js';
@@ -23,12 +28,15 @@ import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
+import GetDevice from './GetDevice.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
+import ListDevices from './ListDevices.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
@@ -39,6 +47,7 @@ import RevokeToken from './RevokeToken.js';
 import SignUp from './SignUp.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
+import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
@@ -54,14 +63,19 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminDeleteUserAttributes,
   AdminDisableUser,
   AdminEnableUser,
+  AdminForgetDevice,
+  AdminGetDevice,
   AdminGetUser,
   AdminInitiateAuth,
+  AdminListDevices,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
   AdminSetUserPassword,
+  AdminUpdateDeviceStatus,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,
   ChangePassword,
+  ConfirmDevice,
   ConfirmForgotPassword,
   ConfirmSignUp,
   CreateUserPool,
@@ -72,12 +86,15 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPoolClient,
   DescribeUserPool,
   DescribeUserPoolClient,
+  ForgetDevice,
   ForgotPassword,
+  GetDevice,
   GetTokensFromRefreshToken,
   GetUser,
   GetUserAttributeVerificationCode,
   GlobalSignOut,
   InitiateAuth,
+  ListDevices,
   ListTagsForResource,
   ListUserPoolClients,
   ListUserPools,
@@ -88,6 +105,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   SignUp,
   TagResource,
   UntagResource,
+  UpdateDeviceStatus,
   UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,

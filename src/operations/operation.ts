@@ -3,6 +3,8 @@ import type { Services } from '../domain/services.js';
 export interface OperationContext {
   readonly services: Services;
   readonly requestId: string;
+  /** The caller's address, which Cognito records on devices as last_ip_used. */
+  readonly sourceIp: string;
 }
 
 /**

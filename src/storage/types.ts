@@ -32,7 +32,7 @@ export interface SigningKeyRecord {
   kid: string;
   poolId: string;
   purpose: KeyPurpose;
-  /** PKCS#8 PEM. Never leaves the server. */
+  /** PKCS#8 PEM sealed with the server key (context `signing-key:<kid>`); plain PEM in databases from before sealing. */
   privateKeyPem: string;
   publicJwk: Record<string, unknown>;
   createdAt: number;
@@ -54,6 +54,8 @@ export interface UserRecord {
   passwordHash: string | null;
   /** When a temporary password stops working (epoch ms), or null. */
   passwordExpiresAt: number | null;
+  /** The SRP salt and verifier for the current password, sealed with the server key; null without a password. */
+  srpVerifier: string | null;
   /** Every attribute except sub, by name. */
   attributes: Record<string, string>;
   /** Per-user settings later issues add (MFA preferences and the like), as one document. */
@@ -182,8 +184,37 @@ export interface AuthSessionRecord {
 
 export interface AuthSessionStore {
   insert(session: AuthSessionRecord): Promise<void>;
+  /** The session if it exists and has not expired, left in place. */
+  get(id: string, now: number): Promise<AuthSessionRecord | undefined>;
   /** Removes and returns the session if it exists and has not expired: a session answers once. */
   consume(id: string, now: number): Promise<AuthSessionRecord | undefined>;
+}
+
+/** A device a user signed in from: remembered devices can skip MFA and authenticate by SRP. */
+export interface DeviceRecord {
+  poolId: string;
+  /** `<region>_<uuid>`, unique across the service. */
+  deviceKey: string;
+  sub: string;
+  groupKey: string;
+  /** The device's SRP salt and verifier, sealed with the server key; null until ConfirmDevice. */
+  verifier: string | null;
+  name: string | null;
+  remembered: boolean;
+  lastIp: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastAuthenticatedAt: number | null;
+}
+
+export interface DeviceStore {
+  insert(device: DeviceRecord): Promise<void>;
+  get(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined>;
+  /** Writes everything but the keys, owner and creation time; false when the device is gone. */
+  update(device: DeviceRecord): Promise<boolean>;
+  delete(poolId: string, deviceKey: string): Promise<boolean>;
+  /** A user's confirmed, remembered devices in device-key order, strictly after `afterKey`. */
+  listRemembered(poolId: string, sub: string, limit: number, afterKey?: string): Promise<Page<DeviceRecord>>;
 }
 
 export interface VerificationCodeRecord {
@@ -220,6 +251,7 @@ export interface Storage {
   readonly tokenFamilies: TokenFamilyStore;
   readonly authSessions: AuthSessionStore;
   readonly verificationCodes: VerificationCodeStore;
+  readonly devices: DeviceStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

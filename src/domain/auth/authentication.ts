@@ -1,25 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
-import type { ClientRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { AuthSessionRecord, ClientRecord, Storage, UserRecord } from '../../storage/types.js';
 import type { AppClients } from '../clients/app-clients.js';
 import type { ClientSettings } from '../clients/client-settings.js';
+import type { Devices } from '../devices/devices.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
-import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
-import type { PasswordHasher } from '../passwords/password-hasher.js';
-import { DEFAULT_PASSWORD_POLICY } from '../pools/pool-settings.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import type { PasswordCredentials } from '../passwords/credentials.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
-import { missingRequiredAttributes, normalizeAttributes } from '../users/user-attributes.js';
-import { userNotFound, type PoolContext, type Users } from '../users/users.js';
+import { userNotFound, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
+import { Lockout } from './lockout.js';
+import { RefreshFlow } from './refresh-flow.js';
+import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { SignInCompletion } from './sign-in-completion.js';
+import { SignInSessions } from './sign-in-sessions.js';
+import { SrpSignIn } from './srp-sign-in.js';
 
-/** What InitiateAuth and RespondToAuthChallenge answer: tokens, or the next challenge. */
-export interface AuthOutcome {
-  ChallengeName?: ChallengeNameType;
-  Session?: string;
-  ChallengeParameters: Record<string, string>;
-  AuthenticationResult?: IssuedTokens;
-}
+export type { AuthOutcome } from './sign-in.js';
 
 export interface AuthRequest {
   clientId: string;
@@ -27,41 +24,60 @@ export interface AuthRequest {
   poolId?: string;
   flow: string;
   parameters: Record<string, string>;
+  sourceIp?: string;
 }
 
 export interface ChallengeAnswer {
   clientId: string;
   poolId?: string;
   challenge: string;
-  session: string;
+  session: string | undefined;
   responses: Record<string, string>;
+  sourceIp?: string;
 }
 
-const INCORRECT_PASSWORD = 'Incorrect username or password.';
-const FREE_ATTEMPTS = 5;
-const MAX_LOCKOUT_MS = 15 * 60_000;
-const QUIET_RESET_MS = 15 * 60_000;
+type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
 
-/** How long after the last failure the next attempt must wait, given the failures so far. */
-const lockoutMs = (failures: number): number =>
-  failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCKOUT_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS));
+const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
+const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
 
-const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
-const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
+/** Challenges answered with a proof over SRP's SECRET_BLOCK, which names their session. */
+const PROOF_CHALLENGES = new Set(['PASSWORD_VERIFIER', 'DEVICE_PASSWORD_VERIFIER']);
 
 /**
- * Sign-in as a small state machine: a flow checks the first factor and either issues tokens
- * or stores a session for the challenge that must be answered next.
+ * Sign-in as a persisted state machine: a flow proves the first factor and either issues tokens
+ * or stores a session for the challenge that must be answered next; each answer moves it on.
  */
 export class Authentication {
+  private readonly sessions: SignInSessions;
+  private readonly lockout: Lockout;
+  private readonly completion: SignInCompletion;
+  private readonly srp: SrpSignIn;
+  private readonly refreshing: RefreshFlow;
+  private readonly challenges: Record<string, ChallengeHandler>;
+
   constructor(
     private readonly storage: Storage,
     private readonly clients: AppClients,
     private readonly users: Users,
     private readonly tokens: Tokens,
-    private readonly hasher: PasswordHasher,
-    private readonly clock: Clock,
-  ) {}
+    private readonly credentials: PasswordCredentials,
+    devices: Devices,
+    secrets: SecretBox,
+    clock: Clock,
+  ) {
+    this.sessions = new SignInSessions(storage, clock);
+    this.lockout = new Lockout(storage, clock);
+    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, clock);
+    this.srp = new SrpSignIn(this.sessions, users, credentials, devices, this.lockout, this.completion, secrets, clock);
+    this.refreshing = new RefreshFlow(storage, users, tokens);
+    this.challenges = {
+      PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerPassword(signIn, session, responses),
+      DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
+      DEVICE_PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerDevice(signIn, session, responses),
+      NEW_PASSWORD_REQUIRED: (signIn, _session, responses) => this.completion.completeNewPassword(signIn, responses),
+    };
+  }
 
   async initiate(request: AuthRequest, admin: boolean): Promise<AuthOutcome> {
     const client = await this.clients.forCall(request.clientId, request.poolId);
@@ -69,24 +85,26 @@ export class Authentication {
       throw invalidParameter(PUBLIC_FLOWS.has(request.flow) || ADMIN_FLOWS.has(request.flow) ? 'Initiate Auth method not supported.' : `Gatehouse does not support the ${request.flow} flow yet.`);
     }
     checkFlowAllowed(client, request.flow);
-    return request.flow.startsWith('REFRESH_TOKEN') ? this.refresh(client, request.parameters) : this.password(client, request.parameters);
+    if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters);
+    if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters);
+    return this.password(client, request.parameters, request.sourceIp ?? null);
   }
 
   async respond(answer: ChallengeAnswer): Promise<AuthOutcome> {
     const client = await this.clients.forCall(answer.clientId, answer.poolId);
-    const session = await this.storage.authSessions.consume(answer.session, this.clock.now());
-    if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) {
-      throw notAuthorized('Invalid session for the user, session is expired.');
-    }
-    const context = await this.users.poolContext(client.poolId);
-    const user = await this.storage.users.getBySub(client.poolId, session.sub);
-    if (!user) throw userNotFound();
-    const username = answer.responses.USERNAME;
-    if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
-    if ((await this.users.find(context, username))?.sub !== user.sub) throw notAuthorized('Invalid session for the user, session is expired.');
-    checkSecretHash(client, username, answer.responses.SECRET_HASH);
-    if (answer.challenge === 'NEW_PASSWORD_REQUIRED') return this.completeNewPassword(context, client, user, answer.responses);
-    throw invalidParameter(`Gatehouse does not support the ${answer.challenge} challenge yet.`);
+    const handler = this.challenges[answer.challenge];
+    if (!handler) throw invalidParameter(`Gatehouse does not support the ${answer.challenge} challenge yet.`);
+    const proof = PROOF_CHALLENGES.has(answer.challenge);
+    const sessionId = proof ? parameterOf(answer.responses, 'PASSWORD_CLAIM_SECRET_BLOCK') : answer.session;
+    if (sessionId === undefined) throw invalidParameter(proof ? 'Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK' : 'Missing required parameter Session');
+    // A wrong or stale proof session looks like a wrong password: an unknown user's decoy challenge ends here too.
+    const invalid = () => notAuthorized(proof ? INCORRECT_PASSWORD : 'Invalid session for the user, session is expired.');
+    const session = await this.sessions.peek(sessionId);
+    if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw invalid();
+    const signIn = await this.signInOf(client, session, answer);
+    // Checked before the session is used up: a client told its device is gone retries without it.
+    if (!(await this.sessions.consume(sessionId))) throw invalid();
+    return handler(signIn, session, answer.responses);
   }
 
   /** The user an access token speaks for, as the access-token operations (GetUser, …) need it. */
@@ -108,128 +126,45 @@ export class Authentication {
     await this.tokens.revokeRefreshToken(token, client);
   }
 
-  /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the user's state. */
-  private async password(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
-    const { USERNAME: username, PASSWORD: password } = parameters;
+  /** GetTokensFromRefreshToken (Amplify v6's refresh), with the client's refresh-token rotation. */
+  async tokensFromRefreshToken(input: { refreshToken: string; clientId: string; clientSecret?: string; deviceKey?: string }): Promise<IssuedTokens> {
+    const client = await this.clients.forCall(input.clientId);
+    checkClientSecret(client, input.clientSecret);
+    return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey);
+  }
+
+  /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the rest of the sign-in. */
+  private async password(client: ClientRecord, parameters: Record<string, string>, sourceIp: string | null): Promise<AuthOutcome> {
+    const username = parameterOf(parameters, 'USERNAME');
+    const password = parameterOf(parameters, 'PASSWORD');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
     if (password === undefined) throw invalidParameter('Missing required parameter PASSWORD');
-    checkSecretHash(client, username, parameters.SECRET_HASH);
+    checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
     const context = await this.users.poolContext(client.poolId);
     const user = await this.users.find(context, username);
-    const hideExistence = (client.config as ClientSettings).PreventUserExistenceErrors === 'ENABLED';
     if (!user || user.passwordHash === null) {
-      // Unknown users pay for a hash too, so timing does not tell who exists.
-      await this.hasher.dummyVerify(password);
-      throw hideExistence ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
+      await this.credentials.dummyVerify(password);
+      throw (client.config as ClientSettings).PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
-    await this.checkPassword(user, password);
-    this.checkCanSignIn(user);
-    if (user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(context, client, user);
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.signIn(context.pool, client, user) };
+    this.lockout.assertNotLocked(user);
+    if (!(await this.credentials.verify(user, password))) await this.lockout.fail(user);
+    await this.lockout.succeeded(user);
+    return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
   }
 
-  /**
-   * The password, behind Cognito's lockout: from the fifth failure in a row the user waits
-   * 2^(n−5) seconds (at most 15 minutes) before the next try counts; attempts meanwhile fail
-   * without a check and without extending the wait. Fifteen quiet minutes forgive the count.
-   */
-  private async checkPassword(user: UserRecord, password: string): Promise<void> {
-    const now = this.clock.now();
-    if (user.lastFailedSignIn !== null && now - user.lastFailedSignIn < lockoutMs(user.failedSignIns)) {
-      throw notAuthorized('Password attempts exceeded');
-    }
-    if (await this.hasher.verify(user.passwordHash!, password)) {
-      if (user.failedSignIns > 0) await this.storage.users.clearFailedSignIns(user.poolId, user.sub);
-      return;
-    }
-    await this.storage.users.recordFailedSignIn(user.poolId, user.sub, now, QUIET_RESET_MS);
-    throw notAuthorized(INCORRECT_PASSWORD);
-  }
-
-  private checkCanSignIn(user: UserRecord): void {
-    if (!user.enabled) throw notAuthorized('User is disabled.');
-    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
-    if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
-    if (user.status === 'FORCE_CHANGE_PASSWORD' && user.passwordExpiresAt !== null && user.passwordExpiresAt <= this.clock.now()) {
-      throw notAuthorized('Temporary password has expired and must be reset by an administrator.');
-    }
-  }
-
-  /** REFRESH_TOKEN_AUTH: new access and ID tokens from a live refresh token; no new refresh token. */
-  private async refresh(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
-    const refreshToken = parameters.REFRESH_TOKEN;
-    if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
-    const { family, user, pool } = await this.refreshable(client, refreshToken);
-    checkSecretHash(client, user.username, parameters.SECRET_HASH);
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family) };
-  }
-
-  /**
-   * GetTokensFromRefreshToken (Amplify v6's refresh): new access and ID tokens, and with the
-   * client's RefreshTokenRotation enabled a new refresh token as well.
-   */
-  async tokensFromRefreshToken(refreshToken: string, clientId: string, clientSecret: string | undefined): Promise<IssuedTokens> {
-    const client = await this.clients.forCall(clientId);
-    checkClientSecret(client, clientSecret);
-    const { family, user, pool } = await this.refreshable(client, refreshToken);
-    const rotation = (client.config as ClientSettings).RefreshTokenRotation;
-    const tokens = await this.tokens.mint(pool, client, user, family);
-    if (rotation?.Feature !== 'ENABLED') return tokens;
-    return { ...tokens, RefreshToken: await this.tokens.rotateRefreshToken(family, refreshToken, rotation.RetryGracePeriodSeconds ?? 0) };
-  }
-
-  private async refreshable(client: ClientRecord, refreshToken: string) {
-    const family = await this.tokens.familyOfRefreshToken(refreshToken, client);
-    const user = await this.storage.users.getBySub(client.poolId, family.sub);
-    if (!user) throw notAuthorized('Refresh Token has been revoked');
-    if (!user.enabled) throw notAuthorized('User is disabled.');
-    const { pool } = await this.users.poolContext(client.poolId);
-    return { family, user, pool };
-  }
-
-  private async newPasswordChallenge(context: PoolContext, client: ClientRecord, user: UserRecord): Promise<AuthOutcome> {
-    const session = await this.startSession(client, user, 'NEW_PASSWORD_REQUIRED');
-    const schema = context.settings.SchemaAttributes ?? [];
-    const required = missingRequiredAttributes(new Map(Object.entries(user.attributes)), schema).map((name) => `userAttributes.${name}`);
-    return {
-      ChallengeName: 'NEW_PASSWORD_REQUIRED',
-      Session: session,
-      ChallengeParameters: {
-        USER_ID_FOR_SRP: user.username,
-        requiredAttributes: JSON.stringify(required),
-        userAttributes: JSON.stringify(user.attributes),
-      },
-    };
-  }
-
-  /** NEW_PASSWORD_REQUIRED answered: the new password, any missing required attributes, then tokens. */
-  private async completeNewPassword(context: PoolContext, client: ClientRecord, user: UserRecord, responses: Record<string, string>): Promise<AuthOutcome> {
-    const newPassword = responses.NEW_PASSWORD;
-    if (newPassword === undefined) throw invalidParameter('Missing required parameter NEW_PASSWORD');
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, newPassword, POLICY_PREAMBLE.newPassword);
-    const given = Object.entries(responses)
-      .filter(([name]) => name.startsWith('userAttributes.'))
-      .map(([name, value]) => ({ Name: name.slice('userAttributes.'.length), Value: value }));
-    const schema = context.settings.SchemaAttributes ?? [];
-    const attributes = { ...user.attributes, ...Object.fromEntries(normalizeAttributes(given, { schema, writer: 'user', creating: true })) };
-    const missing = missingRequiredAttributes(new Map(Object.entries(attributes)), schema);
-    if (missing.length > 0) throw invalidParameter(`Invalid attributes given, ${missing[0]} is missing`);
-    const confirmed = await this.users.setPermanentPassword(context, user, newPassword, { attributes, status: 'CONFIRMED' });
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.signIn(context.pool, client, confirmed) };
-  }
-
-  private async startSession(client: ClientRecord, user: UserRecord, challenge: ChallengeNameType): Promise<string> {
-    const id = randomBytes(96).toString('base64url');
-    const minutes = (client.config as ClientSettings).AuthSessionValidity ?? 3;
-    await this.storage.authSessions.insert({
-      id,
-      poolId: client.poolId,
-      clientId: client.clientId,
-      sub: user.sub,
-      challenge,
-      state: {},
-      expiresAt: this.clock.now() + minutes * 60_000,
-    });
-    return id;
+  /** The sign-in a session continues; the USERNAME and any SECRET_HASH and DEVICE_KEY must fit it. */
+  private async signInOf(client: ClientRecord, session: AuthSessionRecord, answer: ChallengeAnswer): Promise<SignIn> {
+    const context = await this.users.poolContext(client.poolId);
+    const user = await this.storage.users.getBySub(client.poolId, session.sub);
+    if (!user) throw userNotFound();
+    const username = parameterOf(answer.responses, 'USERNAME');
+    if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
+    if ((await this.users.find(context, username))?.sub !== user.sub) throw notAuthorized('Invalid session for the user, session is expired.');
+    checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
+    // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
+    const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;
+    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null };
+    await this.completion.checkDevice(signIn);
+    return signIn;
   }
 }

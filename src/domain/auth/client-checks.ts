@@ -26,6 +26,7 @@ export function checkClientSecret(client: ClientRecord, secret: string | undefin
 /** Which ExplicitAuthFlows entries (new ALLOW_ names or legacy names) enable each API flow. */
 const ENABLING_FLOWS: Record<string, readonly string[]> = {
   USER_PASSWORD_AUTH: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
+  USER_SRP_AUTH: ['ALLOW_USER_SRP_AUTH'],
   ADMIN_USER_PASSWORD_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
   ADMIN_NO_SRP_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
   REFRESH_TOKEN_AUTH: ['ALLOW_REFRESH_TOKEN_AUTH'],
@@ -41,8 +42,8 @@ export function checkFlowAllowed(client: ClientRecord, flow: string): void {
   }
   const allowed = authFlowsOf(settings);
   const legacyOnly = allowed.every((name) => !name.startsWith('ALLOW_'));
-  // Clients configured with legacy names only can always refresh, as they could before ALLOW_ names existed.
-  if ((flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') && legacyOnly) return;
+  // Clients configured with legacy names only can always refresh and use SRP, as before ALLOW_ names existed.
+  if ((flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN' || flow === 'USER_SRP_AUTH') && legacyOnly) return;
   if (!(ENABLING_FLOWS[flow] ?? []).some((name) => allowed.includes(name))) {
     throw invalidParameter(flow === 'USER_PASSWORD_AUTH' ? 'USER_PASSWORD_AUTH flow not enabled for this client' : 'Auth flow not enabled for this client');
   }

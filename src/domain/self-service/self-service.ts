@@ -7,7 +7,7 @@ import type { ClientSettings } from '../clients/client-settings.js';
 import { maskDestination, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
-import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { PasswordCredentials } from '../passwords/credentials.js';
 import { DEFAULT_PASSWORD_POLICY, type PoolSettings } from '../pools/pool-settings.js';
 import type { Authentication } from '../auth/authentication.js';
 import { checkRequiredPresent, normalizeAttributes } from '../users/user-attributes.js';
@@ -27,7 +27,7 @@ export class SelfService {
     private readonly clients: AppClients,
     private readonly users: Users,
     private readonly codes: VerificationCodes,
-    private readonly hasher: PasswordHasher,
+    private readonly credentials: PasswordCredentials,
     private readonly authentication: Authentication,
     private readonly clock: Clock,
   ) {}
@@ -108,7 +108,7 @@ export class SelfService {
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
     const user = await this.authentication.userOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
-    if (user.passwordHash === null || !(await this.hasher.verify(user.passwordHash, previous))) {
+    if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
     }
     checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, proposed, POLICY_PREAMBLE.newPassword);

@@ -6,7 +6,7 @@ import { CognitoError, invalidParameter } from '../errors.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import { sendInvitation } from '../messages/invitation.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
-import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { PasswordCredentials } from '../passwords/credentials.js';
 import { generateTemporaryPassword } from '../passwords/temporary-password.js';
 import { DEFAULT_PASSWORD_POLICY, type PoolSettings } from '../pools/pool-settings.js';
 import type { UserPools } from '../pools/user-pools.js';
@@ -41,7 +41,7 @@ export class Users {
   constructor(
     private readonly storage: Storage,
     private readonly pools: UserPools,
-    private readonly hasher: PasswordHasher,
+    private readonly credentials: PasswordCredentials,
     private readonly delivery: MessageDelivery,
     private readonly clock: Clock,
   ) {}
@@ -112,7 +112,7 @@ export class Users {
       usernameKey: context.names.key(username),
       status: fields.status,
       enabled: true,
-      passwordHash: await this.hasher.hash(fields.password),
+      ...(await this.credentials.derive({ poolId: context.pool.id, username }, fields.password)),
       passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
       settings: {},
@@ -130,7 +130,7 @@ export class Users {
     const updated: UserRecord = {
       ...user,
       ...changes,
-      passwordHash: await this.hasher.hash(password),
+      ...(await this.credentials.derive(user, password)),
       passwordExpiresAt: null,
       updatedAt: this.clock.now(),
     };
@@ -144,7 +144,7 @@ export class Users {
     const now = this.clock.now();
     await this.save(context, {
       ...user,
-      passwordHash: await this.hasher.hash(password),
+      ...(await this.credentials.derive(user, password)),
       status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
       passwordExpiresAt: permanent ? null : now + temporaryPasswordDays(context.settings) * DAY_MS,
       updatedAt: now,
@@ -243,7 +243,7 @@ export class Users {
     const now = this.clock.now();
     const renewed: UserRecord = {
       ...user,
-      passwordHash: await this.hasher.hash(temporaryPassword),
+      ...(await this.credentials.derive(user, temporaryPassword)),
       passwordExpiresAt: now + temporaryPasswordDays(context.settings) * DAY_MS,
       updatedAt: now,
     };

@@ -371,6 +371,11 @@ function mapValidator(shape: ShapeRecord, key: Scalar, entry: Validator & { scal
       let valuesConform = true;
       for (const name of keys) {
         const item = value[name];
+        // Cognito takes a null map value as an absent entry (amazon-cognito-identity-js sends "DEVICE_KEY": null).
+        if (item === null) {
+          delete value[name];
+          continue;
+        }
         if (!scalar.accepts(item)) {
           validation.enter(name);
           validation.typeError(entry.expected, item);

@@ -5,6 +5,7 @@ import * as tokens from './0003-tokens-sessions.js';
 import * as failures from './0004-sign-in-failures.js';
 import * as rotation from './0005-refresh-rotation.js';
 import * as codes from './0006-verification-codes.js';
+import * as devices from './0007-srp-devices.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-sign-in-failures': failures,
   '0005-refresh-rotation': rotation,
   '0006-verification-codes': codes,
+  '0007-srp-devices': devices,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -41,6 +41,7 @@ export interface Database {
     settings: string;
     failed_sign_ins: Generated<number>;
     last_failed_sign_in: number | null;
+    srp_verifier: string | null;
     created_at: number;
     updated_at: number;
   };
@@ -86,5 +87,18 @@ export interface Database {
     destination_attribute: string;
     expires_at: number;
     failed_attempts: number;
+  };
+  devices: {
+    pool_id: string;
+    device_key: string;
+    sub: string;
+    group_key: string;
+    verifier: string | null;
+    name: string | null;
+    remembered: number;
+    last_ip: string | null;
+    created_at: number;
+    updated_at: number;
+    last_authenticated_at: number | null;
   };
 }

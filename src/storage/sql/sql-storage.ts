@@ -15,11 +15,13 @@ import {
   type TokenFamilyStore,
   type AuthSessionStore,
   type VerificationCodeStore,
+  type DeviceStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
 import { SqlVerificationCodeStore } from './sql-code-store.js';
 import { SqlUserStore } from './sql-user-store.js';
+import { SqlDeviceStore } from './sql-device-store.js';
 
 /**
  * One implementation of the storage contract for both engines: Kysely writes the
@@ -33,6 +35,7 @@ export class SqlStorage implements Storage {
   readonly tokenFamilies: TokenFamilyStore;
   readonly authSessions: AuthSessionStore;
   readonly verificationCodes: VerificationCodeStore;
+  readonly devices: DeviceStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -46,6 +49,7 @@ export class SqlStorage implements Storage {
     this.tokenFamilies = new SqlTokenFamilyStore(db);
     this.authSessions = new SqlAuthSessionStore(db);
     this.verificationCodes = new SqlVerificationCodeStore(db);
+    this.devices = new SqlDeviceStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */

@@ -93,18 +93,26 @@ export class SqlAuthSessionStore implements AuthSessionStore {
       .execute();
   }
 
+  async get(id: string, now: number): Promise<AuthSessionRecord | undefined> {
+    const row = await this.db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && Number(row.expires_at) > now ? toSession(row) : undefined;
+  }
+
   async consume(id: string, now: number): Promise<AuthSessionRecord | undefined> {
     // Delete-returning makes the answer single-use even when two arrive at once on two nodes.
     const row = await this.db.deleteFrom('auth_sessions').where('id', '=', id).returningAll().executeTakeFirst();
-    if (!row || Number(row.expires_at) <= now) return undefined;
-    return {
-      id: row.id,
-      poolId: row.pool_id,
-      clientId: row.client_id,
-      sub: row.sub,
-      challenge: row.challenge,
-      state: JSON.parse(row.state),
-      expiresAt: Number(row.expires_at),
-    };
+    return row && Number(row.expires_at) > now ? toSession(row) : undefined;
   }
+}
+
+function toSession(row: Selectable<Database['auth_sessions']>): AuthSessionRecord {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    clientId: row.client_id,
+    sub: row.sub,
+    challenge: row.challenge,
+    state: JSON.parse(row.state),
+    expiresAt: Number(row.expires_at),
+  };
 }

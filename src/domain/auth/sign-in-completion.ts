@@ -1,0 +1,106 @@
+import type { Clock } from '../../clock.js';
+import type { DeviceRecord, UserRecord } from '../../storage/types.js';
+import { tracksDevices, type Devices } from '../devices/devices.js';
+import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
+import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
+import { DEFAULT_PASSWORD_POLICY } from '../pools/pool-settings.js';
+import type { Tokens } from '../tokens/tokens.js';
+import { missingRequiredAttributes, normalizeAttributes } from '../users/user-attributes.js';
+import type { Users } from '../users/users.js';
+import type { AuthOutcome, SignIn } from './sign-in.js';
+import type { SignInSessions } from './sign-in-sessions.js';
+
+/**
+ * What follows a proven password, whichever way it was proven: the user's state, a forced new
+ * password, the device's own proof, and finally tokens (with a new device key on tracking pools).
+ */
+export class SignInCompletion {
+  constructor(
+    private readonly sessions: SignInSessions,
+    private readonly users: Users,
+    private readonly devices: Devices,
+    private readonly tokens: Tokens,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The user's state decides whether the sign-in may go on; this runs only after the password was right. */
+  checkCanSignIn(user: UserRecord): void {
+    if (!user.enabled) throw notAuthorized('User is disabled.');
+    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
+    if (user.status === 'FORCE_CHANGE_PASSWORD' && user.passwordExpiresAt !== null && user.passwordExpiresAt <= this.clock.now()) {
+      throw notAuthorized('Temporary password has expired and must be reset by an administrator.');
+    }
+  }
+
+  /** A device the client names must be one of the user's. */
+  async checkDevice(signIn: SignIn): Promise<void> {
+    if (signIn.deviceKey !== undefined) await this.devices.ofUser(signIn.user, signIn.deviceKey);
+  }
+
+  async afterPassword(signIn: SignIn): Promise<AuthOutcome> {
+    this.checkCanSignIn(signIn.user);
+    if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
+    return this.afterUserProven(signIn);
+  }
+
+  /** A device the client names must be the user's; a confirmed one must then prove itself. */
+  async afterUserProven(signIn: SignIn): Promise<AuthOutcome> {
+    const device = signIn.deviceKey === undefined ? undefined : await this.devices.ofUser(signIn.user, signIn.deviceKey);
+    if (device?.verifier != null) {
+      const session = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey });
+      return { ChallengeName: 'DEVICE_SRP_AUTH', Session: session, ChallengeParameters: {} };
+    }
+    return this.issueTokens(signIn, device);
+  }
+
+  /**
+   * Tokens bound to the device that proved itself, or on a tracking pool to a device key issued
+   * now (an unconfirmed one the client named is offered again rather than duplicated).
+   */
+  async issueTokens(signIn: SignIn, device?: DeviceRecord): Promise<AuthOutcome> {
+    const { context, client, user } = signIn;
+    let deviceKey: string | null = device?.verifier != null ? device.deviceKey : null;
+    let metadata;
+    if (deviceKey === null && tracksDevices(context.settings)) {
+      metadata = device ? { DeviceKey: device.deviceKey, DeviceGroupKey: device.groupKey } : await this.devices.issue(user, signIn.sourceIp);
+      deviceKey = metadata.DeviceKey;
+    }
+    const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey);
+    return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
+  }
+
+  private async newPasswordChallenge(signIn: SignIn): Promise<AuthOutcome> {
+    const { context, client, user } = signIn;
+    const session = await this.sessions.start(client, user, 'NEW_PASSWORD_REQUIRED', { deviceKey: signIn.deviceKey });
+    const schema = context.settings.SchemaAttributes ?? [];
+    const required = missingRequiredAttributes(new Map(Object.entries(user.attributes)), schema).map((name) => `userAttributes.${name}`);
+    return {
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: session,
+      ChallengeParameters: {
+        USER_ID_FOR_SRP: user.username,
+        requiredAttributes: JSON.stringify(required),
+        userAttributes: JSON.stringify(user.attributes),
+      },
+    };
+  }
+
+  /** NEW_PASSWORD_REQUIRED answered: the new password, any missing required attributes, then the rest of the sign-in. */
+  async completeNewPassword(signIn: SignIn, responses: Record<string, string>): Promise<AuthOutcome> {
+    const { context, user } = signIn;
+    const newPassword = responses.NEW_PASSWORD;
+    if (typeof newPassword !== 'string') throw invalidParameter('Missing required parameter NEW_PASSWORD');
+    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, newPassword, POLICY_PREAMBLE.newPassword);
+    const given = Object.entries(responses)
+      .filter(([name, value]) => name.startsWith('userAttributes.') && typeof value === 'string')
+      .map(([name, value]) => ({ Name: name.slice('userAttributes.'.length), Value: value }));
+    const schema = context.settings.SchemaAttributes ?? [];
+    const attributes = { ...user.attributes, ...Object.fromEntries(normalizeAttributes(given, { schema, writer: 'user', creating: true })) };
+    const missing = missingRequiredAttributes(new Map(Object.entries(attributes)), schema);
+    if (missing.length > 0) throw invalidParameter(`Invalid attributes given, ${missing[0]} is missing`);
+    const confirmed = await this.users.setPermanentPassword(context, user, newPassword, { attributes, status: 'CONFIRMED' });
+    return this.afterUserProven({ ...signIn, user: confirmed });
+  }
+}
+

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { AuthSessionRecord, ClientRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { ClientSettings } from '../clients/client-settings.js';
+
+/**
+ * The state behind Cognito's `Session` between a challenge and its answer, kept in the database
+ * so any node can take the answer, and removed when answered so each session answers once.
+ */
+export class SignInSessions {
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new session for `challenge`; the id is random unless the challenge needs it to be a given value. */
+  async start(client: ClientRecord, user: UserRecord, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
+    const minutes = (client.config as ClientSettings).AuthSessionValidity ?? 3;
+    await this.storage.authSessions.insert({
+      id,
+      poolId: client.poolId,
+      clientId: client.clientId,
+      sub: user.sub,
+      challenge,
+      state,
+      expiresAt: this.clock.now() + minutes * 60_000,
+    });
+    return id;
+  }
+
+  peek(id: string): Promise<AuthSessionRecord | undefined> {
+    return this.storage.authSessions.get(id, this.clock.now());
+  }
+
+  consume(id: string): Promise<AuthSessionRecord | undefined> {
+    return this.storage.authSessions.consume(id, this.clock.now());
+  }
+}
+
+const newSessionId = () => randomBytes(96).toString('base64url');
+
+/** SRP's SECRET_BLOCK: opaque to clients, who base64-decode and sign it; here it names the session. */
+export const newSecretBlock = () => randomBytes(96).toString('base64');

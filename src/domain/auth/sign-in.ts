@@ -1,0 +1,32 @@
+import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
+import type { ClientRecord, UserRecord } from '../../storage/types.js';
+import type { NewDeviceMetadata } from '../devices/devices.js';
+import type { IssuedTokens } from '../tokens/tokens.js';
+import type { PoolContext } from '../users/users.js';
+
+/** What InitiateAuth and RespondToAuthChallenge answer: tokens, or the next challenge. */
+export interface AuthOutcome {
+  ChallengeName?: ChallengeNameType;
+  Session?: string;
+  ChallengeParameters: Record<string, string>;
+  AuthenticationResult?: IssuedTokens & { NewDeviceMetadata?: NewDeviceMetadata };
+}
+
+/** One sign-in in progress: who, through which client, from which device. */
+export interface SignIn {
+  context: PoolContext;
+  client: ClientRecord;
+  user: UserRecord;
+  /** The DEVICE_KEY the client sent, if any. */
+  deviceKey: string | undefined;
+  sourceIp: string | null;
+}
+
+/** Cognito's answer to a wrong password or a wrong proof of one. */
+export const INCORRECT_PASSWORD = 'Incorrect username or password.';
+
+/** Auth parameters arrive as a string map, but clients send `"DEVICE_KEY": null` for "none". */
+export function parameterOf(parameters: Record<string, string | null | undefined>, name: string): string | undefined {
+  const value = parameters[name];
+  return typeof value === 'string' ? value : undefined;
+}

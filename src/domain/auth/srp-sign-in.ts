@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { AuthSessionRecord, ClientRecord } from '../../storage/types.js';
+import type { ClientSettings } from '../clients/client-settings.js';
+import type { Devices } from '../devices/devices.js';
+import { invalidParameter, notAuthorized } from '../errors.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import { poolNameOf, type PasswordCredentials } from '../passwords/credentials.js';
+import { checkPasswordClaim, isAcceptableA, isAcceptableTimestamp, startServerExchange } from '../srp/srp.js';
+import { userNotFound, type Users } from '../users/users.js';
+import { checkSecretHash } from './client-checks.js';
+import type { Lockout } from './lockout.js';
+import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import type { SignInCompletion } from './sign-in-completion.js';
+import { newSecretBlock, type SignInSessions } from './sign-in-sessions.js';
+
+/** How far a client's TIMESTAMP may be from the server's clock. */
+const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
+
+/** What the server keeps between SRP's challenge and the client's proof. */
+interface ExchangeState {
+  srpA: string;
+  bHex: string;
+  BHex: string;
+  deviceKey?: string;
+}
+
+/**
+ * USER_SRP_AUTH and the device's SRP (DEVICE_SRP_AUTH): the password, or the device's secret,
+ * is proven without being sent. The SECRET_BLOCK names the stored exchange, since clients
+ * answer PASSWORD_VERIFIER without a Session.
+ */
+export class SrpSignIn {
+  constructor(
+    private readonly sessions: SignInSessions,
+    private readonly users: Users,
+    private readonly credentials: PasswordCredentials,
+    private readonly devices: Devices,
+    private readonly lockout: Lockout,
+    private readonly completion: SignInCompletion,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
+    const username = required(parameters, 'USERNAME');
+    const srpA = required(parameters, 'SRP_A');
+    checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
+    if (!isAcceptableA(srpA)) throw invalidParameter('Invalid SRP_A.');
+    const context = await this.users.poolContext(client.poolId);
+    const user = await this.users.find(context, username);
+    const verifier = user && this.credentials.srpVerifierOf(user);
+    if (!user || !verifier) {
+      if ((client.config as ClientSettings).PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
+      return this.decoy(client.poolId, username);
+    }
+    const { bHex, BHex } = startServerExchange(verifier.verifierHex);
+    const state: ExchangeState = { srpA, bHex, BHex, deviceKey: parameterOf(parameters, 'DEVICE_KEY') };
+    const secretBlock = await this.sessions.start(client, user, 'PASSWORD_VERIFIER', { ...state }, newSecretBlock());
+    return {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeParameters: { SALT: verifier.saltHex, SRP_B: BHex, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: user.username, USERNAME: user.username },
+    };
+  }
+
+  /** PASSWORD_VERIFIER answered: the proof, under the same lockout as a password. */
+  async answerPassword(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
+    const { user } = signIn;
+    this.lockout.assertNotLocked(user);
+    const verifier = this.credentials.srpVerifierOf(user);
+    const proven = verifier !== undefined && this.proves(responses, session, {
+      poolName: poolNameOf(user.poolId),
+      userId: user.username,
+      verifierHex: verifier.verifierHex,
+    });
+    if (!proven) await this.lockout.fail(user);
+    await this.lockout.succeeded(user);
+    return this.completion.afterPassword(signIn);
+  }
+
+  /** DEVICE_SRP_AUTH answered with the device's SRP_A: the device's own challenge. */
+  async challengeDevice(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
+    const deviceKey = required(responses, 'DEVICE_KEY');
+    const srpA = required(responses, 'SRP_A');
+    if (deviceKey !== (session.state as { deviceKey?: string }).deviceKey) throw notAuthorized('Invalid device key given.');
+    if (!isAcceptableA(srpA)) throw invalidParameter('Invalid SRP_A.');
+    const device = await this.devices.ofUser(signIn.user, deviceKey);
+    const verifier = this.devices.verifierOf(device);
+    if (!verifier) throw notAuthorized('Invalid device key given.');
+    const { bHex, BHex } = startServerExchange(verifier.verifierHex);
+    const state: ExchangeState = { srpA, bHex, BHex, deviceKey };
+    const secretBlock = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_PASSWORD_VERIFIER', { ...state }, newSecretBlock());
+    return {
+      ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
+      Session: secretBlock,
+      ChallengeParameters: { SALT: verifier.saltHex, SRP_B: BHex, SECRET_BLOCK: secretBlock, USERNAME: signIn.user.username, DEVICE_KEY: deviceKey },
+    };
+  }
+
+  /** DEVICE_PASSWORD_VERIFIER answered: a proven device gets tokens bound to it. */
+  async answerDevice(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
+    const { deviceKey } = session.state as unknown as ExchangeState;
+    const device = await this.devices.ofUser(signIn.user, deviceKey!);
+    const verifier = this.devices.verifierOf(device);
+    const proven = verifier !== undefined && this.proves(responses, session, { poolName: device.groupKey, userId: device.deviceKey, verifierHex: verifier.verifierHex });
+    if (!proven) throw notAuthorized(INCORRECT_PASSWORD);
+    await this.devices.recordAuthentication(device, signIn.sourceIp);
+    return this.completion.issueTokens(signIn, device);
+  }
+
+  private proves(responses: Record<string, string>, session: AuthSessionRecord, who: { poolName: string; userId: string; verifierHex: string }): boolean {
+    const state = session.state as unknown as ExchangeState;
+    const timestamp = required(responses, 'TIMESTAMP');
+    const signature = required(responses, 'PASSWORD_CLAIM_SIGNATURE');
+    if (!isAcceptableTimestamp(timestamp, this.clock.now(), TIMESTAMP_TOLERANCE_MS)) return false;
+    return checkPasswordClaim({ ...who, bHex: state.bHex, BHex: state.BHex, srpA: state.srpA, secretBlock: session.id, timestamp, signature });
+  }
+
+  /**
+   * With PreventUserExistenceErrors an unknown user gets a challenge like anyone's, with a salt
+   * that stays the same for the name, so probing cannot tell who has an account.
+   */
+  private decoy(poolId: string, username: string): AuthOutcome {
+    const salt = this.secrets.digest(`srp-decoy-salt:${poolId}:${username}`).subarray(0, 16).toString('hex');
+    const { BHex } = startServerExchange(randomBytes(384).toString('hex'));
+    return {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: newSecretBlock(), USER_ID_FOR_SRP: username, USERNAME: username },
+    };
+  }
+}
+
+function required(parameters: Record<string, string>, name: string): string {
+  const value = parameterOf(parameters, name);
+  if (value === undefined) throw invalidParameter(`Missing required parameter ${name}`);
+  return value;
+}
