@@ -52,7 +52,7 @@ export class SrpSignIn {
     const verifier = user && this.credentials.srpVerifierOf(user);
     if (!user || !verifier) {
       if ((client.config as ClientSettings).PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
-      return this.decoy(client.poolId, username);
+      return this.decoy(client.poolId, username, (context.settings.UsernameAttributes ?? []).length > 0);
     }
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
     const state: ExchangeState = { srpA, bHex, BHex, deviceKey: parameterOf(parameters, 'DEVICE_KEY') };
@@ -120,14 +120,26 @@ export class SrpSignIn {
    * With PreventUserExistenceErrors an unknown user gets a challenge like anyone's, with a salt
    * that stays the same for the name, so probing cannot tell who has an account.
    */
-  private decoy(poolId: string, username: string): AuthOutcome {
-    const salt = this.secrets.digest(`srp-decoy-salt:${poolId}:${username}`).subarray(0, 16).toString('hex');
+  private decoy(poolId: string, username: string, usernameIsSub: boolean): AuthOutcome {
+    const digest = this.secrets.digest(`srp-decoy:${poolId}:${username}`);
+    const salt = digest.subarray(0, 16).toString('hex');
+    // Where usernames are subs, a real user's USER_ID_FOR_SRP is a UUID, so the decoy's is one too.
+    const userId = usernameIsSub ? uuidOf(digest.subarray(16, 32)) : username;
     const { BHex } = startServerExchange(randomBytes(384).toString('hex'));
     return {
       ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: newSecretBlock(), USER_ID_FOR_SRP: username, USERNAME: username },
+      ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: newSecretBlock(), USER_ID_FOR_SRP: userId, USERNAME: userId },
     };
   }
+}
+
+/** A version-4-shaped UUID from 16 bytes. */
+function uuidOf(bytes: Buffer): string {
+  const hex = Buffer.from(bytes);
+  hex[6] = (hex[6]! & 0x0f) | 0x40;
+  hex[8] = (hex[8]! & 0x3f) | 0x80;
+  const text = hex.toString('hex');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
 
 function required(parameters: Record<string, string>, name: string): string {
