@@ -24,6 +24,8 @@ export interface Gatehouse {
 
 export interface StartOptions {
   clock?: Clock;
+  /** Whether to apply the config's pools; a worker leaves that to the process that prepared the database. */
+  seed?: boolean;
 }
 
 /** Opens the database, applies the seed, and listens: everything `gatehouse serve` does. */
@@ -39,7 +41,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   try {
     const secretBox = await openSecretBox(config, logger);
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
-    await applySeed(services, config.userPools);
+    if (options.seed !== false) await applySeed(services, config.userPools);
     app = buildHttpApp({ services, storage, config, logger });
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);
@@ -57,6 +59,22 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     app: server,
     close: () => (closing ??= server.close().then(() => storage.close())),
   };
+}
+
+/**
+ * Everything a start does before listening, once, for the processes `--workers` starts after it:
+ * migrations, the server key (made if missing), and the seed.
+ */
+export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
+  const storage = await openStorage(config);
+  try {
+    const logger = pino({ level: config.logLevel });
+    const secretBox = await openSecretBox(config, logger);
+    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config.messages, logger), secretBox });
+    await applySeed(services, config.userPools);
+  } finally {
+    await storage.close();
+  }
 }
 
 /** The server key, from configuration or its file; a newly made one is worth a warning. */

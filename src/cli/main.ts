@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, isPostgresUrl, loadConfigFile, mergeConfig, type GatehouseConfig } from '../config.js';
 import { SeedError } from '../seed.js';
 import { startGatehouse } from '../server.js';
+import { servePrimary, serveWorker } from './workers.js';
 
 const HELP = `Gatehouse: the Amazon Cognito User Pools API, self-hosted.
 
@@ -21,6 +24,8 @@ Options for serve:
   --token-issuer <s>   self (default): tokens name this server as issuer;
                        cognito: https://cognito-idp.<region>.amazonaws.com/<poolId>
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default info)
+  --workers <n>        server processes sharing the port (default: one per core;
+                       1 for an in-memory database)
   -h, --help           show this help
 
 Settings are read from defaults, then the config file, then the environment
@@ -45,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       'public-url': { type: 'string' },
       'token-issuer': { type: 'string' },
       'log-level': { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const base = values.config ? await loadConfigFile(values.config) : defaultConfig();
   const config = mergeConfig(base, overrides(values));
+  if (cluster.isWorker) return serveWorker(config);
+  const workers = workerCount(values.workers ?? process.env.GATEHOUSE_WORKERS, config);
+  if (workers > 1) return servePrimary(config, workers);
   const gatehouse = await startGatehouse(config);
   const backend = isPostgresUrl(config.database) ? 'postgresql' : `sqlite ${config.database}`;
   gatehouse.app.log.info(`Gatehouse serving the Cognito API on ${gatehouse.url} (${backend})`);
@@ -70,6 +79,13 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   return 0;
+}
+
+/** One process per core unless told otherwise; an in-memory database lives in one process only. */
+function workerCount(given: string | undefined, config: GatehouseConfig): number {
+  if (given !== undefined && !/^[1-9]\d*$/.test(given)) throw new ConfigError(`--workers must be a positive number, got '${given}'`);
+  if (config.database === ':memory:') return 1;
+  return given === undefined ? availableParallelism() : Number(given);
 }
 
 type Flags = Record<string, string | boolean | undefined>;
