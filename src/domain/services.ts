@@ -11,6 +11,8 @@ import { PasswordCredentials } from './passwords/credentials.js';
 import { Devices } from './devices/devices.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
+import { MfaSettings } from './mfa/mfa-settings.js';
+import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
 import { VerificationCodes } from './codes/verification-codes.js';
 import { OwnAttributes } from './self-service/own-attributes.js';
@@ -24,6 +26,10 @@ export interface Services {
   readonly users: Users;
   readonly tokens: Tokens;
   readonly authentication: Authentication;
+  /** A user's second factors, as sign-in and GetUser see them. */
+  readonly secondFactors: SecondFactors;
+  /** The MFA operations: pool configuration, preferences, TOTP enrolment. */
+  readonly mfa: MfaSettings;
   readonly selfService: SelfService;
   readonly ownAttributes: OwnAttributes;
   readonly signingKeys: SigningKeys;
@@ -53,9 +59,11 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, secretBox, clock);
-  const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secretBox, clock);
+  const secondFactors = new SecondFactors(storage, users, secretBox, clock);
   const codes = new VerificationCodes(storage, delivery, clock);
+  const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, clock);
   const selfService = new SelfService(clients, users, codes, credentials, authentication, clock);
   const ownAttributes = new OwnAttributes(authentication, users, codes, clock);
-  return { pools, clients, users, tokens, authentication, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
+  const mfa = new MfaSettings(pools, users, authentication, secondFactors);
+  return { pools, clients, users, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
 }

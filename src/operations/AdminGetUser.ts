@@ -5,7 +5,7 @@ import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
 export default operation<AdminGetUserRequest, Wire<AdminGetUserResponse>>(async (input, { services }) => {
-  const { user } = await services.users.get(input.UserPoolId!, input.Username!);
+  const { context, user } = await services.users.get(input.UserPoolId!, input.Username!);
   return {
     Username: user.username,
     UserAttributes: attributeList(user),
@@ -13,5 +13,6 @@ export default operation<AdminGetUserRequest, Wire<AdminGetUserResponse>>(async 
     UserLastModifiedDate: toEpochSeconds(user.updatedAt),
     Enabled: user.enabled,
     UserStatus: user.status as AdminGetUserResponse['UserStatus'],
+    ...services.secondFactors.report(user, context.settings),
   };
 });

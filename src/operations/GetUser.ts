@@ -4,5 +4,6 @@ import { operation } from './operation.js';
 
 export default operation<GetUserRequest, GetUserResponse>(async (input, { services }) => {
   const user = await services.authentication.userOfAccessToken(input.AccessToken!);
-  return { Username: user.username, UserAttributes: attributeList(user) };
+  const { settings } = await services.users.poolContext(user.poolId);
+  return { Username: user.username, UserAttributes: attributeList(user), ...services.secondFactors.report(user, settings) };
 });

@@ -12,10 +12,13 @@ import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
+import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
+import AdminSetUserSettings from './AdminSetUserSettings.js';
 import AdminUpdateDeviceStatus from './AdminUpdateDeviceStatus.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
+import AssociateSoftwareToken from './AssociateSoftwareToken.js';
 import ChangePassword from './ChangePassword.js';
 import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
@@ -34,6 +37,7 @@ import GetDevice from './GetDevice.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
+import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListDevices from './ListDevices.js';
@@ -44,6 +48,9 @@ import ListUsers from './ListUsers.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SetUserMFAPreference from './SetUserMFAPreference.js';
+import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
+import SetUserSettings from './SetUserSettings.js';
 import SignUp from './SignUp.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
@@ -51,6 +58,7 @@ import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
+import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
 import type { Operation } from './operation.js';
 
@@ -70,10 +78,13 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminListDevices,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
+  AdminSetUserMFAPreference,
   AdminSetUserPassword,
+  AdminSetUserSettings,
   AdminUpdateDeviceStatus,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,
+  AssociateSoftwareToken,
   ChangePassword,
   ConfirmDevice,
   ConfirmForgotPassword,
@@ -92,6 +103,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetTokensFromRefreshToken,
   GetUser,
   GetUserAttributeVerificationCode,
+  GetUserPoolMfaConfig,
   GlobalSignOut,
   InitiateAuth,
   ListDevices,
@@ -102,6 +114,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
+  SetUserMFAPreference,
+  SetUserPoolMfaConfig,
+  SetUserSettings,
   SignUp,
   TagResource,
   UntagResource,
@@ -109,5 +124,6 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,
+  VerifySoftwareToken,
   VerifyUserAttribute,
 };

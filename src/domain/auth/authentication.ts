@@ -10,6 +10,9 @@ import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import { userNotFound, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
 import { Lockout } from './lockout.js';
+import { MfaStep, type UserMfa } from './mfa-step.js';
+import type { MfaFactor } from '../pools/mfa-config.js';
+import type { VerificationCodes } from '../codes/verification-codes.js';
 import { RefreshFlow } from './refresh-flow.js';
 import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import { SignInCompletion } from './sign-in-completion.js';
@@ -52,6 +55,7 @@ export class Authentication {
   private readonly sessions: SignInSessions;
   private readonly lockout: Lockout;
   private readonly completion: SignInCompletion;
+  private readonly mfa: MfaStep;
   private readonly srp: SrpSignIn;
   private readonly refreshing: RefreshFlow;
   private readonly challenges: Record<string, ChallengeHandler>;
@@ -63,12 +67,15 @@ export class Authentication {
     private readonly tokens: Tokens,
     private readonly credentials: PasswordCredentials,
     devices: Devices,
+    mfa: UserMfa,
+    codes: VerificationCodes,
     secrets: SecretBox,
     clock: Clock,
   ) {
     this.sessions = new SignInSessions(storage, clock);
     this.lockout = new Lockout(storage, clock);
-    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, clock);
+    this.mfa = new MfaStep(this.sessions, mfa, codes, this.lockout);
+    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, this.mfa, clock);
     this.srp = new SrpSignIn(this.sessions, users, credentials, devices, this.lockout, this.completion, secrets, clock);
     this.refreshing = new RefreshFlow(storage, users, tokens);
     this.challenges = {
@@ -76,6 +83,11 @@ export class Authentication {
       DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
       DEVICE_PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerDevice(signIn, session, responses),
       NEW_PASSWORD_REQUIRED: (signIn, _session, responses) => this.completion.completeNewPassword(signIn, responses),
+      SELECT_MFA_TYPE: (signIn, _session, responses) => this.mfa.select(signIn, responses),
+      SMS_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SMS_MFA', responses),
+      SOFTWARE_TOKEN_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SOFTWARE_TOKEN_MFA', responses),
+      EMAIL_OTP: (signIn, session, responses) => this.secondFactor(signIn, session, 'EMAIL_OTP', responses),
+      MFA_SETUP: (signIn, session) => this.completeMfaSetup(signIn, session),
     };
   }
 
@@ -107,6 +119,26 @@ export class Authentication {
     return handler(signIn, session, answer.responses);
   }
 
+  /** AssociateSoftwareToken and VerifySoftwareToken during MFA_SETUP: the user the session speaks for. */
+  async userOfMfaSetupSession(sessionId: string): Promise<UserRecord> {
+    const session = await this.sessions.peek(sessionId);
+    const user = session?.challenge === 'MFA_SETUP' ? await this.storage.users.getBySub(session.poolId, session.sub) : undefined;
+    if (!user) throw notAuthorized('Invalid session for the user, session is expired.');
+    return user;
+  }
+
+  /**
+   * Once a setup step succeeded, its session is replaced by the one the answer returns, which
+   * records the step; a failed step leaves the session as it was, so the user can try again.
+   */
+  async advanceMfaSetup(sessionId: string, step: 'associated' | 'verified'): Promise<string> {
+    const session = await this.sessions.consume(sessionId);
+    const client = session && (await this.storage.clients.get(session.poolId, session.clientId));
+    const user = session && (await this.storage.users.getBySub(session.poolId, session.sub));
+    if (!session || session.challenge !== 'MFA_SETUP' || !client || !user) throw notAuthorized('Invalid session for the user, session is expired.');
+    return this.sessions.start(client, user, 'MFA_SETUP', { ...session.state, [step]: true });
+  }
+
   /** The user an access token speaks for, as the access-token operations (GetUser, …) need it. */
   async userOfAccessToken(accessToken: string): Promise<UserRecord> {
     const { family } = await this.tokens.verifyAccessToken(accessToken);
@@ -131,6 +163,17 @@ export class Authentication {
     const client = await this.clients.forCall(input.clientId);
     checkClientSecret(client, input.clientSecret);
     return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey);
+  }
+
+  private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<AuthOutcome> {
+    await this.mfa.answer(signIn, session, factor, responses);
+    return this.completion.afterUserProven(signIn, true);
+  }
+
+  /** MFA_SETUP answered after VerifySoftwareToken succeeded with this sign-in's session. */
+  private async completeMfaSetup(signIn: SignIn, session: AuthSessionRecord): Promise<AuthOutcome> {
+    if (session.state.verified !== true) throw notAuthorized('Invalid session for the user, session is expired.');
+    return this.completion.afterUserProven(signIn, true);
   }
 
   /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the rest of the sign-in. */

@@ -30,8 +30,13 @@ export class Lockout {
 
   /** Counts the failure and answers as Cognito answers a wrong password. */
   async fail(user: UserRecord): Promise<never> {
-    await this.storage.users.recordFailedSignIn(user.poolId, user.sub, this.clock.now(), QUIET_RESET_MS);
+    await this.record(user);
     throw notAuthorized(INCORRECT_PASSWORD);
+  }
+
+  /** Counts a failure (a wrong password or a wrong MFA code). */
+  async record(user: UserRecord): Promise<void> {
+    await this.storage.users.recordFailedSignIn(user.poolId, user.sub, this.clock.now(), QUIET_RESET_MS);
   }
 
   async succeeded(user: UserRecord): Promise<void> {

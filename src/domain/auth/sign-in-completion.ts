@@ -9,6 +9,7 @@ import { missingRequiredAttributes, normalizeAttributes } from '../users/user-at
 import type { Users } from '../users/users.js';
 import type { AuthOutcome, SignIn } from './sign-in.js';
 import type { SignInSessions } from './sign-in-sessions.js';
+import type { MfaStep } from './mfa-step.js';
 
 /**
  * What follows a proven password, whichever way it was proven: the user's state, a forced new
@@ -20,6 +21,7 @@ export class SignInCompletion {
     private readonly users: Users,
     private readonly devices: Devices,
     private readonly tokens: Tokens,
+    private readonly mfa: MfaStep,
     private readonly clock: Clock,
   ) {}
 
@@ -44,9 +46,17 @@ export class SignInCompletion {
     return this.afterUserProven(signIn);
   }
 
-  /** A device the client names must be the user's; a confirmed one must then prove itself. */
-  async afterUserProven(signIn: SignIn): Promise<AuthOutcome> {
+  /**
+   * After the password: the second factor, unless a remembered device may stand in for it (the
+   * pool's ChallengeRequiredOnNewDevice); then a confirmed device must prove itself by SRP.
+   */
+  async afterUserProven(signIn: SignIn, mfaDone = false): Promise<AuthOutcome> {
     const device = signIn.deviceKey === undefined ? undefined : await this.devices.ofUser(signIn.user, signIn.deviceKey);
+    const deviceStandsIn = device?.verifier != null && device.remembered && signIn.context.settings.DeviceConfiguration?.ChallengeRequiredOnNewDevice === true;
+    if (!mfaDone && !deviceStandsIn) {
+      const challenge = await this.mfa.begin(signIn);
+      if (challenge) return challenge;
+    }
     if (device?.verifier != null) {
       const session = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey });
       return { ChallengeName: 'DEVICE_SRP_AUTH', Session: session, ChallengeParameters: {} };

@@ -28,6 +28,11 @@ export class SignInSessions {
     return id;
   }
 
+  /** Puts a consumed session back, unchanged, so its challenge can be answered again. */
+  async restore(session: AuthSessionRecord): Promise<void> {
+    await this.storage.authSessions.insert(session);
+  }
+
   peek(id: string): Promise<AuthSessionRecord | undefined> {
     return this.storage.authSessions.get(id, this.clock.now());
   }

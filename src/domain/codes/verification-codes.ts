@@ -17,6 +17,13 @@ const DEFAULT_SUBJECT = 'Your verification code';
 
 export type CodeChannel = 'email' | 'phone_number';
 
+export interface CodeMessage {
+  /** The text, with `{####}` where the code goes. */
+  message: string;
+  subject: string;
+  lifetimeMs: number;
+}
+
 /** `a***@e***.com` and `+*******1234`, as CodeDeliveryDetails shows them. */
 export function maskDestination(attribute: CodeChannel, value: string): string {
   if (attribute === 'phone_number') return `+${'*'.repeat(Math.max(0, value.length - 5))}${value.slice(-4)}`;
@@ -39,6 +46,17 @@ export class VerificationCodes {
 
   /** Makes a new code (replacing the last one), sends it, and describes where it went. */
   async send(settings: PoolSettings, user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
+    const template = settings.VerificationMessageTemplate;
+    const email = attribute === 'email';
+    return this.sendWith(user, purpose, attribute, trigger, {
+      message: (email ? template?.EmailMessage : template?.SmsMessage) ?? DEFAULT_MESSAGE,
+      subject: template?.EmailSubject ?? DEFAULT_SUBJECT,
+      lifetimeMs: LIFETIME[purpose] ?? VERIFY_LIFETIME,
+    });
+  }
+
+  /** The same with a message and lifetime of the caller's (MFA codes at sign-in). */
+  async sendWith(user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string, options: CodeMessage): Promise<CodeDeliveryDetailsType> {
     const destination = user.attributes[attribute]!;
     const code = String(randomInt(1_000_000)).padStart(6, '0');
     await this.storage.verificationCodes.put({
@@ -47,12 +65,10 @@ export class VerificationCodes {
       purpose,
       codeHash: hashCode(user, purpose, code).toString('base64'),
       destinationAttribute: attribute,
-      expiresAt: this.clock.now() + (LIFETIME[purpose] ?? VERIFY_LIFETIME),
+      expiresAt: this.clock.now() + options.lifetimeMs,
       failedAttempts: 0,
     });
-    const template = settings.VerificationMessageTemplate;
     const channel = attribute === 'email' ? 'EMAIL' : 'SMS';
-    const text = (channel === 'EMAIL' ? template?.EmailMessage : template?.SmsMessage) ?? DEFAULT_MESSAGE;
     await this.delivery.deliver({
       userPoolId: user.poolId,
       username: user.username,
@@ -60,8 +76,8 @@ export class VerificationCodes {
       channel,
       destination,
       code,
-      message: text.replaceAll('{####}', code).replaceAll('{username}', user.username),
-      ...(channel === 'EMAIL' && { subject: template?.EmailSubject ?? DEFAULT_SUBJECT }),
+      message: options.message.replaceAll('{####}', code).replaceAll('{username}', user.username),
+      ...(channel === 'EMAIL' && { subject: options.subject }),
       trigger,
     });
     return { Destination: maskDestination(attribute, destination), DeliveryMedium: channel, AttributeName: attribute };
@@ -73,18 +89,31 @@ export class VerificationCodes {
    * Wrong codes count; after five the code is gone and the user must ask for a new one.
    */
   async use(user: UserRecord, purpose: string, code: string, apply: (channel: CodeChannel) => Promise<void>): Promise<void> {
+    const check = await this.check(user, purpose, code);
+    if (check.outcome === 'missing') throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    if (check.outcome === 'exhausted') throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+    if (check.outcome === 'wrong') throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+    if (check.outcome !== 'valid') throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    await apply(check.channel);
+    await this.consume(user, purpose);
+  }
+
+  /** Checks a code without using it up; a wrong one is counted. */
+  async check(user: UserRecord, purpose: string, code: string): Promise<CodeCheck> {
     const stored = await this.storage.verificationCodes.get(user.poolId, user.sub, purpose);
-    if (!stored) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-    if (stored.failedAttempts >= MAX_WRONG_GUESSES) {
-      throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
-    }
-    const expected = Buffer.from(stored.codeHash, 'base64');
-    if (!timingSafeEqual(expected, hashCode(user, purpose, code))) {
+    if (!stored) return { outcome: 'missing' };
+    if (stored.failedAttempts >= MAX_WRONG_GUESSES) return { outcome: 'exhausted' };
+    if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64'), hashCode(user, purpose, code))) {
       await this.storage.verificationCodes.recordFailure(user.poolId, user.sub, purpose);
-      throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+      return { outcome: 'wrong' };
     }
-    if (stored.expiresAt <= this.clock.now()) throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-    await apply(stored.destinationAttribute as CodeChannel);
-    await this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
+    if (stored.expiresAt <= this.clock.now()) return { outcome: 'expired' };
+    return { outcome: 'valid', channel: stored.destinationAttribute as CodeChannel };
+  }
+
+  consume(user: UserRecord, purpose: string): Promise<void> {
+    return this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
   }
 }
+
+export type CodeCheck = { outcome: 'valid'; channel: CodeChannel } | { outcome: 'missing' | 'exhausted' | 'wrong' | 'expired' };

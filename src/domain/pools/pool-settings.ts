@@ -1,11 +1,13 @@
 import type {
   CreateUserPoolRequest,
+  GetUserPoolMfaConfigResponse,
   PasswordPolicyType,
   UpdateUserPoolRequest,
   UserPoolType,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoError, invalidParameter } from '../errors.js';
+import { checkMfaMode } from './mfa-config.js';
 import { schemaAtCreation } from './schema.js';
 
 /**
@@ -15,7 +17,8 @@ import { schemaAtCreation } from './schema.js';
 export type PoolSettings = Omit<
   UserPoolType,
   'Id' | 'Name' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags' | 'Status' | 'Domain' | 'CustomDomain'
->;
+> &
+  Pick<GetUserPoolMfaConfigResponse, 'SoftwareTokenMfaConfiguration' | 'EmailMfaConfiguration' | 'WebAuthnConfiguration'>;
 
 /** Cognito's password policy when a pool is created without one. */
 export const DEFAULT_PASSWORD_POLICY: Required<Pick<PasswordPolicyType, 'MinimumLength' | 'RequireUppercase' | 'RequireLowercase' | 'RequireNumbers' | 'RequireSymbols' | 'TemporaryPasswordValidityDays'>> = {
@@ -53,11 +56,14 @@ export function settingsForNewPool(input: CreateUserPoolRequest): PoolSettings {
 /** UpdateUserPool replaces every mutable setting: what the request omits returns to its default. */
 export function settingsAfterUpdate(current: PoolSettings, input: UpdateUserPoolRequest): PoolSettings {
   // Two exceptions Cognito makes to full replacement: the feature plan and the verify-before-update list stay when omitted.
-  const settings: PoolSettings = mutableSettings({
-    ...input,
-    UserPoolTier: input.UserPoolTier ?? current.UserPoolTier,
-    UserAttributeUpdateSettings: input.UserAttributeUpdateSettings ?? current.UserAttributeUpdateSettings,
-  });
+  const settings: PoolSettings = mutableSettings(
+    {
+      ...input,
+      UserPoolTier: input.UserPoolTier ?? current.UserPoolTier,
+      UserAttributeUpdateSettings: input.UserAttributeUpdateSettings ?? current.UserAttributeUpdateSettings,
+    },
+    current,
+  );
   for (const field of FIXED_AT_CREATION) {
     if (current[field] !== undefined) (settings as Record<string, unknown>)[field] = current[field];
   }
@@ -73,9 +79,10 @@ export const MFA_FACTOR_FIELDS: ReadonlySet<string> = new Set(['SoftwareTokenMfa
 
 type MutableInput = Omit<CreateUserPoolRequest, 'PoolName' | 'Schema' | 'UsernameAttributes' | 'AliasAttributes' | 'UsernameConfiguration' | 'UserPoolTags'>;
 
-function mutableSettings(input: MutableInput): PoolSettings {
+function mutableSettings(input: MutableInput, current?: PoolSettings): PoolSettings {
   checkTier(input);
-  checkMfa(input);
+  checkMfaMode(input, current);
+  checkValidityDays(input);
   const settings: PoolSettings = {
     Policies: {
       PasswordPolicy: passwordPolicy(input.Policies?.PasswordPolicy),
@@ -144,10 +151,7 @@ function verificationTemplate(input: MutableInput): VerificationMessageTemplateT
   return template;
 }
 
-function checkMfa(input: MutableInput): void {
-  if ((input.MfaConfiguration === 'ON' || input.MfaConfiguration === 'OPTIONAL') && !input.SmsConfiguration) {
-    throw invalidParameter('SMS configuration and Auto verification for phone_number are required when MFA is required/optional');
-  }
+function checkValidityDays(input: MutableInput): void {
   if (input.AdminCreateUserConfig?.UnusedAccountValidityDays !== undefined && input.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays !== undefined) {
     throw invalidParameter('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
   }

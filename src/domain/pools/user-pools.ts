@@ -65,6 +65,14 @@ export class UserPools {
     return updated;
   }
 
+  /** Writes what `change` makes of the pool's settings (SetUserPoolMfaConfig's way in). */
+  async changeSettings(id: string, change: (settings: PoolSettings) => PoolSettings): Promise<PoolRecord> {
+    const pool = await this.get(id);
+    const updated: PoolRecord = { ...pool, config: change(pool.config as PoolSettings), updatedAt: this.clock.now() };
+    await this.save(updated);
+    return updated;
+  }
+
   async delete(id: string): Promise<void> {
     const pool = await this.get(id);
     if ((pool.config as PoolSettings).DeletionProtection === 'ACTIVE') {
