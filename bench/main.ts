@@ -16,6 +16,7 @@ import { openStorage } from '../src/storage/open.js';
 import type { UserRecord } from '../src/storage/types.js';
 import { checkPasswordClaim, createPasswordVerifier, startServerExchange } from '../src/domain/srp/srp.js';
 import { SrpClient, srpTimestamp } from './srp-client.js';
+import { rawLoad, type RawRequest } from './raw-load.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     /** Pool sizes for the user-read scenarios; add 1000000 for the big run. */
     users: { type: 'string', default: '10000,100000' },
+    /** Server processes (`serve --workers`), one full run each; pool-size reads run with the first only. */
+    workers: { type: 'string', default: '1,2' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -34,15 +37,17 @@ const CONCURRENCY = Number(values.concurrency);
 
 interface Server {
   url: string;
+  pid: number;
   /** Resident memory of the server process, in MiB (Linux). */
   rssMb(): number | undefined;
   startupMs: number;
   stop(): Promise<void>;
 }
 
-async function startServer(database: string): Promise<Server> {
+async function startServer(database: string, workers: number): Promise<Server> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', database, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [CLI, 'serve', '--port', '0', '--db', database, '--log-level', 'info', '--workers', String(workers)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -57,10 +62,13 @@ async function startServer(database: string): Promise<Server> {
   const startupMs = performance.now() - started;
   return {
     url,
+    pid: child.pid!,
     startupMs,
     rssMb: () => {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      return match ? round(Number(match[1]) / 1024, 1) : undefined;
+      // With workers, the server is the primary and its children.
+      const pids = [child.pid!, ...childPids(child.pid!)];
+      const kb = pids.map((pid) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+      return round(kb.reduce((sum, value) => sum + value, 0) / 1024, 1);
     },
     stop: () =>
       new Promise((resolve) => {
@@ -105,6 +113,7 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 /** Runs `operation` from CONCURRENCY loops for SECONDS and reports throughput and latency. */
 async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>): Promise<{ opsPerSecond: number }> {
   const latencies: number[] = [];
+  const cpuBefore = serverCpuMs();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -116,7 +125,19 @@ async function measure(scenario: string, extra: Record<string, unknown>, operati
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  return report(scenario, extra, latencies, (performance.now() - started) / 1000, cpuBefore);
+}
+
+/** The same for a request that never changes, sent by the lean client of raw-load.ts. */
+async function measureRaw(scenario: string, extra: Record<string, unknown>, request: RawRequest): Promise<{ opsPerSecond: number }> {
+  const cpuBefore = serverCpuMs();
+  const { latencies, elapsedSeconds, failures } = await rawLoad(request, CONCURRENCY, SECONDS);
+  if (failures > 0) throw new Error(`${scenario}: ${failures} requests failed`);
+  return report(scenario, { ...extra, client: 'raw' }, latencies, elapsedSeconds, cpuBefore);
+}
+
+function report(scenario: string, extra: Record<string, unknown>, latencies: number[], elapsed: number, cpuBefore: number): { opsPerSecond: number } {
+  const spentMs = serverCpuSpentMs(cpuBefore);
   latencies.sort((a, b) => a - b);
   console.log(
     JSON.stringify({
@@ -126,6 +147,8 @@ async function measure(scenario: string, extra: Record<string, unknown>, operati
       p99_ms: round(percentile(latencies, 99)),
       concurrency: CONCURRENCY,
       n: latencies.length,
+      // The load generator shares the machine; this is what the server alone spent per operation.
+      server_cpu_ms_per_op: round(spentMs / latencies.length, 3),
       ...extra,
     }),
   );
@@ -176,6 +199,7 @@ async function signIn(url: string, extra: Record<string, unknown>): Promise<void
   const refresh = await measure('AdminInitiateAuth_refresh', extra, () => auth('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: AuthenticationResult.RefreshToken }));
   console.log(JSON.stringify({ scenario: 'two_rs256_signatures_floor', ops_per_s: round(signFloor, 1), ratio: round(refresh.opsPerSecond / signFloor), ...extra }));
   await measure('GetUser', extra, () => call(url, 'GetUser', { AccessToken: AuthenticationResult.AccessToken }));
+  await measureRaw('GetUser', extra, { url, operation: 'GetUser', body: { AccessToken: AuthenticationResult.AccessToken } });
 }
 
 /**
@@ -294,9 +318,40 @@ async function throughput(operation: () => Promise<unknown>): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-async function main(): Promise<void> {
-  const server = await startServer(join(dir, 'bench.db'));
-  const extra = { backend: 'sqlite' };
+/** The server processes being measured (the primary and any workers). */
+let serverPid: number | undefined;
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User plus system CPU time of the server processes so far, in ms, from /proc (Linux). */
+function serverCpuMs(): number {
+  if (serverPid === undefined) return 0;
+  let ticks = 0;
+  for (const pid of [serverPid, ...childPids(serverPid)]) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+const serverCpuSpentMs = (before: number) => serverCpuMs() - before;
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function main(workers: number, first: boolean): Promise<void> {
+  const database = join(dir, `bench-${workers}.db`);
+  const server = await startServer(database, workers);
+  serverPid = server.pid;
+  const extra = { backend: 'sqlite', workers };
   try {
     console.log(JSON.stringify({ scenario: 'startup_to_first_response', ms: round(server.startupMs, 1), ...extra }));
     const { UserPool } = await call(server.url, 'CreateUserPool', { PoolName: 'bench' });
@@ -312,14 +367,18 @@ async function main(): Promise<void> {
     if (!values.only || ['SignIn', 'Refresh', 'GetUser'].some((name) => name.includes(values.only!))) await signIn(server.url, extra);
     if (!values.only || 'SrpSignIn'.includes(values.only)) await srpSignIn(server.url, extra);
     for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
-      if (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!))) break;
-      await userReads(server, join(dir, 'bench.db'), size, extra);
+      if (!first || (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!)))) break;
+      await userReads(server, database, size, extra);
     }
   } finally {
     agent.destroy();
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+try {
+  const counts = values.workers!.split(',').map(Number).filter((n) => n > 0);
+  for (const [index, workers] of counts.entries()) await main(workers, index === 0);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

@@ -79,6 +79,19 @@ export class SqlStorage implements Storage {
 
 type Translate = (error: unknown) => never;
 
+const MAX_PARSED_POOLS = 1000;
+
+const sameRow = (a: Selectable<Database['user_pools']>, b: Selectable<Database['user_pools']>) =>
+  a.config === b.config && a.tags === b.tags && a.name === b.name && Number(a.user_count) === Number(b.user_count) && Number(a.updated_at) === Number(b.updated_at);
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 const json = (value: unknown) => JSON.stringify(value);
 
 function toPool(row: Selectable<Database['user_pools']>): PoolRecord {
@@ -162,9 +175,25 @@ class SqlPoolStore implements PoolStore {
       .catch(this.translate);
   }
 
+  /**
+   * Parsed pools by id, with the row they came from. Every call still reads the row, so another
+   * node's change is seen at once; only when the row is byte-for-byte the same is the parse
+   * skipped. The cached records are frozen, since callers share them.
+   */
+  private readonly parsed = new Map<string, { row: Selectable<Database['user_pools']>; pool: PoolRecord }>();
+
   async get(id: string): Promise<PoolRecord | undefined> {
     const row = await this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toPool(row);
+    if (!row) {
+      this.parsed.delete(id);
+      return undefined;
+    }
+    const cached = this.parsed.get(id);
+    if (cached && sameRow(cached.row, row)) return cached.pool;
+    const pool = deepFreeze(toPool(row));
+    if (this.parsed.size >= MAX_PARSED_POOLS) this.parsed.clear();
+    this.parsed.set(id, { row, pool });
+    return pool;
   }
 
   async update(pool: PoolRecord): Promise<boolean> {
