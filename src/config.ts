@@ -35,6 +35,13 @@ export interface GatehouseConfig {
   argon2: { memoryKiB: number; iterations: number; parallelism: number };
   /** Pools, clients, groups and users declared in the config file, applied at start. */
   userPools: SeedPool[];
+  /**
+   * Key pairs that may sign the operations Cognito authorises with IAM (Admin*, pool management,
+   * ListUsers, …). With none, Gatehouse accepts any signature, and only on a loopback address.
+   */
+  accessKeys: { accessKeyId: string; secretAccessKey: string }[];
+  /** Serve without access keys on a non-loopback address: anyone who reaches it is an administrator. */
+  allowUnauthenticated: boolean;
   /** How codes and invitations reach users, chosen per channel. */
   messages: { email: EmailChannelConfig; sms: SmsChannelConfig };
   /**
@@ -95,6 +102,8 @@ export const defaultConfig = (): GatehouseConfig => ({
   postgres: { poolSize: 10, connectionTimeoutMs: 5000, statementTimeoutMs: 10000 },
   argon2: { ...DEFAULT_ARGON2 },
   userPools: [],
+  accessKeys: [],
+  allowUnauthenticated: false,
   messages: { email: { method: 'log' }, sms: { method: 'log' } },
 });
 
@@ -184,7 +193,33 @@ function checkConfig(config: GatehouseConfig): void {
   // The key itself never goes into a message: it may end up in a log.
   if (config.serverKey !== undefined && (typeof config.serverKey !== 'string' || !decodeServerKey(config.serverKey))) fail(`serverKey ${SERVER_KEY_FORMAT}`);
   if (config.serverKeyFile !== undefined && (typeof config.serverKeyFile !== 'string' || config.serverKeyFile === '')) fail('serverKeyFile must be a file path');
+  checkAccessKeys(config, fail);
   checkMessages(config.messages, fail);
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
+
+/** Loopback addresses are reachable from this machine only. */
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
+function checkAccessKeys(config: GatehouseConfig, fail: (message: string) => void): void {
+  if (!Array.isArray(config.accessKeys)) return fail('accessKeys must be a list of {accessKeyId, secretAccessKey}');
+  for (const key of config.accessKeys) {
+    if (typeof key?.accessKeyId !== 'string' || !/^[A-Za-z0-9]{4,128}$/.test(key.accessKeyId)) fail('accessKeys[].accessKeyId must be 4 to 128 letters and digits');
+    // The secret never goes into a message.
+    if (typeof key.secretAccessKey !== 'string' || key.secretAccessKey.length < 8) fail(`accessKeys: the secret of ${key.accessKeyId} must be a string of 8 or more characters`);
+  }
+  if (typeof config.allowUnauthenticated !== 'boolean') fail('allowUnauthenticated must be true or false');
+}
+
+/** Checked on the final configuration: without keys, only this machine may reach the admin operations. */
+export function checkExposure(config: GatehouseConfig): void {
+  if (config.accessKeys.length === 0 && !isLoopback(config.host) && !config.allowUnauthenticated) {
+    throw new ConfigError(
+      `refusing to serve on ${config.host} without access keys: anyone who can reach it could manage users. ` +
+        'Set GATEHOUSE_ACCESS_KEY_ID and GATEHOUSE_SECRET_ACCESS_KEY (or accessKeys in the config file), or pass --allow-unauthenticated',
+    );
+  }
 }
 
 const MESSAGE_FIELDS: Record<ChannelConfig['method'], string[]> = {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
-import { isPostgresUrl, type GatehouseConfig } from './config.js';
+import { checkExposure, isLoopback, isPostgresUrl, type GatehouseConfig } from './config.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
@@ -30,6 +30,7 @@ export interface StartOptions {
 
 /** Opens the database, applies the seed, and listens: everything `gatehouse serve` does. */
 export async function startGatehouse(config: GatehouseConfig, options: StartOptions = {}): Promise<Gatehouse> {
+  checkExposure(config);
   const clock = options.clock ?? systemClock;
   const storage = await openStorage(config);
   let listeningUrl = '';
@@ -42,7 +43,8 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     const secretBox = await openSecretBox(config, logger);
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
     if (options.seed !== false) await applySeed(services, config.userPools);
-    app = buildHttpApp({ services, storage, config, logger });
+    app = buildHttpApp({ services, storage, config, logger, clock });
+    if (options.seed !== false) warnIfOpen(config, logger);
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);
   } catch (error) {
@@ -66,15 +68,23 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
  * migrations, the server key (made if missing), and the seed.
  */
 export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
+  checkExposure(config);
   const storage = await openStorage(config);
   try {
     const logger = pino({ level: config.logLevel });
+    warnIfOpen(config, logger);
     const secretBox = await openSecretBox(config, logger);
     const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config.messages, logger), secretBox });
     await applySeed(services, config.userPools);
   } finally {
     await storage.close();
   }
+}
+
+function warnIfOpen(config: GatehouseConfig, logger: Logger): void {
+  if (config.accessKeys.length > 0) return;
+  const where = isLoopback(config.host) ? `only on ${config.host}` : `on ${config.host}, allowed by --allow-unauthenticated`;
+  logger.warn(`no access keys configured: development mode, Admin* and pool-management operations accept any signature (${where})`);
 }
 
 /** The server key, from configuration or its file; a newly made one is worth a warning. */

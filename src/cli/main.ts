@@ -24,12 +24,17 @@ Options for serve:
   --token-issuer <s>   self (default): tokens name this server as issuer;
                        cognito: https://cognito-idp.<region>.amazonaws.com/<poolId>
   --log-level <level>  fatal, error, warn, info, debug, trace or silent (default info)
+  --allow-unauthenticated  serve on a non-loopback address without access keys
+                       (anyone who reaches it can manage users)
   --workers <n>        server processes sharing the port (default: one per core;
                        1 for an in-memory database)
   -h, --help           show this help
 
 Settings are read from defaults, then the config file, then the environment
 (GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
+GATEHOUSE_ACCESS_KEY_ID and GATEHOUSE_SECRET_ACCESS_KEY set the key pair that must
+sign Admin* and pool-management calls (SigV4, as AWS); without keys Gatehouse
+serves only on loopback and accepts any signature there.
 GATEHOUSE_WEBHOOK_URL (with GATEHOUSE_WEBHOOK_SECRET to sign) sends email and SMS
 messages to that webhook. GATEHOUSE_SERVER_KEY (32 random bytes, base64 or hex)
 seals signing keys and password verifiers; without it the key is kept in
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       'token-issuer': { type: 'string' },
       'log-level': { type: 'string' },
       workers: { type: 'string' },
+      'allow-unauthenticated': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,6 +94,14 @@ function workerCount(given: string | undefined, config: GatehouseConfig): number
   return given === undefined ? availableParallelism() : Number(given);
 }
 
+/** One key pair from the environment, the way the AWS tools name theirs. */
+function accessKeyFromEnvironment(): GatehouseConfig['accessKeys'][number] | undefined {
+  const { GATEHOUSE_ACCESS_KEY_ID: accessKeyId, GATEHOUSE_SECRET_ACCESS_KEY: secretAccessKey } = process.env;
+  if (!accessKeyId && !secretAccessKey) return undefined;
+  if (!accessKeyId || !secretAccessKey) throw new ConfigError('set both GATEHOUSE_ACCESS_KEY_ID and GATEHOUSE_SECRET_ACCESS_KEY, or neither');
+  return { accessKeyId, secretAccessKey };
+}
+
 type Flags = Record<string, string | boolean | undefined>;
 
 /** Environment, then flags, as a partial config. */
@@ -113,6 +127,9 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
   if (publicUrl !== undefined) result.publicUrl = publicUrl;
   if (logLevel !== undefined) result.logLevel = logLevel as GatehouseConfig['logLevel'];
   if (env.GATEHOUSE_SERVER_KEY) result.serverKey = env.GATEHOUSE_SERVER_KEY;
+  const accessKey = accessKeyFromEnvironment();
+  if (accessKey) result.accessKeys = [accessKey];
+  if (flags['allow-unauthenticated'] === true) result.allowUnauthenticated = true;
   const webhookUrl = env.GATEHOUSE_WEBHOOK_URL;
   if (webhookUrl) {
     const secret = env.GATEHOUSE_WEBHOOK_SECRET;

@@ -4,6 +4,8 @@ import type { GatehouseConfig } from '../config.js';
 import type { Services } from '../domain/services.js';
 import type { Storage } from '../storage/types.js';
 import { awsJsonHandler } from './aws-json.js';
+import { requestAuthenticator } from './authenticator.js';
+import type { Clock } from '../clock.js';
 import { registerCors } from './cors.js';
 import { sendError } from './error-response.js';
 import { registerWellKnown } from './well-known.js';
@@ -11,11 +13,12 @@ import { registerWellKnown } from './well-known.js';
 export interface HttpDependencies {
   services: Services;
   storage: Storage;
-  config: Pick<GatehouseConfig, 'maxBodyBytes'>;
+  config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys'>;
   logger: FastifyBaseLogger;
+  clock: Clock;
 }
 
-export function buildHttpApp({ services, storage, config, logger }: HttpDependencies): FastifyInstance {
+export function buildHttpApp({ services, storage, config, logger, clock }: HttpDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.maxBodyBytes,
@@ -52,7 +55,7 @@ export function buildHttpApp({ services, storage, config, logger }: HttpDependen
   });
 
   registerCors(app);
-  app.post('/', awsJsonHandler(services));
+  app.post('/', awsJsonHandler(services, requestAuthenticator(config.accessKeys, clock)));
   registerWellKnown(app, services);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) =>

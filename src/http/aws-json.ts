@@ -3,12 +3,13 @@ import { CognitoError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
 import { operations } from '../operations/index.js';
 import { sendError } from './error-response.js';
+import type { RequestAuthenticator } from './authenticator.js';
 import { isKnownOperation, validateInput } from './model/validate.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 /** POST /: the AWS JSON 1.1 protocol — route by X-Amz-Target, check input against the model, answer JSON. */
-export function awsJsonHandler(services: Services) {
+export function awsJsonHandler(services: Services, authenticate: RequestAuthenticator) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     reply.header('x-amzn-RequestId', request.id);
     const name = operationName(request.headers['x-amz-target']);
@@ -19,6 +20,7 @@ export function awsJsonHandler(services: Services) {
         : sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
     }
     try {
+      authenticate(name, request);
       const input = parseBody(request.body);
       validateInput(name, input);
       const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip });
