@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ARGON2 } from './domain/passwords/password-hasher.js';
 import type { SeedPool } from './seed.js';
+import type { RateLimitConfig } from './http/rate-limits.js';
 
 /** Everything Gatehouse can be told, in one typed object. */
 export interface GatehouseConfig {
@@ -42,6 +43,8 @@ export interface GatehouseConfig {
   accessKeys: { accessKeyId: string; secretAccessKey: string }[];
   /** Serve without access keys on a non-loopback address: anyone who reaches it is an administrator. */
   allowUnauthenticated: boolean;
+  /** Requests per second per pool and operation (TooManyRequestsException beyond); 0 is unlimited, the default. */
+  rateLimits: RateLimitConfig;
   /** How codes and invitations reach users, chosen per channel. */
   messages: { email: EmailChannelConfig; sms: SmsChannelConfig };
   /**
@@ -104,6 +107,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   userPools: [],
   accessKeys: [],
   allowUnauthenticated: false,
+  rateLimits: { perPoolPerOperation: 0, operations: {} },
   messages: { email: { method: 'log' }, sms: { method: 'log' } },
 });
 
@@ -164,6 +168,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     sqlite: { ...base.sqlite, ...((overrides as Partial<GatehouseConfig>).sqlite ?? {}) },
     postgres: { ...base.postgres, ...((overrides as Partial<GatehouseConfig>).postgres ?? {}) },
     argon2: { ...base.argon2, ...((overrides as Partial<GatehouseConfig>).argon2 ?? {}) },
+    rateLimits: { ...base.rateLimits, ...((overrides as Partial<GatehouseConfig>).rateLimits ?? {}) },
     // Per channel, whole: a channel's fields belong to its method, so they are never mixed across methods.
     messages: { ...base.messages, ...((overrides as Partial<GatehouseConfig>).messages ?? {}) },
   };
@@ -194,6 +199,7 @@ function checkConfig(config: GatehouseConfig): void {
   if (config.serverKey !== undefined && (typeof config.serverKey !== 'string' || !decodeServerKey(config.serverKey))) fail(`serverKey ${SERVER_KEY_FORMAT}`);
   if (config.serverKeyFile !== undefined && (typeof config.serverKeyFile !== 'string' || config.serverKeyFile === '')) fail('serverKeyFile must be a file path');
   checkAccessKeys(config, fail);
+  checkRateLimits(config.rateLimits, fail);
   checkMessages(config.messages, fail);
 }
 
@@ -210,6 +216,14 @@ function checkAccessKeys(config: GatehouseConfig, fail: (message: string) => voi
     if (typeof key.secretAccessKey !== 'string' || key.secretAccessKey.length < 8) fail(`accessKeys: the secret of ${key.accessKeyId} must be a string of 8 or more characters`);
   }
   if (typeof config.allowUnauthenticated !== 'boolean') fail('allowUnauthenticated must be true or false');
+}
+
+function checkRateLimits(limits: RateLimitConfig, fail: (message: string) => void): void {
+  const rate = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  if (typeof limits !== 'object' || limits === null) return fail('rateLimits must be {perPoolPerOperation, operations}');
+  if (!rate(limits.perPoolPerOperation)) fail('rateLimits.perPoolPerOperation must be a number ≥ 0 (requests per second; 0 is unlimited)');
+  if (typeof limits.operations !== 'object' || limits.operations === null) return fail('rateLimits.operations must map operation names to requests per second');
+  for (const [name, value] of Object.entries(limits.operations)) if (!rate(value)) fail(`rateLimits.operations.${name} must be a number ≥ 0`);
 }
 
 /** Checked on the final configuration: without keys, only this machine may reach the admin operations. */

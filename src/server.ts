@@ -26,6 +26,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Whether to apply the config's pools; a worker leaves that to the process that prepared the database. */
   seed?: boolean;
+  /** This process's share of the configured rate limits: 1 / the number of workers. */
+  rateShare?: number;
 }
 
 /** Opens the database, applies the seed, and listens: everything `gatehouse serve` does. */
@@ -43,7 +45,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     const secretBox = await openSecretBox(config, logger);
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
     if (options.seed !== false) await applySeed(services, config.userPools);
-    app = buildHttpApp({ services, storage, config, logger, clock });
+    app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare });
     if (options.seed !== false) warnIfOpen(config, logger);
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);

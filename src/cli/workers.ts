@@ -18,7 +18,7 @@ export async function servePrimary(config: GatehouseConfig, count: number): Prom
   await prepareGatehouse(config);
   let stopping = false;
   const start = (): Promise<string> => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ GATEHOUSE_WORKER_COUNT: String(count) });
     worker.on('exit', (code, signal) => {
       if (stopping) return;
       log.error(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
@@ -41,7 +41,9 @@ export async function servePrimary(config: GatehouseConfig, count: number): Prom
 
 /** One worker: the server without the seed, stopped by the primary's signal or by losing the primary. */
 export async function serveWorker(config: GatehouseConfig): Promise<number> {
-  const gatehouse = await startGatehouse(config, { seed: false });
+  // Rate limits are kept per process, so each worker enforces its share of them.
+  const rateShare = 1 / Number(process.env.GATEHOUSE_WORKER_COUNT ?? 1);
+  const gatehouse = await startGatehouse(config, { seed: false, rateShare });
   process.send!({ type: 'listening', url: gatehouse.url } satisfies Listening);
   await new Promise<void>((resolve) => {
     const stop = () => gatehouse.close().then(resolve, resolve);

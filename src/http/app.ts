@@ -5,6 +5,7 @@ import type { Services } from '../domain/services.js';
 import type { Storage } from '../storage/types.js';
 import { awsJsonHandler } from './aws-json.js';
 import { requestAuthenticator } from './authenticator.js';
+import { rateLimiter } from './rate-limits.js';
 import type { Clock } from '../clock.js';
 import { registerCors } from './cors.js';
 import { sendError } from './error-response.js';
@@ -13,12 +14,14 @@ import { registerWellKnown } from './well-known.js';
 export interface HttpDependencies {
   services: Services;
   storage: Storage;
-  config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys'>;
+  config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys' | 'rateLimits'>;
+  /** This process's share of the configured rate limits (1 / workers). */
+  rateShare?: number;
   logger: FastifyBaseLogger;
   clock: Clock;
 }
 
-export function buildHttpApp({ services, storage, config, logger, clock }: HttpDependencies): FastifyInstance {
+export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1 }: HttpDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.maxBodyBytes,
@@ -55,7 +58,7 @@ export function buildHttpApp({ services, storage, config, logger, clock }: HttpD
   });
 
   registerCors(app);
-  app.post('/', awsJsonHandler(services, requestAuthenticator(config.accessKeys, clock)));
+  app.post('/', awsJsonHandler(services, requestAuthenticator(config.accessKeys, clock), rateLimiter(config.rateLimits, () => clock.now(), rateShare)));
   registerWellKnown(app, services);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) =>

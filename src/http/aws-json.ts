@@ -4,12 +4,13 @@ import type { Services } from '../domain/services.js';
 import { operations } from '../operations/index.js';
 import { sendError } from './error-response.js';
 import type { RequestAuthenticator } from './authenticator.js';
+import type { RateLimiter } from './rate-limits.js';
 import { isKnownOperation, validateInput } from './model/validate.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 /** POST /: the AWS JSON 1.1 protocol — route by X-Amz-Target, check input against the model, answer JSON. */
-export function awsJsonHandler(services: Services, authenticate: RequestAuthenticator) {
+export function awsJsonHandler(services: Services, authenticate: RequestAuthenticator, limit: RateLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     reply.header('x-amzn-RequestId', request.id);
     const name = operationName(request.headers['x-amz-target']);
@@ -23,6 +24,7 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
       authenticate(name, request);
       const input = parseBody(request.body);
       validateInput(name, input);
+      limit(name, input);
       const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip });
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {
@@ -38,9 +40,13 @@ function operationName(target: string | string[] | undefined): string {
   return target.slice(TARGET_PREFIX.length);
 }
 
+/** Cognito's deepest request nests a handful of levels; anything far deeper is refused unparsed. */
+const MAX_JSON_DEPTH = 32;
+
 function parseBody(body: unknown): Record<string, unknown> {
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
   if (text.trim() === '') return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new CognitoError('SerializationException', `Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -51,4 +57,21 @@ function parseBody(body: unknown): Record<string, unknown> {
     throw new CognitoError('SerializationException', 'Request body must be a JSON object.');
   }
   return parsed as Record<string, unknown>;
+}
+
+/** The deepest nesting of arrays and objects in JSON text, brackets inside strings not counted. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }

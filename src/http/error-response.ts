@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 
-/** Cognito answers 400 for every client error, NotAuthorized and ResourceNotFound included. */
-const statusOf = (type: string): number => (type === 'InternalErrorException' ? 500 : 400);
+/** Cognito answers 400 for every client error, NotAuthorized and ResourceNotFound included; throttling is 429. */
+const statusOf = (type: string): number => (type === 'InternalErrorException' ? 500 : type === 'TooManyRequestsException' ? 429 : 400);
 
 /** Header values must stay printable ASCII on one line. */
 const headerSafe = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 1024);

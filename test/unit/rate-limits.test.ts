@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CognitoError } from '../../src/domain/errors.js';
+import { rateLimiter } from '../../src/http/rate-limits.js';
+
+const throttled = (run: () => void): boolean => {
+  try {
+    run();
+    return false;
+  } catch (error) {
+    assert.ok(error instanceof CognitoError && error.type === 'TooManyRequestsException', String(error));
+    return true;
+  }
+};
+
+describe('rateLimiter', () => {
+  it('allows a second of burst, then refills at the configured rate', () => {
+    let now = 0;
+    const limit = rateLimiter({ perPoolPerOperation: 5, operations: {} }, () => now);
+    const call = () => limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+    for (let i = 0; i < 5; i++) assert.equal(throttled(call), false, `call ${i + 1}`);
+    assert.equal(throttled(call), true);
+    now += 200; // one token back at 5 per second
+    assert.equal(throttled(call), false);
+    assert.equal(throttled(call), true);
+  });
+
+  it('keeps separate budgets per pool and per operation, and honours per-operation overrides', () => {
+    const limit = rateLimiter({ perPoolPerOperation: 1, operations: { ListUsers: 0, InitiateAuth: 2 } }, () => 0);
+    limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+    assert.equal(throttled(() => limit('AdminGetUser', { UserPoolId: 'us-east-1_A' })), true);
+    assert.equal(throttled(() => limit('AdminGetUser', { UserPoolId: 'us-east-1_B' })), false);
+    assert.equal(throttled(() => limit('AdminCreateUser', { UserPoolId: 'us-east-1_A' })), false);
+    for (let i = 0; i < 50; i++) limit('ListUsers', { UserPoolId: 'us-east-1_A' });
+    limit('InitiateAuth', { ClientId: 'c1' });
+    limit('InitiateAuth', { ClientId: 'c1' });
+    assert.equal(throttled(() => limit('InitiateAuth', { ClientId: 'c1' })), true);
+  });
+
+  it('gives each of several workers its share', () => {
+    const limit = rateLimiter({ perPoolPerOperation: 10, operations: {} }, () => 0, 0.5);
+    for (let i = 0; i < 5; i++) limit('GetUser', { AccessToken: 'x.e30.y' });
+    assert.equal(throttled(() => limit('GetUser', { AccessToken: 'x.e30.y' })), true);
+  });
+
+  it('is off by default', () => {
+    const limit = rateLimiter({ perPoolPerOperation: 0, operations: {} }, () => 0);
+    for (let i = 0; i < 1000; i++) limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+  });
+});
