@@ -211,7 +211,7 @@ export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
 function checkAccessKeys(config: GatehouseConfig, fail: (message: string) => void): void {
   if (!Array.isArray(config.accessKeys)) return fail('accessKeys must be a list of {accessKeyId, secretAccessKey}');
   for (const key of config.accessKeys) {
-    if (typeof key?.accessKeyId !== 'string' || !/^[A-Za-z0-9]{4,128}$/.test(key.accessKeyId)) fail('accessKeys[].accessKeyId must be 4 to 128 letters and digits');
+    if (typeof key?.accessKeyId !== 'string' || !/^[A-Za-z0-9_-]{4,128}$/.test(key.accessKeyId)) fail('accessKeys[].accessKeyId must be 4 to 128 letters, digits, - or _');
     // The secret never goes into a message.
     if (typeof key.secretAccessKey !== 'string' || key.secretAccessKey.length < 8) fail(`accessKeys: the secret of ${key.accessKeyId} must be a string of 8 or more characters`);
   }
