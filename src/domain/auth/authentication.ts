@@ -75,7 +75,7 @@ export class Authentication {
     this.sessions = new SignInSessions(storage, clock);
     this.lockout = new Lockout(storage, clock);
     this.mfa = new MfaStep(this.sessions, mfa, codes, this.lockout);
-    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, this.mfa, clock);
+    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, this.mfa, this.lockout, clock);
     this.srp = new SrpSignIn(this.sessions, users, credentials, devices, this.lockout, this.completion, secrets, clock);
     this.refreshing = new RefreshFlow(storage, users, tokens);
     this.challenges = {
@@ -83,7 +83,7 @@ export class Authentication {
       DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
       DEVICE_PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerDevice(signIn, session, responses),
       NEW_PASSWORD_REQUIRED: (signIn, _session, responses) => this.completion.completeNewPassword(signIn, responses),
-      SELECT_MFA_TYPE: (signIn, _session, responses) => this.mfa.select(signIn, responses),
+      SELECT_MFA_TYPE: (signIn, session, responses) => this.mfa.select(signIn, session, responses),
       SMS_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SMS_MFA', responses),
       SOFTWARE_TOKEN_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SOFTWARE_TOKEN_MFA', responses),
       EMAIL_OTP: (signIn, session, responses) => this.secondFactor(signIn, session, 'EMAIL_OTP', responses),
@@ -167,12 +167,16 @@ export class Authentication {
 
   private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<AuthOutcome> {
     await this.mfa.answer(signIn, session, factor, responses);
-    return this.completion.afterUserProven(signIn, true);
+    // amazon-cognito-identity-js answers a DEVICE_SRP_AUTH that follows MFA with the MFA's Session.
+    return this.completion.afterUserProven(signIn, true, session.id);
   }
 
   /** MFA_SETUP answered after VerifySoftwareToken succeeded with this sign-in's session. */
   private async completeMfaSetup(signIn: SignIn, session: AuthSessionRecord): Promise<AuthOutcome> {
-    if (session.state.verified !== true) throw notAuthorized('Invalid session for the user, session is expired.');
+    if (session.state.verified !== true) {
+      await this.sessions.restore(session);
+      throw notAuthorized('Invalid session for the user, session is expired.');
+    }
     return this.completion.afterUserProven(signIn, true);
   }
 
@@ -191,7 +195,6 @@ export class Authentication {
     }
     this.lockout.assertNotLocked(user);
     if (!(await this.credentials.verify(user, password))) await this.lockout.fail(user);
-    await this.lockout.succeeded(user);
     return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
   }
 

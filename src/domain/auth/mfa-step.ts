@@ -61,23 +61,27 @@ export class MfaStep {
   }
 
   /** SELECT_MFA_TYPE answered with one of the offered factors. */
-  async select(signIn: SignIn, responses: Record<string, string>): Promise<AuthOutcome> {
+  async select(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
     const answer = parameterOf(responses, 'ANSWER');
     const factors = this.mfa.enabledFactors(signIn.user, signIn.context.settings);
-    if (answer === undefined || !factors.includes(answer as MfaFactor)) throw invalidParameter('Invalid MFA type selected.');
+    if (answer === undefined || !factors.includes(answer as MfaFactor)) {
+      await this.sessions.restore(session);
+      throw invalidParameter('Invalid MFA type selected.');
+    }
     return this.challenge(signIn, answer as MfaFactor);
   }
 
   /** True when the answer proves the factor; a wrong answer puts the session back and is refused. */
   async answer(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<void> {
     const code = parameterOf(responses, ANSWER_KEY[factor]);
-    if (code === undefined) throw invalidParameter(`Missing required parameter ${ANSWER_KEY[factor]}`);
+    if (code === undefined) {
+      // A malformed answer is refused before anything is checked, so the challenge still stands.
+      await this.sessions.restore(session);
+      throw invalidParameter(`Missing required parameter ${ANSWER_KEY[factor]}`);
+    }
     this.lockout.assertNotLocked(signIn.user);
     const outcome = factor === 'SOFTWARE_TOKEN_MFA' ? await this.checkTotp(signIn.user, code) : await this.checkCode(signIn.user, code);
-    if (outcome === 'valid') {
-      await this.lockout.succeeded(signIn.user);
-      return;
-    }
+    if (outcome === 'valid') return;
     if (outcome === 'expired') throw notAuthorized('Invalid session for the user, session is expired.');
     await this.lockout.record(signIn.user);
     await this.sessions.restore(session);

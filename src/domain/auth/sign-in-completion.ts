@@ -10,6 +10,7 @@ import type { Users } from '../users/users.js';
 import type { AuthOutcome, SignIn } from './sign-in.js';
 import type { SignInSessions } from './sign-in-sessions.js';
 import type { MfaStep } from './mfa-step.js';
+import type { Lockout } from './lockout.js';
 
 /**
  * What follows a proven password, whichever way it was proven: the user's state, a forced new
@@ -22,6 +23,7 @@ export class SignInCompletion {
     private readonly devices: Devices,
     private readonly tokens: Tokens,
     private readonly mfa: MfaStep,
+    private readonly lockout: Lockout,
     private readonly clock: Clock,
   ) {}
 
@@ -50,7 +52,7 @@ export class SignInCompletion {
    * After the password: the second factor, unless a remembered device may stand in for it (the
    * pool's ChallengeRequiredOnNewDevice); then a confirmed device must prove itself by SRP.
    */
-  async afterUserProven(signIn: SignIn, mfaDone = false): Promise<AuthOutcome> {
+  async afterUserProven(signIn: SignIn, mfaDone = false, sessionId?: string): Promise<AuthOutcome> {
     const device = signIn.deviceKey === undefined ? undefined : await this.devices.ofUser(signIn.user, signIn.deviceKey);
     const deviceStandsIn = device?.verifier != null && device.remembered && signIn.context.settings.DeviceConfiguration?.ChallengeRequiredOnNewDevice === true;
     if (!mfaDone && !deviceStandsIn) {
@@ -58,7 +60,7 @@ export class SignInCompletion {
       if (challenge) return challenge;
     }
     if (device?.verifier != null) {
-      const session = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey });
+      const session = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey }, sessionId);
       return { ChallengeName: 'DEVICE_SRP_AUTH', Session: session, ChallengeParameters: {} };
     }
     return this.issueTokens(signIn, device);
@@ -76,6 +78,8 @@ export class SignInCompletion {
       metadata = device ? { DeviceKey: device.deviceKey, DeviceGroupKey: device.groupKey } : await this.devices.issue(user, signIn.sourceIp);
       deviceKey = metadata.DeviceKey;
     }
+    // Failures are forgiven only by a whole sign-in, so guessing MFA codes across sign-ins still locks.
+    await this.lockout.succeeded(user);
     const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey);
     return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
   }

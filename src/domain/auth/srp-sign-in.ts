@@ -74,7 +74,6 @@ export class SrpSignIn {
       verifierHex: verifier.verifierHex,
     });
     if (!proven) await this.lockout.fail(user);
-    await this.lockout.succeeded(user);
     return this.completion.afterPassword(signIn);
   }
 

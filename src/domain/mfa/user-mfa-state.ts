@@ -56,7 +56,8 @@ export function withPreferences(user: UserRecord, preferences: FactorPreferences
   const state = mfaStateOf(user);
   const enabled = new Set(state.enabled ?? []);
   let preferred = state.preferred;
-  const given = FACTOR_ORDER.filter((factor) => preferences[factor] !== undefined);
+  // Clients send null for a factor they leave alone (amazon-cognito-identity-js's setUserMfaPreference(null, …)).
+  const given = FACTOR_ORDER.filter((factor) => preferences[factor] != null);
   if (given.filter((factor) => preferences[factor]!.PreferredMfa).length > 1) throw invalidParameter('Only one MFA method can be set as preferred.');
   for (const factor of given) {
     const { Enabled, PreferredMfa } = preferences[factor]!;
