@@ -1,4 +1,4 @@
-import type { AdminCreateUserRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminCreateUserRequest, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import type { Services } from './domain/services.js';
 import { validateInput } from './http/model/validate.js';
 import type { PoolRecord } from './storage/types.js';
@@ -9,16 +9,20 @@ export type SeedClient = Omit<CreateUserPoolClientRequest, 'UserPoolId'> & { Cli
 /**
  * A user as a config file declares it: AdminCreateUser's input; with `Password` the user is
  * CONFIRMED with that permanent password, otherwise FORCE_CHANGE_PASSWORD as AdminCreateUser leaves it.
+ * `Groups` names groups the user is a member of.
  */
-export type SeedUser = Omit<AdminCreateUserRequest, 'UserPoolId' | 'MessageAction'> & { Password?: string };
+export type SeedUser = Omit<AdminCreateUserRequest, 'UserPoolId' | 'MessageAction'> & { Password?: string; Groups?: string[] };
 
-/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, its clients and users. */
-export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Users?: SeedUser[] };
+/** A group as a config file declares it: CreateGroup's input. */
+export type SeedGroup = Omit<CreateGroupRequest, 'UserPoolId'>;
+
+/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, its clients, groups and users. */
+export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Groups?: SeedGroup[]; Users?: SeedUser[] };
 
 export class SeedError extends Error {}
 
 /**
- * Brings the database in line with the config file: declared pools and clients are created
+ * Brings the database in line with the config file: declared pools, clients and groups are created
  * when missing and updated to the declared settings when present, so a start is idempotent.
  * A pool is found by its Id when one is declared, otherwise by its name.
  */
@@ -28,6 +32,7 @@ export async function applySeed(services: Services, pools: SeedPool[]): Promise<
     try {
       const pool = await convergePool(services, declared);
       for (const client of declared.Clients ?? []) await convergeClient(services, pool, client);
+      for (const group of declared.Groups ?? []) await convergeGroup(services, pool, group);
       for (const user of declared.Users ?? []) await ensureUser(services, pool, user);
     } catch (error) {
       throw new SeedError(`${where}: ${(error as Error).message}`);
@@ -36,7 +41,7 @@ export async function applySeed(services: Services, pools: SeedPool[]): Promise<
 }
 
 async function convergePool(services: Services, declared: SeedPool): Promise<PoolRecord> {
-  const { Id, Clients: _clients, Users: _users, ...input } = declared;
+  const { Id, Clients: _clients, Groups: _groups, Users: _users, ...input } = declared;
   validateInput('CreateUserPool', input);
   if (Id !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/.test(Id)) {
     throw new Error(`Id '${Id}' must look like <region>_<alphanumerics>, e.g. us-east-1_AbC123xyZ`);
@@ -70,13 +75,31 @@ async function convergeClient(services: Services, pool: PoolRecord, declared: Se
   await services.clients.update({ ...updatable, ClientId: existing.clientId }, ClientSecret);
 }
 
-/** Users are created once; a later start leaves an existing user (and any password it changed) alone. */
+/** Groups converge like clients: created when missing, otherwise updated to the declared settings. */
+async function convergeGroup(services: Services, pool: PoolRecord, declared: SeedGroup): Promise<void> {
+  const input = { ...declared, UserPoolId: pool.id };
+  validateInput('CreateGroup', input);
+  const existing = await services.groups.get(pool.id, input.GroupName!).catch(() => undefined);
+  if (existing) await services.groups.update(input);
+  else await services.groups.create(input);
+}
+
+/**
+ * Users are created once; a later start leaves an existing user (and any password it changed) alone.
+ * Declared memberships are ensured on every start; memberships added through the API stay.
+ */
 async function ensureUser(services: Services, pool: PoolRecord, declared: SeedUser): Promise<void> {
-  const { Password, ...rest } = declared;
+  const { Password, Groups, ...rest } = declared;
   const input = { ...rest, UserPoolId: pool.id, MessageAction: 'SUPPRESS' as const };
   validateInput('AdminCreateUser', input);
   const context = await services.users.poolContext(pool.id);
-  if (await services.users.find(context, input.Username!)) return;
+  const existing = await services.users.find(context, input.Username!);
+  const username = existing?.username ?? (await createUser(services, input, Password));
+  for (const group of Groups ?? []) await services.groups.addUser(pool.id, group, username);
+}
+
+async function createUser(services: Services, input: AdminCreateUserRequest, password: string | undefined): Promise<string> {
   const user = await services.users.adminCreate(input);
-  if (Password !== undefined) await services.users.adminSetPassword(pool.id, user.username, Password, true);
+  if (password !== undefined) await services.users.adminSetPassword(input.UserPoolId!, user.username, password, true);
+  return user.username;
 }

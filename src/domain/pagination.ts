@@ -10,9 +10,14 @@ export function decodePageToken(token: string | undefined, name = 'NextToken'): 
   if (token === undefined) return undefined;
   try {
     const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof after === 'string') return after;
+    // No key holds a NUL, and PostgreSQL refuses one in any text it is given.
+    if (typeof after === 'string' && !after.includes('\u0000')) return after;
   } catch {
     // fall through to the Cognito error below
   }
   throw invalidParameter(`Invalid ${name}.`);
 }
+
+/** Cognito's `NextToken` for a page that may continue, or nothing for the last one. */
+export const nextTokenOf = (page: { nextKey?: string }): { NextToken?: string } =>
+  page.nextKey === undefined ? {} : { NextToken: encodePageToken(page.nextKey) };

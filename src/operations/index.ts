@@ -1,4 +1,5 @@
 import AddCustomAttributes from './AddCustomAttributes.js';
+import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
 import AdminDeleteUser from './AdminDeleteUser.js';
@@ -10,6 +11,8 @@ import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminListDevices from './AdminListDevices.js';
+import AdminListGroupsForUser from './AdminListGroupsForUser.js';
+import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
 import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
@@ -23,8 +26,10 @@ import ChangePassword from './ChangePassword.js';
 import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
+import CreateGroup from './CreateGroup.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
+import DeleteGroup from './DeleteGroup.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
@@ -34,6 +39,7 @@ import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetDevice from './GetDevice.js';
+import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
@@ -41,10 +47,12 @@ import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListDevices from './ListDevices.js';
+import ListGroups from './ListGroups.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
+import ListUsersInGroup from './ListUsersInGroup.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
@@ -55,6 +63,7 @@ import SignUp from './SignUp.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
+import UpdateGroup from './UpdateGroup.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
@@ -65,6 +74,7 @@ import type { Operation } from './operation.js';
 /** Every operation Gatehouse implements, by its X-Amz-Target name. */
 export const operations: Readonly<Record<string, Operation>> = {
   AddCustomAttributes,
+  AdminAddUserToGroup,
   AdminConfirmSignUp,
   AdminCreateUser,
   AdminDeleteUser,
@@ -76,6 +86,8 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminGetUser,
   AdminInitiateAuth,
   AdminListDevices,
+  AdminListGroupsForUser,
+  AdminRemoveUserFromGroup,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
   AdminSetUserMFAPreference,
@@ -89,8 +101,10 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmDevice,
   ConfirmForgotPassword,
   ConfirmSignUp,
+  CreateGroup,
   CreateUserPool,
   CreateUserPoolClient,
+  DeleteGroup,
   DeleteUser,
   DeleteUserAttributes,
   DeleteUserPool,
@@ -100,6 +114,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ForgetDevice,
   ForgotPassword,
   GetDevice,
+  GetGroup,
   GetTokensFromRefreshToken,
   GetUser,
   GetUserAttributeVerificationCode,
@@ -107,10 +122,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   GlobalSignOut,
   InitiateAuth,
   ListDevices,
+  ListGroups,
   ListTagsForResource,
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
+  ListUsersInGroup,
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
@@ -121,6 +138,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   TagResource,
   UntagResource,
   UpdateDeviceStatus,
+  UpdateGroup,
   UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,

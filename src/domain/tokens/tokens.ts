@@ -7,6 +7,7 @@ import { tokenValiditySeconds, type ClientSettings } from '../clients/client-set
 import type { Issuers } from '../keys/issuers.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { openPrivateKey } from '../keys/signing-keys.js';
+import { groupClaims } from '../groups/group-claims.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import { readableAttributes } from '../users/user-attributes.js';
 
@@ -119,7 +120,9 @@ export class Tokens {
 
   /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */
   async mint(pool: { id: string; config: unknown }, client: ClientRecord, user: UserRecord, family: TokenFamilyRecord): Promise<IssuedTokens> {
-    const keys = await this.poolKeys(pool.id);
+    // Groups are read at every mint, so a membership change shows in the next tokens issued.
+    const [keys, groups] = await Promise.all([this.poolKeys(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
+    const claims = groupClaims(groups);
     const settings = client.config as ClientSettings;
     const now = Math.floor(this.clock.now() / 1000);
     const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
@@ -143,6 +146,7 @@ export class Tokens {
       sign(
         {
           ...common,
+          ...claims.access,
           token_use: 'access',
           scope: ADMIN_SCOPE,
           client_id: client.clientId,
@@ -156,6 +160,7 @@ export class Tokens {
         {
           ...idTokenAttributes(user, (pool.config as PoolSettings).SchemaAttributes ?? [], settings.ReadAttributes),
           ...common,
+          ...claims.id,
           aud: client.clientId,
           token_use: 'id',
           'cognito:username': user.username,
@@ -174,7 +179,12 @@ export class Tokens {
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
     const poolId = poolIdOf(token);
     if (!poolId) throw notAuthorized('Invalid Access Token');
-    const keys = await this.poolKeys(poolId).catch(() => undefined);
+    // No keys (no such pool) makes the token invalid; keys that cannot be read (the database is
+    // down) are the server's failure, and must not tell the client to throw good tokens away.
+    const keys = await this.poolKeys(poolId).catch((error: unknown) => {
+      if (error instanceof NoSigningKeys) return undefined;
+      throw error;
+    });
     if (!keys) throw notAuthorized('Invalid Access Token');
     let payload: JWTPayload;
     try {
@@ -208,7 +218,7 @@ export class Tokens {
 
   private async loadKeys(poolId: string): Promise<PoolKeys> {
     const records = await this.storage.signingKeys.listForPool(poolId);
-    if (records.length === 0) throw new Error(`no signing keys for pool ${poolId}`);
+    if (records.length === 0) throw new NoSigningKeys(`no signing keys for pool ${poolId}`);
     const signing = new Map<KeyPurpose, { kid: string; key: KeyObject }>();
     const verifying = new Map<string, KeyObject>();
     for (const record of records) {
@@ -219,6 +229,9 @@ export class Tokens {
     return { signing, verifying };
   }
 }
+
+/** The pool has no signing keys: it does not exist (any more). */
+class NoSigningKeys extends Error {}
 
 /** The pool id from an unverified token's issuer, to know which keys to check it with. */
 function poolIdOf(token: string): string | undefined {

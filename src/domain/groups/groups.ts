@@ -1,0 +1,124 @@
+import type { CreateGroupRequest, GroupType, UpdateGroupRequest } from '@aws-sdk/client-cognito-identity-provider';
+import { toEpochSeconds, type Clock } from '../../clock.js';
+import { DuplicateKeyError, type GroupRecord, type Page, type Storage, type UserRecord } from '../../storage/types.js';
+import { CognitoError, resourceNotFound } from '../errors.js';
+import type { UserPools } from '../pools/user-pools.js';
+import type { Users } from '../users/users.js';
+import type { Wire } from '../wire.js';
+
+const DEFAULT_PAGE = 60;
+
+export const groupNotFound = () => resourceNotFound('Group not found.');
+
+/**
+ * Cognito refuses a group whose name differs from an existing one only in case (changing a
+ * group's casing fails with GroupExistsException), so names are compared lower-cased.
+ */
+const keyOf = (name: string): string => name.toLowerCase();
+
+/** User pool groups and their members, behind the group operations. */
+export class Groups {
+  constructor(
+    private readonly storage: Storage,
+    private readonly pools: UserPools,
+    private readonly users: Users,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: CreateGroupRequest): Promise<GroupRecord> {
+    const pool = await this.pools.get(input.UserPoolId!);
+    const now = this.clock.now();
+    const group: GroupRecord = {
+      poolId: pool.id,
+      name: input.GroupName!,
+      nameKey: keyOf(input.GroupName!),
+      description: input.Description ?? null,
+      precedence: input.Precedence ?? null,
+      roleArn: input.RoleArn ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.storage.groups.insert(group);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw new CognitoError('GroupExistsException', 'A group with the name already exists.');
+      throw error;
+    }
+    return group;
+  }
+
+  /** The group, or ResourceNotFoundException for it or for its pool. */
+  async get(poolId: string, name: string): Promise<GroupRecord> {
+    const group = await this.storage.groups.get(poolId, keyOf(name));
+    if (group) return group;
+    await this.pools.get(poolId);
+    throw groupNotFound();
+  }
+
+  /** UpdateGroup changes only what the request names. */
+  async update(input: UpdateGroupRequest): Promise<GroupRecord> {
+    const current = await this.get(input.UserPoolId!, input.GroupName!);
+    const updated: GroupRecord = {
+      ...current,
+      description: input.Description ?? current.description,
+      precedence: input.Precedence ?? current.precedence,
+      roleArn: input.RoleArn ?? current.roleArn,
+      updatedAt: this.clock.now(),
+    };
+    if (!(await this.storage.groups.update(updated))) throw groupNotFound();
+    return updated;
+  }
+
+  /** Deletes the group; its members stay users, outside it. */
+  async delete(poolId: string, name: string): Promise<void> {
+    const group = await this.get(poolId, name);
+    if (!(await this.storage.groups.delete(poolId, group.nameKey))) throw groupNotFound();
+  }
+
+  async list(poolId: string, limit: number | undefined, after?: string): Promise<Page<GroupRecord>> {
+    await this.pools.get(poolId);
+    return this.storage.groups.list(poolId, limit || DEFAULT_PAGE, after);
+  }
+
+  /** AdminAddUserToGroup: a user already in the group stays in it once. */
+  async addUser(poolId: string, groupName: string, username: string): Promise<void> {
+    const { group, user } = await this.groupAndUser(poolId, groupName, username);
+    await this.storage.groups.addMember(group, user);
+  }
+
+  /** AdminRemoveUserFromGroup: a user not in the group is left as they are. */
+  async removeUser(poolId: string, groupName: string, username: string): Promise<void> {
+    const { group, user } = await this.groupAndUser(poolId, groupName, username);
+    await this.storage.groups.removeMember(group, user);
+  }
+
+  async listForUser(poolId: string, username: string, limit: number | undefined, after?: string): Promise<Page<GroupRecord>> {
+    const { user } = await this.users.get(poolId, username);
+    return this.storage.groups.listForUser(poolId, user.sub, limit || DEFAULT_PAGE, after);
+  }
+
+  async listMembers(poolId: string, groupName: string, limit: number | undefined, after?: string): Promise<Page<UserRecord>> {
+    const group = await this.get(poolId, groupName);
+    return this.storage.groups.listMembers(poolId, group.nameKey, limit || DEFAULT_PAGE, after);
+  }
+
+  /** The group is looked up first, so a call naming neither reports the group. */
+  private async groupAndUser(poolId: string, groupName: string, username: string): Promise<{ group: GroupRecord; user: UserRecord }> {
+    const group = await this.get(poolId, groupName);
+    const { user } = await this.users.get(poolId, username);
+    return { group, user };
+  }
+}
+
+/** The GroupType every group operation returns; unset fields are left out, as Cognito does. */
+export function describeGroup(group: GroupRecord): Wire<GroupType> {
+  return {
+    GroupName: group.name,
+    UserPoolId: group.poolId,
+    ...(group.description !== null && { Description: group.description }),
+    ...(group.roleArn !== null && { RoleArn: group.roleArn }),
+    ...(group.precedence !== null && { Precedence: group.precedence }),
+    LastModifiedDate: toEpochSeconds(group.updatedAt),
+    CreationDate: toEpochSeconds(group.createdAt),
+  };
+}
