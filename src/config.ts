@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ARGON2 } from './domain/passwords/password-hasher.js';
 import type { SeedPool } from './seed.js';
 import type { RateLimitConfig } from './http/rate-limits.js';
+import { COGNITO_ATTEMPT_LIMITS, type AttemptLimitConfig } from './domain/codes/attempt-limits.js';
 
 /** Everything Gatehouse can be told, in one typed object. */
 export interface GatehouseConfig {
@@ -45,6 +46,8 @@ export interface GatehouseConfig {
   allowUnauthenticated: boolean;
   /** Requests per second per pool and operation (TooManyRequestsException beyond); 0 is unlimited, the default. */
   rateLimits: RateLimitConfig;
+  /** Attempts per user per hour at resending and trying codes and changing passwords (LimitExceededException beyond); 0 lifts one. */
+  attemptLimits: AttemptLimitConfig;
   /** How codes and invitations reach users, chosen per channel. */
   messages: { email: EmailChannelConfig; sms: SmsChannelConfig };
   /**
@@ -108,6 +111,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   accessKeys: [],
   allowUnauthenticated: false,
   rateLimits: { perPoolPerOperation: 0, operations: {} },
+  attemptLimits: { ...COGNITO_ATTEMPT_LIMITS },
   messages: { email: { method: 'log' }, sms: { method: 'log' } },
 });
 
@@ -169,6 +173,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     postgres: { ...base.postgres, ...((overrides as Partial<GatehouseConfig>).postgres ?? {}) },
     argon2: { ...base.argon2, ...((overrides as Partial<GatehouseConfig>).argon2 ?? {}) },
     rateLimits: { ...base.rateLimits, ...((overrides as Partial<GatehouseConfig>).rateLimits ?? {}) },
+    attemptLimits: { ...base.attemptLimits, ...((overrides as Partial<GatehouseConfig>).attemptLimits ?? {}) },
     // Per channel, whole: a channel's fields belong to its method, so they are never mixed across methods.
     messages: { ...base.messages, ...((overrides as Partial<GatehouseConfig>).messages ?? {}) },
   };
@@ -200,6 +205,7 @@ function checkConfig(config: GatehouseConfig): void {
   if (config.serverKeyFile !== undefined && (typeof config.serverKeyFile !== 'string' || config.serverKeyFile === '')) fail('serverKeyFile must be a file path');
   checkAccessKeys(config, fail);
   checkRateLimits(config.rateLimits, fail);
+  checkAttemptLimits(config.attemptLimits, fail);
   checkMessages(config.messages, fail);
 }
 
@@ -224,6 +230,14 @@ function checkRateLimits(limits: RateLimitConfig, fail: (message: string) => voi
   if (!rate(limits.perPoolPerOperation)) fail('rateLimits.perPoolPerOperation must be a number ≥ 0 (requests per second; 0 is unlimited)');
   if (typeof limits.operations !== 'object' || limits.operations === null) return fail('rateLimits.operations must map operation names to requests per second');
   for (const [name, value] of Object.entries(limits.operations)) if (!rate(value)) fail(`rateLimits.operations.${name} must be a number ≥ 0`);
+}
+
+function checkAttemptLimits(limits: AttemptLimitConfig, fail: (message: string) => void): void {
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) return fail('attemptLimits must map actions to attempts per user per hour');
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Object.hasOwn(COGNITO_ATTEMPT_LIMITS, name)) fail(`unknown field 'attemptLimits.${name}' (the limited actions are ${Object.keys(COGNITO_ATTEMPT_LIMITS).join(', ')})`);
+    if (!Number.isInteger(value) || value < 0) fail(`attemptLimits.${name} must be an integer ≥ 0 (attempts per user per hour; 0 is unlimited)`);
+  }
 }
 
 /** Checked on the final configuration: without keys, only this machine may reach the admin operations. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../src/config.js';
 import { openStorage } from '../src/storage/open.js';
-import { DuplicateKeyError, type ClientRecord, type PoolRecord, type SigningKeyRecord, type Storage } from '../src/storage/types.js';
+import { DuplicateKeyError, type ClientRecord, type PoolRecord, type SigningKeyRecord, type Storage, type UserRecord } from '../src/storage/types.js';
 import { backends, databaseFor } from './support/gatehouse.js';
 
 const pool = (id: string, name = `pool ${id}`): PoolRecord => ({
@@ -119,6 +119,23 @@ for (const backend of backends()) {
       } finally {
         await second.close();
       }
+    });
+
+    test('attempt counts: concurrent attempts each get their own number; the window starts afresh after it ends', async () => {
+      await storage.pools.insert(pool('attempts'), []);
+      const user: UserRecord = {
+        poolId: 'attempts', sub: 'sub-1', username: 'ann', usernameKey: 'ann', status: 'CONFIRMED', enabled: true,
+        passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
+        failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
+      };
+      await storage.users.write([{ user, aliases: [], search: {} }], new Set(['sub-1']));
+      const counts = await Promise.all(Array.from({ length: 12 }, () => storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 1_000, 3_600_000)));
+      assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
+      assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ConfirmSignUp', 1_000, 3_600_000), 1, 'actions count apart');
+      assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_600_999, 3_600_000), 13, 'still inside the window');
+      assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 1, 'a new window');
+      assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 2);
+      assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'the counts go with the user');
     });
 
     test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {

@@ -9,12 +9,14 @@ import type { MessageDelivery } from './messages/delivery.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordCredentials } from './passwords/credentials.js';
 import { Devices } from './devices/devices.js';
+import { Groups } from './groups/groups.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { MfaSettings } from './mfa/mfa-settings.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
 import { VerificationCodes } from './codes/verification-codes.js';
+import { AttemptLimits } from './codes/attempt-limits.js';
 import { OwnAttributes } from './self-service/own-attributes.js';
 import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
@@ -24,6 +26,7 @@ export interface Services {
   readonly pools: UserPools;
   readonly clients: AppClients;
   readonly users: Users;
+  readonly groups: Groups;
   readonly tokens: Tokens;
   readonly authentication: Authentication;
   /** A user's second factors, as sign-in and GetUser see them. */
@@ -42,7 +45,7 @@ export interface Services {
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -56,14 +59,16 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const hasher = new PasswordHasher(config.argon2);
   const credentials = new PasswordCredentials(hasher, secretBox);
   const users = new Users(storage, pools, credentials, delivery, clock);
+  const groups = new Groups(storage, pools, users, clock);
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, secretBox, clock);
   const secondFactors = new SecondFactors(storage, users, secretBox, clock);
   const codes = new VerificationCodes(storage, delivery, clock);
   const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, clock);
-  const selfService = new SelfService(clients, users, codes, credentials, authentication, clock);
-  const ownAttributes = new OwnAttributes(authentication, users, codes, clock);
+  const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
+  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, clock);
+  const ownAttributes = new OwnAttributes(authentication, users, codes, attemptLimits, clock);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
-  return { pools, clients, users, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
+  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
 }

@@ -238,6 +238,50 @@ export interface VerificationCodeStore {
   delete(poolId: string, sub: string, purpose: string): Promise<void>;
 }
 
+export interface AttemptCountStore {
+  /**
+   * Counts one attempt at `action` by a user, atomically, and returns how many fall in the current
+   * window (which starts afresh once `windowMs` has passed since it began).
+   */
+  count(poolId: string, sub: string, action: string, now: number, windowMs: number): Promise<number>;
+}
+
+/** A user pool group: a name users are placed under, with what their tokens make of it. */
+export interface GroupRecord {
+  poolId: string;
+  /** The name as created and returned. */
+  name: string;
+  /** What uniqueness and lookups compare: the name lower-cased. */
+  nameKey: string;
+  description: string | null;
+  /** Lower wins; null ranks after every number. */
+  precedence: number | null;
+  roleArn: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupStore {
+  /** A name key the pool already has fails with DuplicateKeyError. */
+  insert(group: GroupRecord): Promise<void>;
+  get(poolId: string, nameKey: string): Promise<GroupRecord | undefined>;
+  /** Writes description, precedence, role and updatedAt; false when the group is gone. */
+  update(group: GroupRecord): Promise<boolean>;
+  /** Deletes the group and its memberships; false when it did not exist. */
+  delete(poolId: string, nameKey: string): Promise<boolean>;
+  /** A pool's groups in name-key order, strictly after `afterKey`. */
+  list(poolId: string, limit: number, afterKey?: string): Promise<Page<GroupRecord>>;
+  /** Makes the user a member; already being one is not an error. */
+  addMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<void>;
+  removeMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<void>;
+  /** A group's members in username-key order, strictly after `afterKey`. */
+  listMembers(poolId: string, nameKey: string, limit: number, afterKey?: string): Promise<Page<UserRecord>>;
+  /** A user's groups in name-key order, strictly after `afterKey`. */
+  listForUser(poolId: string, sub: string, limit: number, afterKey?: string): Promise<Page<GroupRecord>>;
+  /** Every group of a user (Cognito allows a user 100), in one indexed read: what tokens are minted from. */
+  allForUser(poolId: string, sub: string): Promise<GroupRecord[]>;
+}
+
 export interface SigningKeyStore {
   listForPool(poolId: string): Promise<SigningKeyRecord[]>;
 }
@@ -252,10 +296,19 @@ export interface Storage {
   readonly authSessions: AuthSessionStore;
   readonly verificationCodes: VerificationCodeStore;
   readonly devices: DeviceStore;
+  readonly groups: GroupStore;
+  readonly attemptCounts: AttemptCountStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
+  /** Whether this server can serve: the database answers and its schema is the one this code expects. */
+  readiness(): Promise<'ready' | 'database unreachable' | 'migrations pending'>;
+  /** The connection pool, for engines that have one. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
+
+/** A page key this store never issued (a forged or corrupted pagination token). */
+export class InvalidPageKeyError extends Error {}
 
 /** A write that hit a unique constraint: the domain turns it into the right Cognito exception. */
 export class DuplicateKeyError extends Error {

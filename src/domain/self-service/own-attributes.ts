@@ -2,6 +2,7 @@ import type { AttributeType, CodeDeliveryDetailsType } from '@aws-sdk/client-cog
 import type { Clock } from '../../clock.js';
 import type { UserRecord } from '../../storage/types.js';
 import type { Authentication } from '../auth/authentication.js';
+import type { AttemptLimits } from '../codes/attempt-limits.js';
 import type { CodeChannel, VerificationCodes } from '../codes/verification-codes.js';
 import { invalidParameter } from '../errors.js';
 import { normalizeAttributes } from '../users/user-attributes.js';
@@ -22,6 +23,7 @@ export class OwnAttributes {
     private readonly authentication: Authentication,
     private readonly users: Users,
     private readonly codes: VerificationCodes,
+    private readonly attemptLimits: AttemptLimits,
     private readonly clock: Clock,
   ) {}
 
@@ -65,6 +67,7 @@ export class OwnAttributes {
     if (!user.attributes[attributeName] && !pendingOf(user)[attributeName]) {
       throw invalidParameter(`The user does not have a value for ${attributeName}.`);
     }
+    await this.attemptLimits.take(user, 'GetUserAttributeVerificationCode');
     return this.sendCode(context, user, attributeName as CodeChannel, 'CustomMessage_VerifyUserAttribute');
   }
 
@@ -72,6 +75,7 @@ export class OwnAttributes {
   async verify(accessToken: string, attributeName: string, code: string): Promise<void> {
     const { context, user } = await this.signedIn(accessToken);
     if (!VERIFIABLE.includes(attributeName)) throw invalidParameter(`Invalid attribute name: ${attributeName}`);
+    await this.attemptLimits.take(user, 'VerifyUserAttribute');
     await this.codes.use(user, `verify:${attributeName}`, code, async () => {
       const pending = { ...pendingOf(user) };
       const attributes = { ...user.attributes, ...(pending[attributeName] !== undefined && { [attributeName]: pending[attributeName] }) };

@@ -4,6 +4,7 @@ import type { ClientRecord, UserRecord } from '../../storage/types.js';
 import { checkSecretHash } from '../auth/client-checks.js';
 import type { AppClients } from '../clients/app-clients.js';
 import type { ClientSettings } from '../clients/client-settings.js';
+import type { AttemptLimits } from '../codes/attempt-limits.js';
 import { maskDestination, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
@@ -27,6 +28,7 @@ export class SelfService {
     private readonly clients: AppClients,
     private readonly users: Users,
     private readonly codes: VerificationCodes,
+    private readonly attemptLimits: AttemptLimits,
     private readonly credentials: PasswordCredentials,
     private readonly authentication: Authentication,
     private readonly clock: Clock,
@@ -36,7 +38,9 @@ export class SelfService {
     const { client, context } = await this.call({ clientId: input.ClientId!, secretHash: input.SecretHash }, input.Username!);
     const { settings } = context;
     if (settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) throw notAuthorized('SignUp is not permitted for this user pool');
-    checkPassword(settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, input.Password!, POLICY_PREAMBLE.signUp);
+    // The model marks Password optional for passwordless pools, which Gatehouse does not offer.
+    if (input.Password === undefined) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
+    checkPassword(settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, input.Password, POLICY_PREAMBLE.signUp);
     const schema = settings.SchemaAttributes ?? [];
     const writable = (client.config as ClientSettings).WriteAttributes;
     const attributes = normalizeAttributes(input.UserAttributes ?? [], { schema, writer: 'user', creating: true, writableByClient: writable });
@@ -58,6 +62,7 @@ export class SelfService {
   async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<void> {
     const { context, user } = await this.existingUser(call, name);
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+    await this.attemptLimits.take(user, 'ConfirmSignUp');
     await this.codes.use(user, 'signup', code, async (channel) => {
       const confirmed: UserRecord = { ...user, status: 'CONFIRMED', attributes: { ...user.attributes, [`${channel}_verified`]: 'true' } };
       await this.users.save(context, confirmed, { forceAliasCreation });
@@ -71,6 +76,7 @@ export class SelfService {
     if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
     const channel = confirmationChannel(context.settings, user);
     if (!channel) throw invalidParameter('Auto verification not turned on.');
+    await this.attemptLimits.take(user, 'ResendConfirmationCode');
     return this.codes.send(context.settings, user, 'signup', channel, 'CustomMessage_ResendCode');
   }
 
@@ -100,6 +106,7 @@ export class SelfService {
     const { context, user } = await this.existingUser(call, name);
     checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, password, POLICY_PREAMBLE.newPassword);
     const resetting = user.status === 'RESET_REQUIRED' || user.status === 'FORCE_CHANGE_PASSWORD';
+    await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     await this.codes.use(user, 'forgot_password', code, async () => {
       await this.users.setPermanentPassword(context, user, password, resetting ? { status: 'CONFIRMED' } : {});
     });
@@ -108,6 +115,7 @@ export class SelfService {
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
     const user = await this.authentication.userOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
+    await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdminCreateUserRequest, AttributeType, DeliveryMediumType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
-import { DuplicateKeyError, type Page, type PoolRecord, type Storage, type UserRecord, type UserWrite } from '../../storage/types.js';
+import { DuplicateKeyError, InvalidPageKeyError, type Page, type PoolRecord, type Storage, type UserRecord, type UserWrite } from '../../storage/types.js';
 import { CognitoError, invalidParameter } from '../errors.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import { sendInvitation } from '../messages/invitation.js';
@@ -204,7 +204,12 @@ export class Users {
     const context = await this.poolContext(poolId);
     const filter = parseUserFilter(filterText);
     if (filter?.attribute === 'username') filter.value = context.names.key(filter.value);
-    return this.storage.users.list(poolId, limit, filter, after);
+    try {
+      return await this.storage.users.list(poolId, limit, filter, after);
+    } catch (error) {
+      if (error instanceof InvalidPageKeyError) throw invalidParameter('Invalid PaginationToken.');
+      throw error;
+    }
   }
 
   /**

@@ -6,6 +6,8 @@ import * as failures from './0004-sign-in-failures.js';
 import * as rotation from './0005-refresh-rotation.js';
 import * as codes from './0006-verification-codes.js';
 import * as devices from './0007-srp-devices.js';
+import * as groups from './0008-groups.js';
+import * as attempts from './0009-attempt-counts.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '0005-refresh-rotation': rotation,
   '0006-verification-codes': codes,
   '0007-srp-devices': devices,
+  '0008-groups': groups,
+  '0009-attempt-counts': attempts,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -79,6 +79,13 @@ export interface Database {
     state: string;
     expires_at: number;
   };
+  attempt_counts: {
+    pool_id: string;
+    sub: string;
+    action: string;
+    window_started_at: number;
+    attempts: number;
+  };
   verification_codes: {
     pool_id: string;
     sub: string;
@@ -100,5 +107,21 @@ export interface Database {
     created_at: number;
     updated_at: number;
     last_authenticated_at: number | null;
+  };
+  user_groups: {
+    pool_id: string;
+    name_key: string;
+    name: string;
+    description: string | null;
+    precedence: number | null;
+    role_arn: string | null;
+    created_at: number;
+    updated_at: number;
+  };
+  group_members: {
+    pool_id: string;
+    group_key: string;
+    username_key: string;
+    sub: string;
   };
 }

@@ -1,5 +1,5 @@
 import { Kysely, Migrator, sql, type Selectable } from 'kysely';
-import { migrationProvider } from '../migrations/index.js';
+import { latestMigration, migrationProvider } from '../migrations/index.js';
 import {
   DuplicateKeyError,
   type ClientRecord,
@@ -16,12 +16,17 @@ import {
   type AuthSessionStore,
   type VerificationCodeStore,
   type DeviceStore,
+  type GroupStore,
+  type AttemptCountStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
 import { SqlVerificationCodeStore } from './sql-code-store.js';
 import { SqlUserStore } from './sql-user-store.js';
 import { SqlDeviceStore } from './sql-device-store.js';
+import { SqlAttemptCountStore } from './sql-attempt-store.js';
+import { SqlGroupStore } from './sql-group-store.js';
+import { page } from './page.js';
 
 /**
  * One implementation of the storage contract for both engines: Kysely writes the
@@ -36,11 +41,14 @@ export class SqlStorage implements Storage {
   readonly authSessions: AuthSessionStore;
   readonly verificationCodes: VerificationCodeStore;
   readonly devices: DeviceStore;
+  readonly groups: GroupStore;
+  readonly attemptCounts: AttemptCountStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Kysely<Database>,
     private readonly isDuplicateKey: (error: unknown) => boolean,
+    private readonly connections?: () => { total: number; idle: number; waiting: number },
   ) {
     this.pools = new SqlPoolStore(db, this.translate);
     this.clients = new SqlClientStore(db, this.translate);
@@ -50,6 +58,8 @@ export class SqlStorage implements Storage {
     this.authSessions = new SqlAuthSessionStore(db);
     this.verificationCodes = new SqlVerificationCodeStore(db);
     this.devices = new SqlDeviceStore(db);
+    this.groups = new SqlGroupStore(db, this.translate);
+    this.attemptCounts = new SqlAttemptCountStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
@@ -65,6 +75,19 @@ export class SqlStorage implements Storage {
     } catch {
       return false;
     }
+  }
+
+  async readiness(): Promise<'ready' | 'database unreachable' | 'migrations pending'> {
+    try {
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(this.db);
+      return applied.rows[0]?.name === latestMigration ? 'ready' : 'migrations pending';
+    } catch {
+      return (await this.ping()) ? 'migrations pending' : 'database unreachable';
+    }
+  }
+
+  poolStats(): { total: number; idle: number; waiting: number } | undefined {
+    return this.connections?.();
   }
 
   close(): Promise<void> {
@@ -127,13 +150,6 @@ function toSigningKey(row: Selectable<Database['signing_keys']>): SigningKeyReco
     publicJwk: JSON.parse(row.public_jwk),
     createdAt: Number(row.created_at),
   };
-}
-
-/** Turns "one more row than asked for" into a page and the key to continue after. */
-function page<T>(rows: T[], limit: number, keyOf: (item: T) => string): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextKey: keyOf(items[items.length - 1]!) };
 }
 
 class SqlPoolStore implements PoolStore {

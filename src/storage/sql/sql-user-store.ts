@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   DuplicateKeyError,
+  InvalidPageKeyError,
   type AliasKey,
   type Page,
   type UserFilter,
@@ -16,7 +17,7 @@ const TOP = '\u{10FFFF}';
 
 type UserRow = Selectable<Database['users']>;
 
-function toUser(row: UserRow): UserRecord {
+export function toUser(row: UserRow): UserRecord {
   return {
     poolId: row.pool_id,
     sub: row.sub,
@@ -196,7 +197,7 @@ export class SqlUserStore implements UserStore {
       ? query.where('s.value', '>=', filter.value).where('s.value', '<', filter.value + TOP)
       : query.where('s.value', '=', filter.value);
     if (after !== undefined) {
-      const [value, sub] = JSON.parse(after) as [string, string];
+      const [value, sub] = parseSearchKey(after);
       query = query.where((eb) => eb(eb.refTuple('s.value', 's.sub'), '>', eb.tuple(value, sub)));
     }
     const rows = await query.execute();
@@ -205,4 +206,16 @@ export class SqlUserStore implements UserStore {
     const items = page.map(({ search_value: _value, ...row }) => toUser(row));
     return rows.length > limit && last ? { items, nextKey: JSON.stringify([last.search_value, last.sub]) } : { items };
   }
+}
+
+/** The `[value, sub]` a filtered page ended on. */
+function parseSearchKey(after: string): [string, string] {
+  let key: unknown;
+  try {
+    key = JSON.parse(after);
+  } catch {
+    throw new InvalidPageKeyError('not JSON');
+  }
+  if (Array.isArray(key) && key.length === 2 && key.every((part) => typeof part === 'string')) return key as [string, string];
+  throw new InvalidPageKeyError('not a [value, sub] pair');
 }
