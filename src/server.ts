@@ -7,6 +7,8 @@ import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
 import { buildHttpApp } from './http/app.js';
+import type { Metrics } from './http/metrics.js';
+import type { MetricsCollector } from './http/service-endpoints.js';
 import { applySeed } from './seed.js';
 import { resolveServerKey } from './server-key.js';
 import { openStorage } from './storage/open.js';
@@ -28,6 +30,9 @@ export interface StartOptions {
   seed?: boolean;
   /** This process's share of the configured rate limits: 1 / the number of workers. */
   rateShare?: number;
+  /** A worker's counts, which its siblings' /metrics include. */
+  metrics?: Metrics;
+  collectMetrics?: MetricsCollector;
 }
 
 /** Opens the database, applies the seed, and listens: everything `gatehouse serve` does. */
@@ -45,7 +50,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     const secretBox = await openSecretBox(config, logger);
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
     if (options.seed !== false) await applySeed(services, config.userPools);
-    app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare });
+    app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics: options.metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) warnIfOpen(config, logger);
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);

@@ -6,6 +6,8 @@ import type { Storage } from '../storage/types.js';
 import { awsJsonHandler } from './aws-json.js';
 import { requestAuthenticator } from './authenticator.js';
 import { rateLimiter } from './rate-limits.js';
+import { Metrics } from './metrics.js';
+import { localMetricsOnly, registerServiceEndpoints, type MetricsCollector } from './service-endpoints.js';
 import type { Clock } from '../clock.js';
 import { registerCors } from './cors.js';
 import { sendError } from './error-response.js';
@@ -17,11 +19,14 @@ export interface HttpDependencies {
   config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys' | 'rateLimits'>;
   /** This process's share of the configured rate limits (1 / workers). */
   rateShare?: number;
+  /** Where this process counts requests, and how /metrics gathers every worker's counts. */
+  metrics?: Metrics;
+  collectMetrics?: MetricsCollector;
   logger: FastifyBaseLogger;
   clock: Clock;
 }
 
-export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1 }: HttpDependencies): FastifyInstance {
+export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1, metrics = new Metrics(), collectMetrics = localMetricsOnly }: HttpDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.maxBodyBytes,
@@ -58,11 +63,10 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   });
 
   registerCors(app);
-  app.post('/', awsJsonHandler(services, requestAuthenticator(config.accessKeys, clock), rateLimiter(config.rateLimits, () => clock.now(), rateShare)));
+  const authenticate = requestAuthenticator(config.accessKeys, clock);
+  const limit = rateLimiter(config.rateLimits, () => clock.now(), rateShare);
+  app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_request, reply) =>
-    (await storage.ping()) ? { status: 'ready' } : reply.code(503).send({ status: 'database unreachable' }),
-  );
+  registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;
 }

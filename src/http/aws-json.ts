@@ -5,30 +5,39 @@ import { operations } from '../operations/index.js';
 import { sendError } from './error-response.js';
 import type { RequestAuthenticator } from './authenticator.js';
 import type { RateLimiter } from './rate-limits.js';
+import type { Metrics } from './metrics.js';
 import { isKnownOperation, validateInput } from './model/validate.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 /** POST /: the AWS JSON 1.1 protocol — route by X-Amz-Target, check input against the model, answer JSON. */
-export function awsJsonHandler(services: Services, authenticate: RequestAuthenticator, limit: RateLimiter) {
+export function awsJsonHandler(services: Services, authenticate: RequestAuthenticator, limit: RateLimiter, metrics: Metrics) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     reply.header('x-amzn-RequestId', request.id);
     const name = operationName(request.headers['x-amz-target']);
-    const handler = operations[name];
+    // Own properties only: a target such as `toString` or `__proto__` must not find Object.prototype.
+    const handler = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!handler) {
       return isKnownOperation(name)
         ? sendError(reply, 'UnsupportedOperationException', `Gatehouse does not implement ${name} yet.`)
         : sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
     }
+    const started = performance.now();
+    const done = (outcome: string, output?: unknown) => metrics.record(name, outcome, (performance.now() - started) / 1000, output);
     try {
       authenticate(name, request);
       const input = parseBody(request.body);
       validateInput(name, input);
       limit(name, input);
       const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip });
+      done('success', output);
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {
-      if (error instanceof CognitoError) return sendError(reply, error.type, error.message);
+      if (error instanceof CognitoError) {
+        done(error.type);
+        return sendError(reply, error.type, error.message);
+      }
+      done('InternalErrorException');
       request.log.error({ err: error, operation: name }, 'operation failed');
       return sendError(reply, 'InternalErrorException', 'An internal error occurred.');
     }

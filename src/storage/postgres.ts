@@ -20,11 +20,22 @@ export async function openPostgres(url: string, options: GatehouseConfig['postgr
     max: options.poolSize,
     connectionTimeoutMillis: options.connectionTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
+    // The server ends a slow statement itself; this bounds the wait when it cannot (hung, or the
+    // network between is gone), a little later so that the server's own timeout normally wins.
+    query_timeout: options.statementTimeoutMs + 1000,
     types,
   });
   // An idle connection that dies with the server must not crash the process.
   pool.on('error', () => {});
-  const storage = new SqlStorage('postgres', new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), isDuplicateKey);
+  // Nor one that is checked out: the pool drops its own listener while a client is lent, and a
+  // connection the server ends between two queries (a shutdown, a crash) then emits 'error' with
+  // nobody listening. The next query on it fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const storage = new SqlStorage('postgres', new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), isDuplicateKey, () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
   await storage.migrate();
   return storage;
 }

@@ -1,0 +1,112 @@
+/**
+ * Prometheus metrics, kept in memory per process: requests by operation and outcome, latency
+ * histograms, sign-in results, and the database pool. With `--workers`, a scrape answered by any
+ * worker sums every worker's numbers (see cli/workers.ts), so counters never go backwards.
+ */
+
+/** Latency buckets in seconds: sub-millisecond reads up to argon2id-bound sign-ins under load. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Everything a process counts, as plain data so workers can send it to each other. */
+export interface MetricsSnapshot {
+  /** `operation\0outcome` → count */
+  requests: Record<string, number>;
+  /** operation → [count per bucket, then +Inf], sum in seconds */
+  latency: Record<string, { buckets: number[]; sum: number; count: number }>;
+  /** `flow\0result` → count */
+  signIns: Record<string, number>;
+}
+
+export interface DatabasePoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+const SIGN_IN_OPERATIONS = new Set(['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge']);
+
+export class Metrics {
+  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {} };
+
+  /** One answered request: `outcome` is `success` or the exception name. */
+  record(operation: string, outcome: string, seconds: number, output?: unknown): void {
+    increment(this.snapshot.requests, `${operation}\0${outcome}`);
+    const latency = (this.snapshot.latency[operation] ??= { buckets: new Array(BUCKETS.length + 1).fill(0), sum: 0, count: 0 });
+    const index = BUCKETS.findIndex((bound) => seconds <= bound);
+    latency.buckets[index === -1 ? BUCKETS.length : index]! += 1;
+    latency.sum += seconds;
+    latency.count += 1;
+    if (SIGN_IN_OPERATIONS.has(operation)) increment(this.snapshot.signIns, `${operation}\0${signInResult(outcome, output)}`);
+  }
+
+  current(): MetricsSnapshot {
+    return this.snapshot;
+  }
+}
+
+/** Tokens, a further challenge, or the exception that ended the attempt. */
+function signInResult(outcome: string, output: unknown): string {
+  if (outcome !== 'success') return outcome;
+  const result = output as { AuthenticationResult?: unknown; ChallengeName?: string } | undefined;
+  return result?.AuthenticationResult ? 'tokens' : `challenge:${result?.ChallengeName ?? 'unknown'}`;
+}
+
+const increment = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/** Adds snapshots from several processes into one. */
+export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
+  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {} };
+  for (const snapshot of snapshots) {
+    for (const [key, value] of Object.entries(snapshot.requests)) merged.requests[key] = (merged.requests[key] ?? 0) + value;
+    for (const [key, value] of Object.entries(snapshot.signIns)) merged.signIns[key] = (merged.signIns[key] ?? 0) + value;
+    for (const [operation, latency] of Object.entries(snapshot.latency)) {
+      const target = (merged.latency[operation] ??= { buckets: new Array(BUCKETS.length + 1).fill(0), sum: 0, count: 0 });
+      latency.buckets.forEach((count, i) => (target.buckets[i]! += count));
+      target.sum += latency.sum;
+      target.count += latency.count;
+    }
+  }
+  return merged;
+}
+
+/** The Prometheus text exposition format (version 0.0.4). */
+export function exposition(snapshot: MetricsSnapshot, database: { backend: string; pool?: DatabasePoolStats; ready: boolean }, processes: number): string {
+  const lines: string[] = [];
+  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  family('gatehouse_requests_total', 'counter', 'Cognito API requests answered, by operation and outcome (success or the exception name).');
+  for (const [key, value] of sorted(snapshot.requests)) {
+    const [operation, outcome] = key.split('\0');
+    lines.push(`gatehouse_requests_total{operation="${operation}",outcome="${outcome}"} ${value}`);
+  }
+  family('gatehouse_request_duration_seconds', 'histogram', 'Time to answer a Cognito API request, by operation.');
+  for (const [operation, latency] of sorted(snapshot.latency)) {
+    let cumulative = 0;
+    BUCKETS.forEach((bound, i) => {
+      cumulative += latency.buckets[i]!;
+      lines.push(`gatehouse_request_duration_seconds_bucket{operation="${operation}",le="${bound}"} ${cumulative}`);
+    });
+    lines.push(`gatehouse_request_duration_seconds_bucket{operation="${operation}",le="+Inf"} ${latency.count}`);
+    lines.push(`gatehouse_request_duration_seconds_sum{operation="${operation}"} ${latency.sum}`);
+    lines.push(`gatehouse_request_duration_seconds_count{operation="${operation}"} ${latency.count}`);
+  }
+  family('gatehouse_sign_in_results_total', 'counter', 'Sign-in steps by operation and result: tokens, challenge:<name>, or the exception name.');
+  for (const [key, value] of sorted(snapshot.signIns)) {
+    const [operation, result] = key.split('\0');
+    lines.push(`gatehouse_sign_in_results_total{operation="${operation}",result="${result}"} ${value}`);
+  }
+  family('gatehouse_database_up', 'gauge', 'Whether the database answered a ping just now.');
+  lines.push(`gatehouse_database_up{backend="${database.backend}"} ${database.ready ? 1 : 0}`);
+  if (database.pool) {
+    family('gatehouse_database_connections', 'gauge', 'Database connections of the answering process, by state.');
+    lines.push(`gatehouse_database_connections{state="total"} ${database.pool.total}`);
+    lines.push(`gatehouse_database_connections{state="idle"} ${database.pool.idle}`);
+    lines.push(`gatehouse_database_connections{state="waiting_clients"} ${database.pool.waiting}`);
+  }
+  family('gatehouse_processes', 'gauge', 'Server processes whose counts are summed here.');
+  lines.push(`gatehouse_processes ${processes}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const sorted = <T>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

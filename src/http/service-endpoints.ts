@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { Storage } from '../storage/types.js';
+import { exposition, mergeSnapshots, type Metrics, type MetricsSnapshot } from './metrics.js';
+
+/** Every process's snapshot; a worker asks its siblings through the primary, a lone server has only its own. */
+export type MetricsCollector = (local: MetricsSnapshot) => Promise<MetricsSnapshot[]>;
+
+export const localMetricsOnly: MetricsCollector = async (local) => [local];
+
+/**
+ * What operators and load balancers poll: liveness, readiness (the database answers and its
+ * schema is current), and Prometheus metrics.
+ */
+export function registerServiceEndpoints(app: FastifyInstance, storage: Storage, metrics: Metrics, collect: MetricsCollector): void {
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    const state = await storage.readiness();
+    return state === 'ready' ? { status: 'ready' } : reply.code(503).send({ status: state });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const [snapshots, readiness] = await Promise.all([collect(metrics.current()), storage.readiness()]);
+    const body = exposition(mergeSnapshots(snapshots), { backend: storage.kind, pool: storage.poolStats(), ready: readiness === 'ready' }, snapshots.length);
+    return reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(body);
+  });
+}
