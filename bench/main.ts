@@ -1,5 +1,7 @@
 // `npm run bench`: starts the real server on a temporary database and prints one JSON line per scenario:
-// {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name.
+// {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name,
+// --backends sqlite,postgres (PostgreSQL is an embedded one the bench starts, with its durable defaults;
+// the pool-size reads run on it only with --postgres-reads, as seeding it is slow).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
@@ -13,8 +15,10 @@ import { defaultConfig } from '../src/config.js';
 import { DEFAULT_ARGON2, PasswordHasher } from '../src/domain/passwords/password-hasher.js';
 import { SignInNames, searchValuesOf } from '../src/domain/users/sign-in-names.js';
 import { openStorage } from '../src/storage/open.js';
-import type { UserRecord } from '../src/storage/types.js';
+import type { Storage, UserRecord } from '../src/storage/types.js';
+import { encodePageToken } from '../src/domain/pagination.js';
 import { checkPasswordClaim, createPasswordVerifier, startServerExchange } from '../src/domain/srp/srp.js';
+import { startOwnPostgres, type OwnPostgres } from '../test/support/embedded-postgres.js';
 import { SrpClient, srpTimestamp } from './srp-client.js';
 import { rawLoad, type RawRequest } from './raw-load.js';
 
@@ -29,6 +33,10 @@ const { values } = parseArgs({
     users: { type: 'string', default: '10000,100000' },
     /** Server processes (`serve --workers`), one full run each; pool-size reads run with the first only. */
     workers: { type: 'string', default: '1,2' },
+    /** Databases to run on, each with every worker count. */
+    backends: { type: 'string', default: 'sqlite,postgres' },
+    /** Also run the pool-size reads on PostgreSQL (its seeding takes a while). */
+    'postgres-reads': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -44,10 +52,10 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(database: string, workers: number): Promise<Server> {
+async function startServer(database: string, workers: number, env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const started = performance.now();
   const args = [CLI, 'serve', '--port', '0', '--db', database, '--log-level', 'info', '--workers', String(workers)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -113,7 +121,7 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 /** Runs `operation` from CONCURRENCY loops for SECONDS and reports throughput and latency. */
 async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>): Promise<{ opsPerSecond: number }> {
   const latencies: number[] = [];
-  const cpuBefore = serverCpuMs();
+  const cpuBefore = cpuNow();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
@@ -130,14 +138,15 @@ async function measure(scenario: string, extra: Record<string, unknown>, operati
 
 /** The same for a request that never changes, sent by the lean client of raw-load.ts. */
 async function measureRaw(scenario: string, extra: Record<string, unknown>, request: RawRequest): Promise<{ opsPerSecond: number }> {
-  const cpuBefore = serverCpuMs();
+  const cpuBefore = cpuNow();
   const { latencies, elapsedSeconds, failures } = await rawLoad(request, CONCURRENCY, SECONDS);
   if (failures > 0) throw new Error(`${scenario}: ${failures} requests failed`);
   return report(scenario, { ...extra, client: 'raw' }, latencies, elapsedSeconds, cpuBefore);
 }
 
-function report(scenario: string, extra: Record<string, unknown>, latencies: number[], elapsed: number, cpuBefore: number): { opsPerSecond: number } {
-  const spentMs = serverCpuSpentMs(cpuBefore);
+function report(scenario: string, extra: Record<string, unknown>, latencies: number[], elapsed: number, cpuBefore: CpuTimes): { opsPerSecond: number } {
+  const spentMs = serverCpuMs() - cpuBefore.server;
+  const databaseSpentMs = cpuSpentSince(cpuBefore.database, databaseCpuMs());
   latencies.sort((a, b) => a - b);
   console.log(
     JSON.stringify({
@@ -149,6 +158,8 @@ function report(scenario: string, extra: Record<string, unknown>, latencies: num
       n: latencies.length,
       // The load generator shares the machine; this is what the server alone spent per operation.
       server_cpu_ms_per_op: round(spentMs / latencies.length, 3),
+      // And what PostgreSQL spent (SQLite's work is inside the server's figure).
+      ...(databasePids && { database_cpu_ms_per_op: round(databaseSpentMs / latencies.length, 3) }),
       ...extra,
     }),
   );
@@ -211,6 +222,44 @@ async function userReads(server: Server, database: string, size: number, extra: 
   const { UserPool } = await call(url, 'CreateUserPool', { PoolName: `read-bench-${size}` });
   const poolId: string = UserPool.Id;
   const seedStarted = performance.now();
+  await writeUsers(database, poolId, size);
+  // Seeding a large pool outlasts the server's keep-alive timeout: start the measurements on fresh sockets.
+  agent.destroy();
+  const sized = { ...extra, users: size, seed_s: round((performance.now() - seedStarted) / 1000, 1) };
+  const pick = () => Math.floor(Math.random() * size);
+  await measure('AdminGetUser', sized, () => call(url, 'AdminGetUser', { UserPoolId: poolId, Username: `user${pick()}` }));
+  await measure('ListUsers_unfiltered', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Limit: 60 }));
+  await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
+  await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
+  console.log(JSON.stringify({ scenario: 'server_memory', rss_mb: server.rssMb(), ...sized }));
+}
+
+/**
+ * ListUsersInGroup on a group of `size` members, written straight into the database like the
+ * users: the first page, and a page from a random member onwards (the NextToken a client would hold).
+ */
+async function groupReads(server: Server, database: string, size: number, extra: Record<string, unknown>): Promise<void> {
+  const { url } = server;
+  const { UserPool } = await call(url, 'CreateUserPool', { PoolName: `group-bench-${size}` });
+  const poolId: string = UserPool.Id;
+  await call(url, 'CreateGroup', { UserPoolId: poolId, GroupName: 'members' });
+  const seedStarted = performance.now();
+  await writeUsers(database, poolId, size, async (storage, users) => {
+    const group = (await storage.groups.get(poolId, 'members'))!;
+    for (const user of users) await storage.groups.addMember(group, user);
+  });
+  agent.destroy();
+  const sized = { ...extra, members: size, seed_s: round((performance.now() - seedStarted) / 1000, 1) };
+  const list = (NextToken?: string) => call(url, 'ListUsersInGroup', { UserPoolId: poolId, GroupName: 'members', Limit: 60, NextToken });
+  await measure('ListUsersInGroup_first_page', sized, () => list());
+  await measure('ListUsersInGroup_random_page', sized, () => list(encodePageToken(`user${Math.floor(Math.random() * size)}`)));
+}
+
+/**
+ * Writes users user0… into the pool straight through the storage layer (one fixed hash, batched
+ * transactions), handing each batch to `then` while the storage is open.
+ */
+async function writeUsers(database: string, poolId: string, size: number, then?: (storage: Storage, users: UserRecord[]) => Promise<void>): Promise<void> {
   const storage = await openStorage({ ...defaultConfig(), database, sqlite: { synchronous: 'NORMAL', busyTimeoutMs: 30000 } });
   const hash = await new PasswordHasher(DEFAULT_ARGON2).hash('Bench-password-1');
   const names = new SignInNames({});
@@ -237,17 +286,9 @@ async function userReads(server: Server, database: string, size: number, extra: 
       writes.push({ user, aliases: [], search: searchValuesOf(user, names) });
     }
     await storage.users.write(writes, new Set(writes.map((w) => w.user.sub)));
+    await then?.(storage, writes.map((w) => w.user));
   }
   await storage.close();
-  // Seeding a large pool outlasts the server's keep-alive timeout: start the measurements on fresh sockets.
-  agent.destroy();
-  const sized = { ...extra, users: size, seed_s: round((performance.now() - seedStarted) / 1000, 1) };
-  const pick = () => Math.floor(Math.random() * size);
-  await measure('AdminGetUser', sized, () => call(url, 'AdminGetUser', { UserPoolId: poolId, Username: `user${pick()}` }));
-  await measure('ListUsers_unfiltered', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Limit: 60 }));
-  await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
-  await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
-  console.log(JSON.stringify({ scenario: 'server_memory', rss_mb: server.rssMb(), ...sized }));
 }
 
 /**
@@ -322,22 +363,39 @@ async function throughput(operation: () => Promise<unknown>): Promise<number> {
 let serverPid: number | undefined;
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/** PostgreSQL's processes while the server runs on it. */
+let databasePids: (() => number[]) | undefined;
+
+interface CpuTimes {
+  server: number;
+  /** By process: backends come and go (the seeding's connections end), so only the change per process counts. */
+  database: Map<number, number>;
+}
+const cpuNow = (): CpuTimes => ({ server: serverCpuMs(), database: databaseCpuMs() });
+
 /** User plus system CPU time of the server processes so far, in ms, from /proc (Linux). */
-function serverCpuMs(): number {
-  if (serverPid === undefined) return 0;
-  let ticks = 0;
-  for (const pid of [serverPid, ...childPids(serverPid)]) {
+const serverCpuMs = (): number => (serverPid === undefined ? 0 : cpuMsOf([serverPid, ...childPids(serverPid)]));
+/** The same for PostgreSQL's postmaster and backends, by process. */
+const databaseCpuMs = (): Map<number, number> => cpuMsByProcess(databasePids?.() ?? []);
+
+const cpuMsOf = (pids: number[]): number => [...cpuMsByProcess(pids).values()].reduce((sum, ms) => sum + ms, 0);
+
+/** CPU spent since `before` by the processes alive now (all of it for those that started since). */
+const cpuSpentSince = (before: Map<number, number>, now: Map<number, number>): number =>
+  [...now].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+
+function cpuMsByProcess(pids: number[]): Map<number, number> {
+  const times = new Map<number, number>();
+  for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      times.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // a process that ended meanwhile
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  return times;
 }
-
-const serverCpuSpentMs = (before: number) => serverCpuMs() - before;
 
 function childPids(pid: number): number[] {
   try {
@@ -347,11 +405,31 @@ function childPids(pid: number): number[] {
   }
 }
 
-async function main(workers: number, first: boolean): Promise<void> {
-  const database = join(dir, `bench-${workers}.db`);
-  const server = await startServer(database, workers);
+type Backend = 'sqlite' | 'postgres';
+
+/** The embedded PostgreSQL, started once for every PostgreSQL run. */
+let postgres: OwnPostgres | undefined;
+/** Every node on one PostgreSQL database shares the server key; this run's own. */
+const POSTGRES_SERVER_KEY = randomBytes(32).toString('base64');
+
+async function main(backend: Backend, workers: number, first: boolean): Promise<void> {
+  let database: string;
+  let env: NodeJS.ProcessEnv = {};
+  if (backend === 'postgres') {
+    // PostgreSQL's own defaults (fsync, synchronous commits), as durable as SQLite's synchronous=FULL.
+    postgres ??= await startOwnPostgres({ durableCommits: true, settings: { fsync: 'on', full_page_writes: 'on' } });
+    database = await postgres.createDatabase(`bench_${workers}_workers`);
+    env = { GATEHOUSE_SERVER_KEY: POSTGRES_SERVER_KEY };
+    databasePids = postgres.processIds;
+  } else {
+    database = join(dir, `bench-${workers}.db`);
+    databasePids = undefined;
+  }
+  const server = await startServer(database, workers, env);
   serverPid = server.pid;
-  const extra = { backend: 'sqlite', workers };
+  const extra = { backend, workers };
+  // Pool-size reads seed straight into the database: quick on SQLite, slow on PostgreSQL unless asked for.
+  first &&= backend === 'sqlite' || values['postgres-reads']!;
   try {
     console.log(JSON.stringify({ scenario: 'startup_to_first_response', ms: round(server.startupMs, 1), ...extra }));
     const { UserPool } = await call(server.url, 'CreateUserPool', { PoolName: 'bench' });
@@ -370,6 +448,10 @@ async function main(workers: number, first: boolean): Promise<void> {
       if (!first || (values.only && !['AdminGetUser', 'ListUsers'].some((name) => name.includes(values.only!)))) break;
       await userReads(server, database, size, extra);
     }
+    for (const size of values.users!.split(',').map(Number).filter((n) => n > 0)) {
+      if (!first || (values.only && !'ListUsersInGroup'.includes(values.only))) break;
+      await groupReads(server, database, size, extra);
+    }
   } finally {
     agent.destroy();
     await server.stop();
@@ -378,7 +460,14 @@ async function main(workers: number, first: boolean): Promise<void> {
 
 try {
   const counts = values.workers!.split(',').map(Number).filter((n) => n > 0);
-  for (const [index, workers] of counts.entries()) await main(workers, index === 0);
+  const backends = values.backends!.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const backend of backends) {
+    if (backend !== 'sqlite' && backend !== 'postgres') throw new Error(`--backends: unknown backend '${backend}' (sqlite, postgres)`);
+  }
+  for (const backend of backends as Backend[]) {
+    for (const [index, workers] of counts.entries()) await main(backend, workers, index === 0);
+  }
 } finally {
+  await postgres?.destroy();
   await rm(dir, { recursive: true, force: true });
 }

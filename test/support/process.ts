@@ -24,7 +24,11 @@ export function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serv
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gatehouse did not start:\n${output}`)), 15000);
+    const timer = setTimeout(() => {
+      // Not left running: nothing would stop it once the caller has no handle on it.
+      child.kill('SIGTERM');
+      reject(new Error(`gatehouse did not start:\n${output}`));
+    }, 15000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /serving the Cognito API on (http:\/\/[^\s"]+)/.exec(output);
