@@ -157,6 +157,16 @@ describe('SigV4 with access keys configured', () => {
     assert.ok((await poolNames(signed)).includes('retargeted'), 'the pool was not deleted');
   });
 
+  test('a signature that leaves X-Amz-Target out is refused, so it cannot be replayed as another operation', async () => {
+    const request = await signRequest(gh.url, protocolRequest(gh.url, 'ListUserPools', { MaxResults: 5 }), {
+      ...KEY,
+      date: new Date(gh.clock.now()),
+      unsignedHeaders: ['x-amz-target'],
+    });
+    assert.ok(!String(request.headers.authorization).includes('x-amz-target'), 'the signer left the target out');
+    assertCognitoError(await send(request), 'InvalidSignatureException', "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  });
+
   test('any region in the credential scope is accepted; another service is not', async () => {
     for (const region of ['eu-west-1', 'ap-southeast-2', 'us-gov-west-1']) {
       const answer = await send(await handSigned('ListUserPools', { MaxResults: 5 }, { region }));

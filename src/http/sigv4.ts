@@ -45,6 +45,11 @@ export function verifySigV4(request: SignedRequest, keys: ReadonlyMap<string, Ac
   checkSkew(amzDate, nowMs);
   const signedHeaders = signedHeaderList!.split(';');
   if (!signedHeaders.includes('host')) throw fail('InvalidSignatureException', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  // The target names the operation: unsigned, a captured request could be replayed as another one.
+  // Every AWS SDK and the CLI sign it.
+  if (header(request.headers, 'x-amz-target') !== undefined && !signedHeaders.includes('x-amz-target')) {
+    throw fail('InvalidSignatureException', "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  }
   const payloadHash = sha256Hex(request.body);
   const claimedHash = header(request.headers, 'x-amz-content-sha256');
   if (claimedHash !== undefined && claimedHash !== 'UNSIGNED-PAYLOAD' && claimedHash !== payloadHash) {

@@ -111,6 +111,8 @@ export interface SigningOptions {
   date?: Date;
   /** Whether to send x-amz-content-sha256 (the SDK signer's default is to send it). */
   contentHashHeader?: boolean;
+  /** Headers to send but leave out of the signature. */
+  unsignedHeaders?: string[];
 }
 
 /** The request signed with SigV4 by @smithy/signature-v4, the signer the AWS SDK for JavaScript uses. */
@@ -127,7 +129,7 @@ export async function signRequest(url: string, raw: RawRequest, options: Signing
   for (const [name, value] of Object.entries(raw.headers)) if (value !== undefined) headers[name.toLowerCase()] = String(value);
   const signed = await signer.sign(
     { method: raw.method ?? 'POST', protocol: 'http:', hostname, port: Number(port), path: raw.path ?? '/', query: {}, headers, body: raw.body },
-    { signingDate: options.date ?? new Date() },
+    { signingDate: options.date ?? new Date(), unsignableHeaders: new Set(options.unsignedHeaders ?? []) },
   );
   return { ...raw, headers: signed.headers };
 }
