@@ -51,7 +51,10 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
     if (options.seed !== false) await applySeed(services, config.userPools);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics: options.metrics, collectMetrics: options.collectMetrics });
-    if (options.seed !== false) warnIfOpen(config, logger);
+    if (options.seed !== false) {
+      warnIfOpen(config, logger);
+      warnIfIssuerPerNode(config, logger);
+    }
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);
   } catch (error) {
@@ -92,6 +95,12 @@ function warnIfOpen(config: GatehouseConfig, logger: Logger): void {
   if (config.accessKeys.length > 0) return;
   const where = isLoopback(config.host) ? `only on ${config.host}` : `on ${config.host}, allowed by --allow-unauthenticated`;
   logger.warn(`no access keys configured: development mode, Admin* and pool-management operations accept any signature (${where})`);
+}
+
+/** Tokens name their issuer and every node checks it: on a shared database the nodes need one public URL. */
+function warnIfIssuerPerNode(config: GatehouseConfig, logger: Logger): void {
+  if (!isPostgresUrl(config.database) || config.publicUrl !== undefined || config.tokenIssuer === 'cognito') return;
+  logger.warn('no public URL set: tokens name this node\'s own address as issuer, and other nodes on this database will refuse them. Set --public-url (GATEHOUSE_PUBLIC_URL) to the address clients use, the same on every node');
 }
 
 /** The server key, from configuration or its file; a newly made one is worth a warning. */

@@ -12,6 +12,7 @@ import { Agent } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminAddUserToGroupCommand,
+  AssociateSoftwareTokenCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -36,12 +37,16 @@ import {
   ListUsersInGroupCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
+  VerifySoftwareTokenCommand,
   type AuthFlowType,
   type CreateUserPoolCommandInput,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { authenticator } from 'otplib';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { errorOf } from './support/errors.js';
 import { databaseFor, rawCall, serverKeyEnv } from './support/gatehouse.js';
@@ -191,6 +196,33 @@ for (const layout of [
       assert.deepEqual(await errorOf(signIn(A, clientId, 'lou')), LOCKED, 'locked on A');
       await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.ok((await signIn(B, clientId, 'lou')).AccessToken, 'after the second the right password works');
+    });
+
+    test('one TOTP code answered on A and on B at the same moment signs in once', async () => {
+      const { poolId, clientId } = await poolOn(A);
+      await A.cognito.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      await userOn(A, poolId, 'tia');
+      const { AccessToken } = await signIn(A, clientId, 'tia');
+      const { SecretCode } = await A.cognito.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+      // The step before the one in use now, so the current code stays unspent for the sign-ins below
+      // (clear of a step boundary, so "before" stays inside the ±1 window).
+      const intoStep = Date.now() % 30_000;
+      if (intoStep > 25_000) await new Promise((resolve) => setTimeout(resolve, 30_500 - intoStep));
+      const codeAt = (ms: number) => authenticator.clone({ epoch: ms }).generate(SecretCode!);
+      await B.cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: codeAt(Date.now() - 30_000) }));
+      await B.cognito.send(new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const challenges = await Promise.all([A, B].map((node) => auth(node, clientId, 'USER_PASSWORD_AUTH', { USERNAME: 'tia', PASSWORD })));
+      assert.deepEqual(challenges.map((c) => c.ChallengeName), ['SOFTWARE_TOKEN_MFA', 'SOFTWARE_TOKEN_MFA']);
+      const code = codeAt(Date.now());
+      const answers = await Promise.allSettled(
+        [A, B].map((node, i) =>
+          node.cognito.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: challenges[i]!.Session, ChallengeResponses: { USERNAME: 'tia', SOFTWARE_TOKEN_MFA_CODE: code } })),
+        ),
+      );
+      const signedIn = answers.filter((a) => a.status === 'fulfilled' && a.value.AuthenticationResult?.AccessToken);
+      const refused = answers.filter((a) => a.status === 'rejected').map((a) => (a as PromiseRejectedResult).reason.name);
+      assert.equal(signedIn.length, 1, `exactly one sign-in with the code (refusals: ${refused.join(', ')})`);
+      assert.deepEqual(refused, ['CodeMismatchException']);
     });
 
     test('a verification code sent by A is accepted by B (ForgotPassword on A, ConfirmForgotPassword on B)', async () => {

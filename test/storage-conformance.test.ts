@@ -121,7 +121,7 @@ for (const backend of backends()) {
       }
     });
 
-    test('attempt counts: concurrent attempts each get their own number; the window starts afresh after it ends', async () => {
+    test('attempt counts and single-use claims: concurrent attempts each get their own number, one claim wins, windows and claims expire', async () => {
       await storage.pools.insert(pool('attempts'), []);
       const user: UserRecord = {
         poolId: 'attempts', sub: 'sub-1', username: 'ann', usernameKey: 'ann', status: 'CONFIRMED', enabled: true,
@@ -135,7 +135,12 @@ for (const backend of backends()) {
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_600_999, 3_600_000), 13, 'still inside the window');
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 1, 'a new window');
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 2);
-      assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'the counts go with the user');
+      const claims = await Promise.all([1, 2, 3].map(() => storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 1_000, 90_000)));
+      assert.deepEqual(claims.filter(Boolean).length, 1, 'one of three simultaneous claims wins');
+      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:8', 1_000, 90_000), true, 'another claim is separate');
+      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 89_999, 90_000), false, 'still held');
+      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 90_000, 180_000), true, 'expired claims are forgotten');
+      assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'counts and claims go with the user');
     });
 
     test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {

@@ -246,6 +246,14 @@ export interface AttemptCountStore {
   count(poolId: string, sub: string, action: string, now: number, windowMs: number): Promise<number>;
 }
 
+export interface SingleUseClaimStore {
+  /**
+   * Claims `claim` for a user until `expiresAt`: true for the first claim on any node, false while
+   * an earlier one stands. Claims that expired by `now` are forgotten.
+   */
+  claim(poolId: string, sub: string, claim: string, now: number, expiresAt: number): Promise<boolean>;
+}
+
 /** A user pool group: a name users are placed under, with what their tokens make of it. */
 export interface GroupRecord {
   poolId: string;
@@ -298,6 +306,7 @@ export interface Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
+  readonly singleUseClaims: SingleUseClaimStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

@@ -5,7 +5,7 @@ import type { SecretBox } from '../keys/secret-box.js';
 import { poolFactors, type MfaFactor } from '../pools/mfa-config.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import { userNotFound, type Users } from '../users/users.js';
-import { newTotpSecret, verifyTotp } from './totp.js';
+import { newTotpSecret, stepAcceptedUntil, verifyTotp } from './totp.js';
 import { activeFactors, mfaReport, mfaStateOf, withPreferences, type FactorPreferences, type UserMfaState } from './user-mfa-state.js';
 
 /**
@@ -41,14 +41,14 @@ export class SecondFactors {
   }
 
   async checkTotpForSignIn(user: UserRecord, code: string): Promise<boolean> {
-    let accepted = false;
+    let matched: number | undefined;
     await this.change(user, (current) => {
       const token = mfaStateOf(current).softwareToken;
-      const step = token && verifyTotp(this.open(current, token.secret), code, this.clock.now(), token.lastUsedStep);
-      accepted = step !== undefined;
-      return step === undefined ? undefined : { ...mfaStateOf(current), softwareToken: { ...token!, lastUsedStep: step } };
+      matched = token && verifyTotp(this.open(current, token.secret), code, this.clock.now(), token.lastUsedStep);
+      return matched === undefined ? undefined : { ...mfaStateOf(current), softwareToken: { ...token!, lastUsedStep: matched } };
     });
-    return accepted;
+    // lastUsedStep refuses a replay here; the claim refuses one answered by another node at the same moment.
+    return matched !== undefined && this.storage.singleUseClaims.claim(user.poolId, user.sub, `totp-step:${matched}`, this.clock.now(), stepAcceptedUntil(matched));
   }
 
   /** The MFA part of GetUser and AdminGetUser. */

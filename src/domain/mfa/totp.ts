@@ -61,6 +61,9 @@ export function hotp(key: Uint8Array, counter: number, digits = DIGITS): string 
 /** The RFC 6238 time step (T) a moment falls in. */
 export const totpStep = (nowMs: number): number => Math.floor(nowMs / STEP_MS);
 
+/** When a step's code stops being accepted: once the clock is more than the window past it. */
+export const stepAcceptedUntil = (step: number): number => (step + WINDOW + 1) * STEP_MS;
+
 /**
  * The step whose code `code` is, among the current one and its neighbours, or undefined.
  * Steps at or before `lastUsedStep` never match: a code that was accepted once is spent.

@@ -8,6 +8,7 @@ import * as codes from './0006-verification-codes.js';
 import * as devices from './0007-srp-devices.js';
 import * as groups from './0008-groups.js';
 import * as attempts from './0009-attempt-counts.js';
+import * as claims from './0010-single-use-claims.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-srp-devices': devices,
   '0008-groups': groups,
   '0009-attempt-counts': attempts,
+  '0010-single-use-claims': claims,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -86,6 +86,12 @@ export interface Database {
     window_started_at: number;
     attempts: number;
   };
+  single_use_claims: {
+    pool_id: string;
+    sub: string;
+    claim: string;
+    expires_at: number;
+  };
   verification_codes: {
     pool_id: string;
     sub: string;

@@ -18,13 +18,14 @@ import {
   type DeviceStore,
   type GroupStore,
   type AttemptCountStore,
+  type SingleUseClaimStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
 import { SqlVerificationCodeStore } from './sql-code-store.js';
 import { SqlUserStore } from './sql-user-store.js';
 import { SqlDeviceStore } from './sql-device-store.js';
-import { SqlAttemptCountStore } from './sql-attempt-store.js';
+import { SqlAttemptCountStore, SqlSingleUseClaimStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
 import { page } from './page.js';
 
@@ -43,6 +44,7 @@ export class SqlStorage implements Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
+  readonly singleUseClaims: SingleUseClaimStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -60,6 +62,7 @@ export class SqlStorage implements Storage {
     this.devices = new SqlDeviceStore(db);
     this.groups = new SqlGroupStore(db, this.translate);
     this.attemptCounts = new SqlAttemptCountStore(db);
+    this.singleUseClaims = new SqlSingleUseClaimStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
