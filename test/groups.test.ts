@@ -290,6 +290,25 @@ for (const backend of backends()) {
       assert.equal(ann, undefined);
     });
 
+    test('adding members while the group or the users are deleted answers each call with success or not-found, never a 500', async () => {
+      const poolId = await newPool();
+      for (let round = 0; round < 3; round++) {
+        const names = Array.from({ length: 12 }, (_, i) => `racer-${round}-${i}`);
+        await newUsers(poolId, names);
+        await createGroup(poolId, `racing-${round}`);
+        const adds = names.map((name) => gh.call('AdminAddUserToGroup', { UserPoolId: poolId, GroupName: `racing-${round}`, Username: name }));
+        const deletions = [
+          gh.call('DeleteGroup', { UserPoolId: poolId, GroupName: `racing-${round}` }),
+          ...names.slice(0, 4).map((name) => gh.call('AdminDeleteUser', { UserPoolId: poolId, Username: name })),
+        ];
+        const answers = await Promise.all([...adds, ...deletions]);
+        for (const answer of answers) {
+          assert.ok(answer.status === 200 || ['ResourceNotFoundException', 'UserNotFoundException'].includes(answer.body.__type), JSON.stringify(answer.body));
+        }
+        assert.deepEqual(await membersOf(poolId, `racing-${round}`).catch((error) => error.name), 'ResourceNotFoundException', 'the group is gone');
+      }
+    });
+
     test('the seed declares groups and memberships, and applying it again changes nothing twice', async () => {
       const pools: SeedPool[] = [
         {

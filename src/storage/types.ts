@@ -279,8 +279,8 @@ export interface GroupStore {
   delete(poolId: string, nameKey: string): Promise<boolean>;
   /** A pool's groups in name-key order, strictly after `afterKey`. */
   list(poolId: string, limit: number, afterKey?: string): Promise<Page<GroupRecord>>;
-  /** Makes the user a member; already being one is not an error. */
-  addMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<void>;
+  /** Makes the user a member (already being one is not an error); false when the group or the user no longer exists. */
+  addMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<boolean>;
   removeMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<void>;
   /** A group's members in username-key order, strictly after `afterKey`. */
   listMembers(poolId: string, nameKey: string, limit: number, afterKey?: string): Promise<Page<UserRecord>>;

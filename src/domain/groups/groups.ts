@@ -83,7 +83,8 @@ export class Groups {
   /** AdminAddUserToGroup: a user already in the group stays in it once. */
   async addUser(poolId: string, groupName: string, username: string): Promise<void> {
     const { group, user } = await this.groupAndUser(poolId, groupName, username);
-    await this.storage.groups.addMember(group, user);
+    // Deleted in the meantime: looking again names what is gone, as it would have a moment earlier.
+    if (!(await this.storage.groups.addMember(group, user))) await this.groupAndUser(poolId, groupName, username);
   }
 
   /** AdminRemoveUserFromGroup: a user not in the group is left as they are. */

@@ -69,12 +69,19 @@ export class SqlGroupStore implements GroupStore {
     return page((await query.execute()).map(toGroup), limit, (group) => group.nameKey);
   }
 
-  async addMember(group: GroupRecord, user: Member): Promise<void> {
-    await this.db
-      .insertInto('group_members')
-      .values({ pool_id: group.poolId, group_key: group.nameKey, username_key: user.usernameKey, sub: user.sub })
-      .onConflict((conflict) => conflict.columns(['pool_id', 'group_key', 'username_key']).doNothing())
-      .execute();
+  async addMember(group: GroupRecord, user: Member): Promise<boolean> {
+    try {
+      await this.db
+        .insertInto('group_members')
+        .values({ pool_id: group.poolId, group_key: group.nameKey, username_key: user.usernameKey, sub: user.sub })
+        .onConflict((conflict) => conflict.columns(['pool_id', 'group_key', 'username_key']).doNothing())
+        .execute();
+      return true;
+    } catch (error) {
+      // The group or the user was deleted since the caller read them.
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
   }
 
   async removeMember(group: GroupRecord, user: Member): Promise<void> {
@@ -121,3 +128,9 @@ export class SqlGroupStore implements GroupStore {
       .orderBy('m.group_key');
   }
 }
+
+/** PostgreSQL's foreign_key_violation, or SQLite's extended constraint code. */
+const isForeignKeyViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+};
