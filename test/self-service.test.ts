@@ -182,6 +182,27 @@ for (const backend of backends()) {
       assert.equal((await errorOf(gh.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dee2@example.com' })))).name, 'UserNotFoundException');
     });
 
+    test("UpdateUserAttributes honours the token's app client WriteAttributes", async () => {
+      const limited = (
+        await gh.cognito.send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'limited', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], WriteAttributes: ['email', 'name'] }),
+        )
+      ).UserPoolClient!.ClientId!;
+      await gh.cognito.send(new SignUpCommand({ ClientId: clientId, Username: 'wes@example.com', Password: 'Password1!' }));
+      await gh.cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'wes@example.com' }));
+      const viaLimited = await gh.cognito.send(
+        new InitiateAuthCommand({ ClientId: limited, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'wes@example.com', PASSWORD: 'Password1!' } }),
+      );
+      const AccessToken = viaLimited.AuthenticationResult!.AccessToken!;
+      await gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'name', Value: 'Wes' }] }));
+      const refused = await errorOf(gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'family_name', Value: 'Smith' }] })));
+      assert.deepEqual(refused, { name: 'NotAuthorizedException', message: 'A client attempted to write unauthorized attribute', status: 400 });
+      const unrestricted = (await signIn('wes@example.com', 'Password1!')).AuthenticationResult!.AccessToken!;
+      await gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken: unrestricted, UserAttributes: [{ Name: 'family_name', Value: 'Smith' }] }));
+      const attributes = (await gh.cognito.send(new GetUserCommand({ AccessToken }))).UserAttributes!;
+      assert.deepEqual([attributes.find((a) => a.Name === 'name')?.Value, attributes.find((a) => a.Name === 'family_name')?.Value], ['Wes', 'Smith']);
+    });
+
     test('AttributesRequireVerificationBeforeUpdate keeps the old email working until the new one is verified', async () => {
       const heldPool = (
         await gh.cognito.send(

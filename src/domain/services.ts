@@ -68,7 +68,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, clock);
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, clock);
-  const ownAttributes = new OwnAttributes(authentication, users, codes, attemptLimits, clock);
+  const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits, clock);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
   return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
 }

@@ -141,11 +141,16 @@ export class Authentication {
 
   /** The user an access token speaks for, as the access-token operations (GetUser, …) need it. */
   async userOfAccessToken(accessToken: string): Promise<UserRecord> {
+    return (await this.holderOfAccessToken(accessToken)).user;
+  }
+
+  /** The signed-in user, and the app client their access token was issued to. */
+  async holderOfAccessToken(accessToken: string): Promise<{ user: UserRecord; clientId: string }> {
     const { family } = await this.tokens.verifyAccessToken(accessToken);
     const user = await this.storage.users.getBySub(family.poolId, family.sub);
     if (!user) throw notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    return user;
+    return { user, clientId: family.clientId };
   }
 
   /** RevokeToken: the client (and its secret) must be the one the refresh token was issued to. */

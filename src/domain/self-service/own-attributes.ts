@@ -2,6 +2,8 @@ import type { AttributeType, CodeDeliveryDetailsType } from '@aws-sdk/client-cog
 import type { Clock } from '../../clock.js';
 import type { UserRecord } from '../../storage/types.js';
 import type { Authentication } from '../auth/authentication.js';
+import type { AppClients } from '../clients/app-clients.js';
+import type { ClientSettings } from '../clients/client-settings.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
 import type { CodeChannel, VerificationCodes } from '../codes/verification-codes.js';
 import { invalidParameter } from '../errors.js';
@@ -21,6 +23,7 @@ const pendingOf = (user: UserRecord): PendingAttributes => (user.settings.pendin
 export class OwnAttributes {
   constructor(
     private readonly authentication: Authentication,
+    private readonly clients: AppClients,
     private readonly users: Users,
     private readonly codes: VerificationCodes,
     private readonly attemptLimits: AttemptLimits,
@@ -33,9 +36,11 @@ export class OwnAttributes {
    * until the code sent to it is verified.
    */
   async update(accessToken: string, changes: AttributeType[]): Promise<CodeDeliveryDetailsType[]> {
-    const { context, user } = await this.signedIn(accessToken);
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
+    const context = await this.users.poolContext(user.poolId);
     const { settings } = context;
-    const updates = normalizeAttributes(changes, { schema: settings.SchemaAttributes ?? [], writer: 'user', creating: false });
+    const writableByClient = await this.writeAttributesOf(user.poolId, clientId);
+    const updates = normalizeAttributes(changes, { schema: settings.SchemaAttributes ?? [], writer: 'user', creating: false, writableByClient });
     const attributes = { ...user.attributes };
     const pending = { ...pendingOf(user) };
     const toVerify: CodeChannel[] = [];
@@ -93,6 +98,12 @@ export class OwnAttributes {
   async deleteUser(accessToken: string): Promise<void> {
     const { user } = await this.signedIn(accessToken);
     await this.users.delete(user.poolId, user.username);
+  }
+
+  /** The attributes the token's app client may write, when it lists them (a deleted client limits nothing more). */
+  private async writeAttributesOf(poolId: string, clientId: string): Promise<string[] | undefined> {
+    const client = await this.clients.get(poolId, clientId).catch(() => undefined);
+    return (client?.config as ClientSettings | undefined)?.WriteAttributes;
   }
 
   private async signedIn(accessToken: string): Promise<{ context: PoolContext; user: UserRecord }> {
