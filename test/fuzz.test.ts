@@ -214,6 +214,8 @@ describe('fuzzing every operation over raw HTTP', () => {
       const cases: [string, FuzzCase][] = [
         // SignUp's Password is optional in the model (passwordless pools); without one, the policy check read undefined.length.
         ['SignUp without Password', { kind: 'regression', target: `${TARGET_PREFIX}SignUp`, contentType: AWS_JSON, body: json({ ClientId: fx.clientId, Username: 'no-password' }) }],
+        // A null optional member reached the handler as null (ListUsers parsed a null Filter).
+        ['ListUsers with Filter null', { kind: 'regression', target: `${TARGET_PREFIX}ListUsers`, contentType: AWS_JSON, body: json({ UserPoolId: fx.poolId, Filter: null }) }],
         // Targets naming Object.prototype members found a "handler" on the operations object.
         ...['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf'].map(
           (name): [string, FuzzCase] => [`X-Amz-Target ${name}`, { kind: 'regression', target: `${TARGET_PREFIX}${name}`, contentType: AWS_JSON, body: '{}' }],

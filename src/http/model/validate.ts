@@ -322,7 +322,11 @@ function structureValidator(shape: ShapeRecord, validatorOf: (name: string) => V
       for (const member of members) {
         const memberValue = value[member.name];
         const absent = memberValue === undefined || memberValue === null;
-        if (absent && !member.required) continue;
+        if (absent && !member.required) {
+          // A null member is an absent one, so operations never see null where they expect a value or nothing.
+          if (memberValue === null) delete value[member.name];
+          continue;
+        }
         validation.enter(member.segment);
         if (absent) validation.violation(null, false, 'Member must not be null');
         else member.validator.check(memberValue, validation);
