@@ -32,6 +32,8 @@ const ANSWER_WITHIN_MS = 3000;
  */
 const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 1000;
 const HUNG_ANSWER_WITHIN_MS = 2 * QUERY_TIMEOUT_MS + 1000;
+/** /ready stops waiting for a hung database after 2 s. */
+const READY_WITHIN_MS = 2500;
 /** Service must be back this soon after PostgreSQL accepts connections again. */
 const RECOVER_WITHIN_MS = 10_000;
 const LOAD_LOOPS = 4;
@@ -240,8 +242,10 @@ test('PostgreSQL stops mid-load and comes back: fast failures, no crash, readine
     for (const { ready, health } of hungProbes) {
       assert.equal(health.status, 200, '/health stays 200 while the database hangs');
       assert.ok(health.ms < 1000, `/health answered in ${Math.round(health.ms)} ms`);
-      assert.deepEqual([ready.status, ready.body], [503, { status: 'database unreachable' }], '/ready is 503 while the database hangs');
-      assert.ok(ready.ms < HUNG_ANSWER_WITHIN_MS, `/ready answered in ${Math.round(ready.ms)} ms`);
+      assert.equal(ready.status, 503, '/ready is 503 while the database hangs');
+      assert.ok(['database not answering', 'database unreachable'].includes((ready.body as { status?: string }).status ?? ''), `/ready says why: ${JSON.stringify(ready.body)}`);
+      // It gives up waiting after 2 s, well inside a load balancer's health-check timeout.
+      assert.ok(ready.ms < READY_WITHIN_MS, `/ready answered in ${Math.round(ready.ms)} ms`);
     }
     figures.push({
       mode: 'hung (SIGSTOP)',
