@@ -77,6 +77,10 @@ for (const backend of backends()) {
           .AuthenticationResult.AccessToken as string;
       const change = (AccessToken: string, PreviousPassword: string) => gatehouse.call('ChangePassword', { AccessToken, PreviousPassword, ProposedPassword: 'Password2!' });
       const token = await signIn();
+      // Proposals the policy refuses are answered before the current password is checked, and cost no attempt.
+      for (const weak of ['short', 'alllowercase1!', 'NoDigits!!', 'NoSymbols123']) {
+        assert.equal((await gatehouse.call('ChangePassword', { AccessToken: token, PreviousPassword: 'Password1!', ProposedPassword: weak })).body.__type, 'InvalidPasswordException');
+      }
       for (let i = 0; i < 5; i++) assert.equal((await change(token, 'Wrong1!x')).body.__type, 'NotAuthorizedException');
       const sixth = await change(token, 'Password1!');
       assert.equal(sixth.status, 400);

@@ -115,11 +115,12 @@ export class SelfService {
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
     const user = await this.authentication.userOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
+    // The policy first: it tells nothing about the current password, so a refused proposal costs no attempt.
+    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, proposed, POLICY_PREAMBLE.newPassword);
     await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
     }
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, proposed, POLICY_PREAMBLE.newPassword);
     await this.users.setPermanentPassword(context, user, proposed);
   }
 
