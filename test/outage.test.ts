@@ -184,7 +184,7 @@ test('PostgreSQL stops mid-load and comes back: fast failures, no crash, readine
       // The probes while it was down.
       for (const { ready, health } of probes) {
         assert.equal(health.status, 200, '/health is liveness: it stays 200');
-        assert.deepEqual(health.body, { status: 'ok' });
+        assert.deepEqual(health.body, { status: 'ok', ready: false, reason: 'database unreachable' }, '/health says it could not serve now');
         assert.equal(ready.status, 503, '/ready is 503 while the database is down');
         assert.deepEqual(ready.body, { status: 'database unreachable' });
         assert.ok(ready.ms < ANSWER_WITHIN_MS, `/ready answered in ${Math.round(ready.ms)} ms`);
@@ -241,6 +241,7 @@ test('PostgreSQL stops mid-load and comes back: fast failures, no crash, readine
     }
     for (const { ready, health } of hungProbes) {
       assert.equal(health.status, 200, '/health stays 200 while the database hangs');
+      assert.equal((health.body as { ready?: boolean }).ready, false, '/health says it could not serve now');
       assert.ok(health.ms < 1000, `/health answered in ${Math.round(health.ms)} ms`);
       assert.equal(ready.status, 503, '/ready is 503 while the database hangs');
       assert.ok(['database not answering', 'database unreachable'].includes((ready.body as { status?: string }).status ?? ''), `/ready says why: ${JSON.stringify(ready.body)}`);

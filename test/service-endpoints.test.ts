@@ -40,7 +40,7 @@ describe('health, readiness and metrics', () => {
       assert.equal(sample(text, 'gatehouse_database_up{backend="sqlite"}'), 1);
       assert.match(text, /# TYPE gatehouse_request_duration_seconds histogram/);
 
-      assert.deepEqual(await (await fetch(`${gatehouse.url}/health`)).json(), { status: 'ok' });
+      assert.deepEqual(await (await fetch(`${gatehouse.url}/health`)).json(), { status: 'ok', ready: true });
       assert.deepEqual(await (await fetch(`${gatehouse.url}/ready`)).json(), { status: 'ready' });
     } finally {
       await gatehouse.stop();

@@ -7,6 +7,8 @@ export type MetricsCollector = (local: MetricsSnapshot) => Promise<MetricsSnapsh
 
 /** A load balancer's health check gives up after a few seconds; a hung database must answer sooner. */
 const READINESS_WAIT_MS = 2000;
+/** Liveness must answer at once even when the database hangs. */
+const HEALTH_READINESS_WAIT_MS = 300;
 
 type Readiness = Awaited<ReturnType<Storage['readiness']>> | 'database not answering';
 
@@ -25,7 +27,12 @@ export const localMetricsOnly: MetricsCollector = async (local) => [local];
  * schema is current), and Prometheus metrics.
  */
 export function registerServiceEndpoints(app: FastifyInstance, storage: Storage, metrics: Metrics, collect: MetricsCollector): void {
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Liveness: 200 while the process serves, whatever the database does (restarting a node cures no
+  // database outage). The body says whether it could serve now, for eyes rather than probes.
+  app.get('/health', async () => {
+    const state = await readinessWithin(storage, HEALTH_READINESS_WAIT_MS);
+    return { status: 'ok', ready: state === 'ready', ...(state !== 'ready' && { reason: state }) };
+  });
   app.get('/ready', async (_request, reply) => {
     const state = await readinessWithin(storage, READINESS_WAIT_MS);
     return state === 'ready' ? { status: 'ready' } : reply.code(503).send({ status: state });
