@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
@@ -193,6 +194,81 @@ for (const backend of backends()) {
       await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'slow', TemporaryPassword: 'Another-temp1', MessageAction: 'RESEND' }));
       const resent = await gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'slow', PASSWORD: 'Another-temp1' } }));
       assert.equal(resent.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+    });
+
+    test('a NEW_PASSWORD_REQUIRED answer the policy refuses keeps the session for a corrected one', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] });
+      await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'typo', TemporaryPassword: 'Temporary1!', MessageAction: 'SUPPRESS' }));
+      const { Session } = await gh.cognito.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'typo', PASSWORD: 'Temporary1!' } }),
+      );
+      const answer = (NEW_PASSWORD: string) =>
+        gh.cognito.send(new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: client.ClientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session, ChallengeResponses: { USERNAME: 'typo', NEW_PASSWORD } }));
+      assert.equal((await errorOf(answer('weak'))).name, 'InvalidPasswordException');
+      assert.ok((await answer('Corrected-1')).AuthenticationResult!.AccessToken, 'the same session takes the corrected password');
+    });
+
+    test('AdminDisableUser revokes the tokens already issued: enabling the user again does not bring them back', async () => {
+      const client = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('dora');
+      const { AuthenticationResult } = await gh.cognito.send(
+        new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'dora', PASSWORD: 'Password1!' } }),
+      );
+      await gh.cognito.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'dora' }));
+      await gh.cognito.send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: 'dora' }));
+      assert.deepEqual(await errorOf(gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken }))), {
+        name: 'NotAuthorizedException',
+        message: 'Access Token has been revoked',
+        status: 400,
+      });
+      const refresh = await errorOf(
+        gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: AuthenticationResult!.RefreshToken! } })),
+      );
+      assert.equal(refresh.message, 'Refresh Token has been revoked');
+    });
+
+    test('a refresh with a missing or wrong SECRET_HASH gets the wording of Cognito\'s refresh path', async () => {
+      const client = await newClient({ GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await newUser('hashy');
+      const hash = secretHash(client.ClientSecret!, 'hashy', client.ClientId!);
+      const { AuthenticationResult } = await gh.cognito.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'hashy', PASSWORD: 'Password1!', SECRET_HASH: hash } }),
+      );
+      const refresh = (extra: Record<string, string>) =>
+        errorOf(gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: client.ClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: AuthenticationResult!.RefreshToken!, ...extra } })));
+      assert.deepEqual(await refresh({}), { name: 'NotAuthorizedException', message: `Client ${client.ClientId} is configured with secret but SECRET_HASH was not received`, status: 400 });
+      assert.deepEqual(await refresh({ SECRET_HASH: secretHash(client.ClientSecret!, 'someone-else', client.ClientId!) }), {
+        name: 'NotAuthorizedException',
+        message: `SecretHash does not match for the client: ${client.ClientId}`,
+        status: 400,
+      });
+    });
+
+    test('GetUser shows what the token\'s client may read; custom attributes are strings in the ID token', async () => {
+      const custom = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'custom-claims', Schema: [{ Name: 'member', AttributeDataType: 'Boolean', Mutable: true }] }))).UserPool!.Id!;
+      const readOnly = (
+        await gh.cognito.send(
+          new CreateUserPoolClientCommand({ UserPoolId: custom, ClientName: 'r', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], ReadAttributes: ['email', 'custom:member'] }),
+        )
+      ).UserPoolClient!.ClientId!;
+      await gh.cognito.send(
+        new AdminCreateUserCommand({ UserPoolId: custom, Username: 'cora', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'cora@example.com' }, { Name: 'name', Value: 'Cora' }, { Name: 'custom:member', Value: 'true' }] }),
+      );
+      await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: custom, Username: 'cora', Password: 'Password1!', Permanent: true }));
+      const { AuthenticationResult } = await gh.cognito.send(
+        new InitiateAuthCommand({ ClientId: readOnly, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'cora', PASSWORD: 'Password1!' } }),
+      );
+      const me = await gh.cognito.send(new GetUserCommand({ AccessToken: AuthenticationResult!.AccessToken }));
+      assert.deepEqual(me.UserAttributes!.map((a) => a.Name).sort(), ['custom:member', 'email', 'sub']);
+      assert.equal(decode(AuthenticationResult!.IdToken!)['custom:member'], 'true');
+    });
+
+    test('CUSTOM_AUTH: not enabled for the client, or no trigger to run it', async () => {
+      const allows = await newClient({ ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      const refuses = await newClient({ ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] });
+      const custom = (ClientId: string) => errorOf(gh.cognito.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'x' } })));
+      assert.deepEqual(await custom(refuses.ClientId!), { name: 'InvalidParameterException', message: 'CUSTOM_AUTH is not enabled for the client.', status: 400 });
+      assert.deepEqual(await custom(allows.ClientId!), { name: 'InvalidParameterException', message: 'Custom auth lambda trigger is not configured for the user pool.', status: 400 });
     });
 
     test('seed 000: RevokeToken ends one sign-in; GlobalSignOut ends the rest; revocation can be switched off', async () => {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { AuthSessionRecord, ClientRecord, Storage, UserRecord } from '../../storage/types.js';
 import type { AppClients } from '../clients/app-clients.js';
-import type { ClientSettings } from '../clients/client-settings.js';
+import { authFlowsOf, type ClientSettings } from '../clients/client-settings.js';
 import type { Devices } from '../devices/devices.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
@@ -46,6 +46,8 @@ const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'U
 
 /** Challenges answered with a proof over SRP's SECRET_BLOCK, which names their session. */
 const PROOF_CHALLENGES = new Set(['PASSWORD_VERIFIER', 'DEVICE_PASSWORD_VERIFIER']);
+/** Refusals of what an answer says, which the user can put right in the same session. */
+const CORRECTABLE = new Set(['InvalidPasswordException', 'InvalidParameterException', 'AliasExistsException']);
 
 /**
  * Sign-in as a persisted state machine: a flow proves the first factor and either issues tokens
@@ -82,7 +84,7 @@ export class Authentication {
       PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerPassword(signIn, session, responses),
       DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
       DEVICE_PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerDevice(signIn, session, responses),
-      NEW_PASSWORD_REQUIRED: (signIn, _session, responses) => this.completion.completeNewPassword(signIn, responses),
+      NEW_PASSWORD_REQUIRED: (signIn, session, responses) => this.retryable(session, () => this.completion.completeNewPassword(signIn, responses)),
       SELECT_MFA_TYPE: (signIn, session, responses) => this.mfa.select(signIn, session, responses),
       SMS_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SMS_MFA', responses),
       SOFTWARE_TOKEN_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SOFTWARE_TOKEN_MFA', responses),
@@ -94,7 +96,7 @@ export class Authentication {
   async initiate(request: AuthRequest, admin: boolean): Promise<AuthOutcome> {
     const client = await this.clients.forCall(request.clientId, request.poolId);
     if (!(admin ? ADMIN_FLOWS : PUBLIC_FLOWS).has(request.flow)) {
-      throw invalidParameter(PUBLIC_FLOWS.has(request.flow) || ADMIN_FLOWS.has(request.flow) ? 'Initiate Auth method not supported.' : `Gatehouse does not support the ${request.flow} flow yet.`);
+      throw invalidParameter(unsupportedFlowMessage(request.flow, client));
     }
     checkFlowAllowed(client, request.flow);
     if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters);
@@ -117,6 +119,19 @@ export class Authentication {
     // Checked before the session is used up: a client told its device is gone retries without it.
     if (!(await this.sessions.consume(sessionId))) throw invalid();
     return handler(signIn, session, answer.responses);
+  }
+
+  /**
+   * An answer refused for its content (a password the policy rejects, a missing attribute) puts the
+   * session back, so the user can correct it without signing in again.
+   */
+  private async retryable(session: AuthSessionRecord, answer: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
+    try {
+      return await answer();
+    } catch (error) {
+      if (error instanceof CognitoError && CORRECTABLE.has(error.type)) await this.sessions.restore(session);
+      throw error;
+    }
   }
 
   /** AssociateSoftwareToken and VerifySoftwareToken during MFA_SETUP: the user the session speaks for. */
@@ -218,4 +233,16 @@ export class Authentication {
     await this.completion.checkDevice(signIn);
     return signIn;
   }
+}
+
+/** Cognito's answer to a flow this operation or this server does not run. */
+function unsupportedFlowMessage(flow: string, client: ClientRecord): string {
+  if (PUBLIC_FLOWS.has(flow) || ADMIN_FLOWS.has(flow)) return 'Initiate Auth method not supported.';
+  if (flow === 'CUSTOM_AUTH') {
+    const allowed = authFlowsOf(client.config as ClientSettings);
+    if (!allowed.includes('ALLOW_CUSTOM_AUTH') && !allowed.includes('CUSTOM_AUTH_FLOW_ONLY')) return 'CUSTOM_AUTH is not enabled for the client.';
+    // Gatehouse has no Lambda triggers yet, so no pool has the ones CUSTOM_AUTH needs.
+    return 'Custom auth lambda trigger is not configured for the user pool.';
+  }
+  return `Gatehouse does not support the ${flow} flow yet.`;
 }

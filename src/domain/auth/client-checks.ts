@@ -3,14 +3,21 @@ import type { ClientRecord } from '../../storage/types.js';
 import { authFlowsOf, type ClientSettings } from '../clients/client-settings.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 
+/** How Cognito words a SECRET_HASH failure: the original message, or the one its refresh path gives. */
+export type SecretHashWording = 'classic' | 'refresh';
+
 /** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)), compared in constant time. */
-export function checkSecretHash(client: ClientRecord, username: string, secretHash: string | undefined): void {
+export function checkSecretHash(client: ClientRecord, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
   if (client.secret === null) return;
   const expected = createHmac('sha256', client.secret).update(username + client.clientId).digest();
   const given = Buffer.from(secretHash ?? '', 'base64');
-  if (secretHash === undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
-  }
+  if (secretHash !== undefined && given.length === expected.length && timingSafeEqual(given, expected)) return;
+  if (wording === 'classic') throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
+  throw notAuthorized(
+    secretHash === undefined
+      ? `Client ${client.clientId} is configured with secret but SECRET_HASH was not received`
+      : `SecretHash does not match for the client: ${client.clientId}`,
+  );
 }
 
 /** A client secret given in the clear (RevokeToken), compared in constant time. */

@@ -19,7 +19,7 @@ export class RefreshFlow {
     const refreshToken = parameterOf(parameters, 'REFRESH_TOKEN');
     if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
     const { family, user, pool } = await this.refreshable(client, refreshToken, parameterOf(parameters, 'DEVICE_KEY'));
-    checkSecretHash(client, user.username, parameterOf(parameters, 'SECRET_HASH'));
+    checkSecretHash(client, user.username, parameterOf(parameters, 'SECRET_HASH'), 'refresh');
     return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family) };
   }
 

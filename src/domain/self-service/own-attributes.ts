@@ -6,8 +6,9 @@ import type { AppClients } from '../clients/app-clients.js';
 import type { ClientSettings } from '../clients/client-settings.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
 import type { CodeChannel, VerificationCodes } from '../codes/verification-codes.js';
-import { invalidParameter } from '../errors.js';
-import { normalizeAttributes } from '../users/user-attributes.js';
+import { CognitoError, invalidParameter } from '../errors.js';
+import { normalizeAttributes, readableAttributes } from '../users/user-attributes.js';
+import type { PoolSettings } from '../pools/pool-settings.js';
 import type { PoolContext, Users } from '../users/users.js';
 
 const VERIFIABLE: readonly string[] = ['email', 'phone_number'];
@@ -39,7 +40,7 @@ export class OwnAttributes {
     const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
     const { settings } = context;
-    const writableByClient = await this.writeAttributesOf(user.poolId, clientId);
+    const writableByClient = (await this.clientSettings(user.poolId, clientId))?.WriteAttributes;
     const updates = normalizeAttributes(changes, { schema: settings.SchemaAttributes ?? [], writer: 'user', creating: false, writableByClient });
     const attributes = { ...user.attributes };
     const pending = { ...pendingOf(user) };
@@ -100,10 +101,20 @@ export class OwnAttributes {
     await this.users.delete(user.poolId, user.username);
   }
 
-  /** The attributes the token's app client may write, when it lists them (a deleted client limits nothing more). */
-  private async writeAttributesOf(poolId: string, clientId: string): Promise<string[] | undefined> {
-    const client = await this.clients.get(poolId, clientId).catch(() => undefined);
-    return (client?.config as ClientSettings | undefined)?.WriteAttributes;
+  /** GetUser: the user, their pool's settings, and the attributes the token's app client may read. */
+  async read(accessToken: string): Promise<{ user: UserRecord; settings: PoolSettings; attributes: AttributeType[] }> {
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
+    const [{ settings }, client] = await Promise.all([this.users.poolContext(user.poolId), this.clientSettings(user.poolId, clientId)]);
+    return { user, settings, attributes: readableAttributes(new Map([['sub', user.sub], ...Object.entries(user.attributes)]), client?.ReadAttributes) };
+  }
+
+  /** The settings of the token's app client; a client deleted since limits nothing more. */
+  private async clientSettings(poolId: string, clientId: string): Promise<ClientSettings | undefined> {
+    const client = await this.clients.get(poolId, clientId).catch((error: unknown) => {
+      if (error instanceof CognitoError && error.type === 'ResourceNotFoundException') return undefined;
+      throw error;
+    });
+    return client?.config as ClientSettings | undefined;
   }
 
   private async signedIn(accessToken: string): Promise<{ context: PoolContext; user: UserRecord }> {

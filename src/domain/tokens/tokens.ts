@@ -251,7 +251,8 @@ function idTokenAttributes(user: UserRecord, schema: NonNullable<PoolSettings['S
   for (const { Name, Value } of readableAttributes(new Map(Object.entries(user.attributes)), readAttributes)) {
     if (!Name || Name === 'sub' || Value === undefined) continue;
     const type = schema.find((attribute) => attribute.Name === Name)?.AttributeDataType;
-    claims[Name] = type === 'Boolean' ? Value === 'true' : Value;
+    // The standard flags (email_verified, phone_number_verified) are JSON booleans; custom attributes are always strings.
+    claims[Name] = type === 'Boolean' && !Name.startsWith('custom:') ? Value === 'true' : Value;
   }
   return claims;
 }

@@ -187,6 +187,8 @@ export class Users {
   async setEnabled(poolId: string, name: string, enabled: boolean): Promise<void> {
     const { context, user } = await this.get(poolId, name);
     await this.save(context, { ...user, enabled, updatedAt: this.clock.now() });
+    // AdminDisableUser "revokes all access tokens for the user": enabling again does not bring them back.
+    if (!enabled) await this.storage.tokenFamilies.revokeAllForUser(poolId, user.sub);
   }
 
   async adminConfirmSignUp(poolId: string, name: string): Promise<void> {
