@@ -116,6 +116,13 @@ for (const backend of backends()) {
       assert.equal((await refusal({ MfaConfiguration: 'OFF', EmailMfaConfiguration: {} })).message, "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.");
       const noFactor = "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.";
       assert.equal((await refusal({ MfaConfiguration: 'OPTIONAL' })).message, noFactor);
+      // SMS MFA in a pool with no way to send SMS would leave users a factor they cannot use.
+      assert.deepEqual(await refusal({ MfaConfiguration: 'ON', SmsMfaConfiguration: {} }), {
+        name: 'InvalidParameterException',
+        message: 'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
+        status: 400,
+      });
+      assert.equal((await refusal({ MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}' }, ...TOTP_ON })).name, 'InvalidParameterException');
       assert.equal((await refusal({ MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: false } })).message, noFactor);
       assert.equal((await refusal({ ...TOTP_ON })).message, "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.", 'MfaConfiguration left out is OFF');
       assert.equal((await refusal({ MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'no code here' } })).name, 'InvalidParameterException');
@@ -266,27 +273,27 @@ for (const backend of backends()) {
       assert.deepEqual(factors.enabledFactors(await userRecord(target), settings), ['SOFTWARE_TOKEN_MFA']);
       assert.deepEqual((await ownMfa(accessToken)).UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
 
-      assert.equal(await check(enrolCode), false, 'the code that verified the authenticator is spent');
+      assert.equal(await check(enrolCode), 'reused', 'the code that verified the authenticator is spent');
       gh.clock.advance(30_000);
       const next = appCode(secret);
       const [first, second] = await Promise.all([check(next), check(next)]);
-      assert.deepEqual([first, second].sort(), [false, true], 'two simultaneous uses: one wins');
-      assert.equal(await check(next), false, 'a replayed code');
+      assert.deepEqual([first, second].sort(), ['reused', 'valid'], 'two simultaneous uses: one wins');
+      assert.equal(await check(next), 'reused', 'a replayed code');
       gh.clock.advance(30_000);
-      assert.equal(await check(appCode(secret, -30_000)), false, 'an older code after a newer one');
-      assert.equal(await check(appCode(secret, 30_000)), true, 'the next step, one step early');
+      assert.equal(await check(appCode(secret, -30_000)), 'reused', 'an older code after a newer one');
+      assert.equal(await check(appCode(secret, 30_000)), 'valid', 'the next step, one step early');
       gh.clock.advance(90_000);
-      assert.equal(await check(appCode(secret, -60_000)), false, 'two steps late');
+      assert.equal(await check(appCode(secret, -60_000)), 'wrong', 'two steps late');
 
       // A new secret does not replace the working one until it is verified.
       const newSecret = (await gh.cognito.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }))).SecretCode!;
       assert.notEqual(newSecret, secret);
-      assert.equal(await check(appCode(secret)), true, 'the old authenticator still works');
+      assert.equal(await check(appCode(secret)), 'valid', 'the old authenticator still works');
       gh.clock.advance(30_000);
       await gh.cognito.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: appCode(newSecret) }));
       gh.clock.advance(30_000);
-      assert.equal(await check(appCode(secret)), false, 'the old authenticator is gone');
-      assert.equal(await check(appCode(newSecret)), true);
+      assert.equal(await check(appCode(secret)), 'wrong', 'the old authenticator is gone');
+      assert.equal(await check(appCode(newSecret)), 'valid');
     });
 
     test('TOTP set up inside a sign-in (MFA_SETUP) is turned on and preferred', async () => {

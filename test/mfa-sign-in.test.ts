@@ -13,6 +13,7 @@ import {
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AdminSetUserSettingsCommand,
+  AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
   ConfirmDeviceCommand,
   CreateUserPoolClientCommand,
@@ -42,6 +43,9 @@ const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sms', 
 const TOTP_ON = { SoftwareTokenMfaConfiguration: { Enabled: true } };
 const ALL_FLOWS: CreateUserPoolClientCommandInput['ExplicitAuthFlows'] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 const MISMATCH = { name: 'CodeMismatchException', message: 'Invalid code or auth state for the user.', status: 400 };
+const TOTP_MISMATCH = { name: 'CodeMismatchException', message: 'Invalid code received for user', status: 400 };
+/** A TOTP code whose time step a sign-in already used. */
+const SPENT = { name: 'ExpiredCodeException', message: 'Your software token has already been used once.', status: 400 };
 const SESSION_EXPIRED = { name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 };
 const EXCEEDED = { name: 'NotAuthorizedException', message: 'Password attempts exceeded', status: 400 };
 const STEP = 30_000;
@@ -245,10 +249,15 @@ for (const backend of backends()) {
       // A pool without its own message sends Gatehouse's default, still with the code.
       const plain = await newPool({ SmsConfiguration: SMS_CONFIGURATION, MfaConfiguration: 'ON' });
       const other = await newUser(plain);
+      // An unverified number: the SMS code that reaches it proves it, and Cognito marks it verified.
+      await gh.cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: plain.poolId, Username: other.username, UserAttributes: [{ Name: 'phone_number_verified', Value: 'false' }] }));
       const step = await signIn(other, 'USER_PASSWORD_AUTH');
       const text = await smsTo(other);
       assert.ok(text.message.includes(text.code), text.message);
-      await assertTokens(await answer(other, step, text.code), other);
+      const tokens = await assertTokens(await answer(other, step, text.code), other);
+      assert.equal(decode(tokens.IdToken!).phone_number_verified, true, 'verified by the SMS MFA sign-in');
+      const stored = await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: plain.poolId, Username: other.username }));
+      assert.equal(stored.UserAttributes!.find((a) => a.Name === 'phone_number_verified')?.Value, 'true');
     });
 
     test('SMS codes: a wrong one leaves the challenge standing, a session answers once, a code is good for three minutes', async () => {
@@ -331,13 +340,13 @@ for (const backend of backends()) {
         assert.ok(step.Session);
         assert.equal(step.ChallengeParameters?.CODE_DELIVERY_DELIVERY_MEDIUM, undefined, 'nothing is sent');
         const code = appCode(secret);
-        assert.deepEqual(await errorOf(answer(user, step, wrongOf(code), { admin })), MISMATCH);
-        assert.deepEqual(await errorOf(answer(user, step, 'abcdef', { admin })), MISMATCH, 'not a number');
+        assert.deepEqual(await errorOf(answer(user, step, wrongOf(code), { admin })), TOTP_MISMATCH);
+        assert.deepEqual(await errorOf(answer(user, step, 'abcdef', { admin })), TOTP_MISMATCH, 'not a number');
         await assertTokens(await answer(user, step, code, { admin }), user);
 
         // The same code in the next sign-in, within its 30 seconds: spent.
         const replay = await signIn(user, flow);
-        assert.deepEqual(await errorOf(answer(user, replay, code, { admin })), MISMATCH, 'a replayed code');
+        assert.deepEqual(await errorOf(answer(user, replay, code, { admin })), SPENT, 'a replayed code');
         gh.clock.advance(STEP);
         await assertTokens(await answer(user, replay, appCode(secret), { admin }), user);
         gh.clock.advance(STEP);
@@ -354,13 +363,13 @@ for (const backend of backends()) {
 
       const step = await signIn(user, 'USER_PASSWORD_AUTH');
       assert.equal(step.ChallengeName, 'SOFTWARE_TOKEN_MFA', 'the only factor turned on needs no preference');
-      assert.deepEqual(await errorOf(answer(user, step, appCode(secret, -2 * STEP))), MISMATCH, 'two steps late');
-      assert.deepEqual(await errorOf(answer(user, step, appCode(secret, 2 * STEP))), MISMATCH, 'two steps early');
+      assert.deepEqual(await errorOf(answer(user, step, appCode(secret, -2 * STEP))), TOTP_MISMATCH, 'two steps late');
+      assert.deepEqual(await errorOf(answer(user, step, appCode(secret, 2 * STEP))), TOTP_MISMATCH, 'two steps early');
       await assertTokens(await answer(user, step, appCode(secret, -STEP)), user); // one step late
       const early = await signIn(user, 'USER_SRP_AUTH');
       await assertTokens(await answer(user, early, appCode(secret, STEP)), user); // one step early
       const older = await signIn(user, 'USER_PASSWORD_AUTH');
-      assert.deepEqual(await errorOf(answer(user, older, appCode(secret))), MISMATCH, 'the current code, older than one already used');
+      assert.deepEqual(await errorOf(answer(user, older, appCode(secret))), SPENT, 'the current code, older than one already used');
       gh.clock.advance(2 * STEP);
       await assertTokens(await answer(user, older, appCode(secret)), user);
     });
@@ -412,7 +421,7 @@ for (const backend of backends()) {
       assert.equal(totp.ChallengeName, 'SOFTWARE_TOKEN_MFA');
       assert.ok(totp.Session && totp.Session !== select.Session);
       assert.equal(sentTo(user.phone), 0);
-      assert.deepEqual(await errorOf(answer(user, totp, wrongOf(appCode(secret)))), MISMATCH);
+      assert.deepEqual(await errorOf(answer(user, totp, wrongOf(appCode(secret)))), TOTP_MISMATCH);
       await assertTokens(await answer(user, totp, appCode(secret)), user);
 
       // ANSWER SMS_MFA, through the admin operations
@@ -551,7 +560,7 @@ for (const backend of backends()) {
       await gh.cognito.send(new UpdateDeviceStatusCommand({ AccessToken: result.AccessToken, DeviceKey, DeviceRememberedStatus: 'not_remembered' }));
       const step = await signIn(user, 'USER_PASSWORD_AUTH', { deviceKey: device.deviceKey });
       assert.equal(step.ChallengeName, 'SOFTWARE_TOKEN_MFA');
-      assert.deepEqual(await errorOf(answer(user, step, wrongOf(appCode(secret)))), MISMATCH);
+      assert.deepEqual(await errorOf(answer(user, step, wrongOf(appCode(secret)))), TOTP_MISMATCH);
       const proven = await answer(user, step, appCode(secret));
       assert.equal(proven.ChallengeName, 'DEVICE_SRP_AUTH', 'the DEVICE_KEY of the sign-in is carried through the MFA challenge');
       const signedIn = await assertTokens(await proveDevice(user, proven, device), user);

@@ -187,8 +187,10 @@ export class Authentication {
 
   private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<AuthOutcome> {
     await this.mfa.answer(signIn, session, factor, responses);
+    // "When a user successfully goes through the SMS text message MFA flow, their phone number is also marked as verified."
+    const user = factor === 'SMS_MFA' ? await this.users.markVerified(signIn.context, signIn.user, 'phone_number') : signIn.user;
     // amazon-cognito-identity-js answers a DEVICE_SRP_AUTH that follows MFA with the MFA's Session.
-    return this.completion.afterUserProven(signIn, true, session.id);
+    return this.completion.afterUserProven({ ...signIn, user }, true, session.id);
   }
 
   /** MFA_SETUP answered after VerifySoftwareToken succeeded with this sign-in's session. */

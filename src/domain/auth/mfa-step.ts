@@ -16,7 +16,7 @@ export interface UserMfa {
   preferredFactor(user: UserRecord): MfaFactor | undefined;
   /** What a user without a factor may set up when the pool requires one (MFAS_CAN_SETUP). */
   factorsUserCanSetUp(settings: PoolSettings): MfaFactor[];
-  checkTotpForSignIn(user: UserRecord, code: string): Promise<boolean>;
+  checkTotpForSignIn(user: UserRecord, code: string): Promise<'valid' | 'wrong' | 'reused'>;
 }
 
 /** MFA codes at sign-in live three minutes, as Cognito's do. */
@@ -80,16 +80,15 @@ export class MfaStep {
       throw invalidParameter(`Missing required parameter ${ANSWER_KEY[factor]}`);
     }
     this.lockout.assertNotLocked(signIn.user);
-    const outcome = factor === 'SOFTWARE_TOKEN_MFA' ? await this.checkTotp(signIn.user, code) : await this.checkCode(signIn.user, code);
+    const totp = factor === 'SOFTWARE_TOKEN_MFA';
+    const outcome = totp ? await this.mfa.checkTotpForSignIn(signIn.user, code) : await this.checkCode(signIn.user, code);
     if (outcome === 'valid') return;
     if (outcome === 'expired') throw notAuthorized('Invalid session for the user, session is expired.');
-    await this.lockout.record(signIn.user);
     await this.sessions.restore(session);
-    throw CODE_MISMATCH();
-  }
-
-  private async checkTotp(user: UserRecord, code: string): Promise<'valid' | 'wrong'> {
-    return (await this.mfa.checkTotpForSignIn(user, code)) ? 'valid' : 'wrong';
+    // A spent code is no guess: the user typed what the app showed and waits for the next one.
+    if (outcome === 'reused') throw new CognitoError('ExpiredCodeException', 'Your software token has already been used once.');
+    await this.lockout.record(signIn.user);
+    throw totp ? new CognitoError('CodeMismatchException', 'Invalid code received for user') : CODE_MISMATCH();
   }
 
   private async checkCode(user: UserRecord, code: string): Promise<'valid' | 'wrong' | 'expired'> {

@@ -40,15 +40,25 @@ export class SecondFactors {
     return poolFactors(settings);
   }
 
-  async checkTotpForSignIn(user: UserRecord, code: string): Promise<boolean> {
+  /** A sign-in's TOTP answer: right, wrong, or right but spent (its time step was used already). */
+  async checkTotpForSignIn(user: UserRecord, code: string): Promise<TotpOutcome> {
+    let outcome: TotpOutcome = 'wrong';
     let matched: number | undefined;
     await this.change(user, (current) => {
       const token = mfaStateOf(current).softwareToken;
-      matched = token && verifyTotp(this.open(current, token.secret), code, this.clock.now(), token.lastUsedStep);
-      return matched === undefined ? undefined : { ...mfaStateOf(current), softwareToken: { ...token!, lastUsedStep: matched } };
+      if (!token) return undefined;
+      const secret = this.open(current, token.secret);
+      matched = verifyTotp(secret, code, this.clock.now(), token.lastUsedStep);
+      if (matched === undefined) {
+        outcome = verifyTotp(secret, code, this.clock.now()) === undefined ? 'wrong' : 'reused';
+        return undefined;
+      }
+      return { ...mfaStateOf(current), softwareToken: { ...token, lastUsedStep: matched } };
     });
+    if (matched === undefined) return outcome;
     // lastUsedStep refuses a replay here; the claim refuses one answered by another node at the same moment.
-    return matched !== undefined && this.storage.singleUseClaims.claim(user.poolId, user.sub, `totp-step:${matched}`, this.clock.now(), stepAcceptedUntil(matched));
+    const claimed = await this.storage.singleUseClaims.claim(user.poolId, user.sub, `totp-step:${matched}`, this.clock.now(), stepAcceptedUntil(matched));
+    return claimed ? 'valid' : 'reused';
   }
 
   /** The MFA part of GetUser and AdminGetUser. */
@@ -111,6 +121,8 @@ export class SecondFactors {
     return run;
   }
 }
+
+export type TotpOutcome = 'valid' | 'wrong' | 'reused';
 
 /** The sealed secret opens only in its own user's record. */
 const sealContext = (user: UserRecord): string => `totp-secret:${user.poolId}:${user.sub}`;

@@ -39,6 +39,8 @@ export function mfaConfigOf(settings: PoolSettings): GetUserPoolMfaConfigRespons
  * Email MFA is not tied to an SES EmailConfiguration here, as it is in Cognito: Gatehouse sends
  * email itself, through the configured message delivery.
  */
+const SMS_CONFIGURATION_REQUIRED = 'SMS configuration and Auto verification for phone_number are required when MFA is required/optional';
+
 export function settingsWithMfaConfig(current: PoolSettings, input: SetUserPoolMfaConfigRequest): PoolSettings {
   const mode = input.MfaConfiguration ?? 'OFF';
   const requested = requestedFactors(input);
@@ -50,6 +52,8 @@ export function settingsWithMfaConfig(current: PoolSettings, input: SetUserPoolM
   const settings: PoolSettings = { ...current, MfaConfiguration: mode };
   if (sms?.SmsConfiguration) settings.SmsConfiguration = sms.SmsConfiguration;
   if (sms?.SmsAuthenticationMessage !== undefined) settings.SmsAuthenticationMessage = sms.SmsAuthenticationMessage;
+  // SMS MFA needs a way to send SMS: turned on without one it would leave users a factor they cannot use.
+  if (sms && !settings.SmsConfiguration) throw invalidParameter(SMS_CONFIGURATION_REQUIRED);
   // SMS MFA cannot be left out while the pool can send SMS: it is on as long as the SmsConfiguration is there.
   if (mode !== 'OFF' && !sms && settings.SmsConfiguration) throw invalidParameter("Can't turn off SMS_MFA when SMS configuration is set for the user pool");
   if (input.EmailMfaConfiguration && (settings.UserPoolTier ?? 'ESSENTIALS') === 'LITE') {
@@ -85,6 +89,6 @@ export function checkMfaMode(input: Pick<PoolSettings, 'MfaConfiguration' | 'Sms
   }
   const otherFactors = current ? poolFactors(current).filter((factor) => factor !== 'SMS_MFA') : [];
   if ((input.MfaConfiguration === 'ON' || input.MfaConfiguration === 'OPTIONAL') && !input.SmsConfiguration && otherFactors.length === 0) {
-    throw invalidParameter('SMS configuration and Auto verification for phone_number are required when MFA is required/optional');
+    throw invalidParameter(SMS_CONFIGURATION_REQUIRED);
   }
 }

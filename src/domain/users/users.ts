@@ -191,6 +191,22 @@ export class Users {
     if (!enabled) await this.storage.tokenFamilies.revokeAllForUser(poolId, user.sub);
   }
 
+  /**
+   * Marks a contact attribute verified once the user proved they receive it (a code sent to it at
+   * sign-in). Another user holding it as a verified alias keeps it: this one stays unverified.
+   */
+  async markVerified(context: PoolContext, user: UserRecord, attribute: 'email' | 'phone_number'): Promise<UserRecord> {
+    if (user.attributes[`${attribute}_verified`] === 'true' || !user.attributes[attribute]) return user;
+    const verified: UserRecord = { ...user, attributes: { ...user.attributes, [`${attribute}_verified`]: 'true' }, updatedAt: this.clock.now() };
+    try {
+      await this.save(context, verified);
+      return verified;
+    } catch (error) {
+      if (error instanceof CognitoError && error.type === 'AliasExistsException') return user;
+      throw error;
+    }
+  }
+
   async adminConfirmSignUp(poolId: string, name: string): Promise<void> {
     const { context, user } = await this.get(poolId, name);
     if (user.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
