@@ -309,6 +309,21 @@ for (const backend of backends()) {
       }
     });
 
+    test('quotas: a user belongs to at most 100 groups (adding one they are in stays fine)', async () => {
+      const poolId = await newPool();
+      await newUsers(poolId, ['joiner']);
+      for (let i = 0; i < 101; i++) await gh.call('CreateGroup', { UserPoolId: poolId, GroupName: `g${String(i).padStart(3, '0')}` });
+      for (let i = 0; i < 100; i++) {
+        assert.equal((await gh.call('AdminAddUserToGroup', { UserPoolId: poolId, GroupName: `g${String(i).padStart(3, '0')}`, Username: 'joiner' })).status, 200);
+      }
+      const over = await gh.call('AdminAddUserToGroup', { UserPoolId: poolId, GroupName: 'g100', Username: 'joiner' });
+      assert.deepEqual([over.status, over.body.__type], [400, 'LimitExceededException']);
+      assert.equal((await gh.call('AdminAddUserToGroup', { UserPoolId: poolId, GroupName: 'g007', Username: 'joiner' })).status, 200, 'already a member');
+      const first = await gh.call('AdminListGroupsForUser', { UserPoolId: poolId, Username: 'joiner', Limit: 60 });
+      const rest = await gh.call('AdminListGroupsForUser', { UserPoolId: poolId, Username: 'joiner', Limit: 60, NextToken: first.body.NextToken });
+      assert.equal(first.body.Groups.length + rest.body.Groups.length, 100);
+    });
+
     test('the seed declares groups and memberships, and applying it again changes nothing twice', async () => {
       const pools: SeedPool[] = [
         {

@@ -68,6 +68,17 @@ for (const backend of backends()) {
       assert.equal((await resend('resender')).status, 200, 'a new hour, a new budget');
     });
 
+    test('ForgotPassword: ten code requests an hour for one user, then LimitExceededException', async () => {
+      await signUp('forgetful');
+      const poolId = (await gatehouse.call('ListUserPools', { MaxResults: 60 })).body.UserPools.find((p: { Name: string }) => p.Name === 'attempts').Id;
+      await gatehouse.call('AdminConfirmSignUp', { UserPoolId: poolId, Username: 'forgetful' });
+      await gatehouse.call('AdminUpdateUserAttributes', { UserPoolId: poolId, Username: 'forgetful', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] });
+      const forgot = () => gatehouse.call('ForgotPassword', { ClientId: clientId, Username: 'forgetful' });
+      for (let i = 0; i < 10; i++) assert.equal((await forgot()).status, 200, `request ${i + 1}`);
+      const eleventh = await forgot();
+      assert.deepEqual([eleventh.status, eleventh.body.__type], [400, 'LimitExceededException']);
+    });
+
     test('ChangePassword: five tries an hour, wrong or right; the sixth is refused even with the right password', async () => {
       await signUp('changer');
       const poolId = (await gatehouse.call('ListUserPools', { MaxResults: 60 })).body.UserPools.find((p: { Name: string }) => p.Name === 'attempts').Id;

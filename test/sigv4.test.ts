@@ -95,6 +95,19 @@ describe('SigV4 with access keys configured', () => {
     unknown.destroy();
   });
 
+  test('temporary credentials (a session token) are refused: the operator keys are long-term', async () => {
+    const withToken = new CognitoIdentityProviderClient({ endpoint: gh.url, region: 'us-east-1', credentials: { ...KEY, sessionToken: 'FAKE-SESSION-TOKEN' }, maxAttempts: 1 });
+    assert.deepEqual(await errorOf(withToken.send(new ListUserPoolsCommand({ MaxResults: 5 }))), { name: 'UnrecognizedClientException', message: BAD_TOKEN, status: 400 });
+    withToken.destroy();
+  });
+
+  test('an operation Gatehouse does not implement still asks for the signature first', async () => {
+    const unsigned = await send(protocolRequest(gh.url, 'CreateUserPoolDomain', { UserPoolId: poolId, Domain: 'example' }));
+    assertCognitoError(unsigned, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    const signedAnswer = await send(await handSigned('CreateUserPoolDomain', { UserPoolId: poolId, Domain: 'example' }));
+    assertCognitoError(signedAnswer, 'UnsupportedOperationException');
+  });
+
   test('an unsigned admin call is MissingAuthenticationTokenException, in body and header', async () => {
     const answer = await send(protocolRequest(gh.url, 'AdminCreateUser', { UserPoolId: poolId, Username: 'unsigned' }));
     assertCognitoError(answer, 'MissingAuthenticationTokenException', 'Missing Authentication Token');

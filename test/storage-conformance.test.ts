@@ -143,6 +143,18 @@ for (const backend of backends()) {
       assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'counts and claims go with the user');
     });
 
+    test('groups count per pool', async () => {
+      await storage.pools.insert(pool('counted'), []);
+      await storage.pools.insert(pool('other'), []);
+      const group = (poolId: string, name: string) => ({ poolId, name, nameKey: name, description: null, precedence: null, roleArn: null, createdAt: 1, updatedAt: 1 });
+      assert.equal(await storage.groups.count('counted'), 0);
+      for (const name of ['a', 'b', 'c']) await storage.groups.insert(group('counted', name));
+      await storage.groups.insert(group('other', 'a'));
+      assert.equal(await storage.groups.count('counted'), 3);
+      await storage.groups.delete('counted', 'b');
+      assert.equal(await storage.groups.count('counted'), 2);
+    });
+
     test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {
       const { database: fresh } = await databaseFor('postgres');
       const nodes = await Promise.all([1, 2, 3].map(() => openStorage({ ...defaultConfig(), database: fresh })));

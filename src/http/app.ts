@@ -26,6 +26,9 @@ export interface HttpDependencies {
   clock: Clock;
 }
 
+/** Far above any real request's upload time, far below what lets slow senders pile up connections. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1, metrics = new Metrics(), collectMetrics = localMetricsOnly }: HttpDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -35,6 +38,8 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     forceCloseConnections: 'idle',
+    // A client that sends its headers or body a trickle at a time must not hold a connection for ever.
+    requestTimeout: REQUEST_TIMEOUT_MS,
   });
 
   // The body is read raw for every content type: the protocol layer parses it itself

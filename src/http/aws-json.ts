@@ -17,10 +17,16 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
     const name = operationName(request.headers['x-amz-target']);
     // Own properties only: a target such as `toString` or `__proto__` must not find Object.prototype.
     const handler = Object.hasOwn(operations, name) ? operations[name] : undefined;
+    if (!isKnownOperation(name)) return sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
     if (!handler) {
-      return isKnownOperation(name)
-        ? sendError(reply, 'UnsupportedOperationException', `Gatehouse does not implement ${name} yet.`)
-        : sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
+      // Authentication first, as for any Cognito operation: an anonymous caller learns nothing of what runs here.
+      try {
+        authenticate(name, request);
+      } catch (error) {
+        if (error instanceof CognitoError) return sendError(reply, error.type, error.message);
+        throw error;
+      }
+      return sendError(reply, 'UnsupportedOperationException', `Gatehouse does not implement ${name} yet.`);
     }
     const started = performance.now();
     const done = (outcome: string, output?: unknown) => metrics.record(name, outcome, (performance.now() - started) / 1000, output);

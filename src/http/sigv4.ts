@@ -38,6 +38,8 @@ export function verifySigV4(request: SignedRequest, keys: ReadonlyMap<string, Ac
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = match as unknown as string[];
   const key = keys.get(accessKeyId!);
   if (!key) throw fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
+  // Operator keys are long-term: a session token claims temporary credentials this server never issued.
+  if (header(request.headers, 'x-amz-security-token') !== undefined) throw fail('UnrecognizedClientException', 'The security token included in the request is invalid.');
   if (service !== SERVICE) throw fail('InvalidSignatureException', `Credential should be scoped to correct service: '${SERVICE}'.`);
   const amzDate = header(request.headers, 'x-amz-date');
   if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate)) throw fail('IncompleteSignatureException', "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");

@@ -279,6 +279,8 @@ export interface GroupStore {
   delete(poolId: string, nameKey: string): Promise<boolean>;
   /** A pool's groups in name-key order, strictly after `afterKey`. */
   list(poolId: string, limit: number, afterKey?: string): Promise<Page<GroupRecord>>;
+  /** How many groups the pool has. */
+  count(poolId: string): Promise<number>;
   /** Makes the user a member (already being one is not an error); false when the group or the user no longer exists. */
   addMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<boolean>;
   removeMember(group: GroupRecord, user: Pick<UserRecord, 'sub' | 'usernameKey'>): Promise<void>;

@@ -9,18 +9,24 @@ export type LimitedAction =
   | 'ChangePassword'
   | 'GetUserAttributeVerificationCode'
   | 'VerifyUserAttribute'
+  | 'ForgotPassword'
   | 'ConfirmForgotPassword';
 
 /** Attempts per user per hour; 0 lifts the limit. */
 export type AttemptLimitConfig = Record<LimitedAction, number>;
 
-/** Cognito's documented per-user quotas (ConfirmForgotPassword varies with risk, 5 to 20: the lenient end). */
+/**
+ * Cognito's documented per-user quotas. Password resets are allowed "between 5 and 20 attempts for
+ * a user to request or enter a password reset code" an hour, by risk: requests take the middle of
+ * that range, entries the lenient end.
+ */
 export const COGNITO_ATTEMPT_LIMITS: AttemptLimitConfig = {
   ResendConfirmationCode: 5,
   ConfirmSignUp: 15,
   ChangePassword: 5,
   GetUserAttributeVerificationCode: 5,
   VerifyUserAttribute: 15,
+  ForgotPassword: 10,
   ConfirmForgotPassword: 20,
 };
 

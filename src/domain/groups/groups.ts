@@ -7,6 +7,9 @@ import type { Users } from '../users/users.js';
 import type { Wire } from '../wire.js';
 
 const DEFAULT_PAGE = 60;
+/** Cognito's quotas, which are not adjustable: groups per pool, and groups a user belongs to. */
+const MAX_GROUPS_PER_POOL = 10_000;
+const MAX_GROUPS_PER_USER = 100;
 
 export const groupNotFound = () => resourceNotFound('Group not found.');
 
@@ -27,6 +30,10 @@ export class Groups {
 
   async create(input: CreateGroupRequest): Promise<GroupRecord> {
     const pool = await this.pools.get(input.UserPoolId!);
+    // Checked before the insert, so nodes racing at the limit may pass it by a few; the quota is about size, not security.
+    if ((await this.storage.groups.count(pool.id)) >= MAX_GROUPS_PER_POOL) {
+      throw new CognitoError('LimitExceededException', `The user pool has reached its limit of ${MAX_GROUPS_PER_POOL} groups.`);
+    }
     const now = this.clock.now();
     const group: GroupRecord = {
       poolId: pool.id,
@@ -83,6 +90,11 @@ export class Groups {
   /** AdminAddUserToGroup: a user already in the group stays in it once. */
   async addUser(poolId: string, groupName: string, username: string): Promise<void> {
     const { group, user } = await this.groupAndUser(poolId, groupName, username);
+    const current = await this.storage.groups.allForUser(poolId, user.sub);
+    if (current.some((member) => member.nameKey === group.nameKey)) return;
+    if (current.length >= MAX_GROUPS_PER_USER) {
+      throw new CognitoError('LimitExceededException', `The user has reached the limit of ${MAX_GROUPS_PER_USER} groups a user can belong to.`);
+    }
     // Deleted in the meantime: looking again names what is gone, as it would have a moment earlier.
     if (!(await this.storage.groups.addMember(group, user))) await this.groupAndUser(poolId, groupName, username);
   }

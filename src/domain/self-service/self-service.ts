@@ -85,6 +85,7 @@ export class SelfService {
     if (hidden) return hidden;
     const { context, user } = await this.existingUser(call, name);
     if (!user.enabled) throw notAuthorized('User is disabled.');
+    await this.attemptLimits.take(user, 'ForgotPassword');
     return this.sendResetCode(context, user, 'CustomMessage_ForgotPassword');
   }
 

@@ -69,6 +69,11 @@ export class SqlGroupStore implements GroupStore {
     return page((await query.execute()).map(toGroup), limit, (group) => group.nameKey);
   }
 
+  async count(poolId: string): Promise<number> {
+    const row = await this.db.selectFrom('user_groups').select((eb) => eb.fn.countAll<number>().as('groups')).where('pool_id', '=', poolId).executeTakeFirstOrThrow();
+    return Number(row.groups);
+  }
+
   async addMember(group: GroupRecord, user: Member): Promise<boolean> {
     try {
       await this.db
