@@ -47,6 +47,7 @@ const TOTP_MISMATCH = { name: 'CodeMismatchException', message: 'Invalid code re
 /** A TOTP code whose time step a sign-in already used. */
 const SPENT = { name: 'ExpiredCodeException', message: 'Your software token has already been used once.', status: 400 };
 const SESSION_EXPIRED = { name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 };
+const SESSION_USED = { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.', status: 400 };
 const EXCEEDED = { name: 'NotAuthorizedException', message: 'Password attempts exceeded', status: 400 };
 const STEP = 30_000;
 
@@ -270,7 +271,7 @@ for (const backend of backends()) {
       assert.deepEqual(await errorOf(answer(user, step, wrongOf(wrongOf(code)), { admin: true })), MISMATCH, 'again, through the admin operation');
       assert.equal((await errorOf(respond(user, step, 'SMS_MFA', {}))).name, 'InvalidParameterException', 'no SMS_MFA_CODE');
       await assertTokens(await answer(user, step, code), user);
-      assert.deepEqual(await errorOf(answer(user, step, code)), SESSION_EXPIRED, 'the same session and code again');
+      assert.deepEqual(await errorOf(answer(user, step, code)), SESSION_USED, 'the same session and code again');
 
       // The code of one sign-in does not answer the next: each sign-in texts its own.
       const next = await signIn(user, 'USER_PASSWORD_AUTH');
@@ -486,7 +487,7 @@ for (const backend of backends()) {
       assert.equal((await errorOf(respond(user, { Session: associated.Session }, 'MFA_SETUP', {}))).name, 'NotAuthorizedException', 'the associate step’s session has moved on');
       const done = await respond(user, { Session: verified.Session }, 'MFA_SETUP', {});
       await assertTokens(done, user);
-      assert.deepEqual(await errorOf(respond(user, { Session: verified.Session }, 'MFA_SETUP', {})), SESSION_EXPIRED, 'answered once');
+      assert.deepEqual(await errorOf(respond(user, { Session: verified.Session }, 'MFA_SETUP', {})), SESSION_USED, 'answered once');
       const { UserMFASettingList, PreferredMfaSetting } = await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: user.username }));
       assert.deepEqual([UserMFASettingList, PreferredMfaSetting], [['SOFTWARE_TOKEN_MFA'], 'SOFTWARE_TOKEN_MFA']);
 

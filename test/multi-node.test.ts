@@ -248,7 +248,7 @@ for (const layout of [
           new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: challenge.Session, ChallengeResponses: { USERNAME: 'newbie', NEW_PASSWORD: 'Brand-new1' } }),
         );
       assert.ok((await answer(B)).AuthenticationResult!.AccessToken);
-      assert.deepEqual(await errorOf(answer(A)), { name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 }, 'used up on A too');
+      assert.deepEqual(await errorOf(answer(A)), { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.', status: 400 }, 'used up on A too');
     });
 
     test('an SRP challenge started on A is answered on B, once', async () => {

@@ -176,7 +176,7 @@ for (const backend of backends()) {
       const done = await answer(challenge.Session!);
       assert.ok(done.AuthenticationResult!.AccessToken);
       const replay = await errorOf(answer(challenge.Session!));
-      assert.deepEqual(replay, { name: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.', status: 400 });
+      assert.deepEqual(replay, { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.', status: 400 });
       await gh.cognito.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'newbie', PASSWORD: 'Brand-new1' } }));
 
       await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'slow', TemporaryPassword: 'Temporary1!', MessageAction: 'SUPPRESS' }));

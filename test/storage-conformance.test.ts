@@ -143,6 +143,30 @@ for (const backend of backends()) {
       assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'counts and claims go with the user');
     });
 
+    test('auth sessions answer once, across racing consumers; a released one answers again; used ones are told apart', async () => {
+      await storage.pools.insert(pool('sessions'), []);
+      const user: UserRecord = {
+        poolId: 'sessions', sub: 'sub-s', username: 'sam', usernameKey: 'sam', status: 'CONFIRMED', enabled: true,
+        passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
+        failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
+      };
+      await storage.users.write([{ user, aliases: [], search: {} }], new Set(['sub-s']));
+      const session = { id: 's1', poolId: 'sessions', clientId: 'c', sub: 'sub-s', challenge: 'SMS_MFA', state: { deviceKey: null }, expiresAt: 10_000 };
+      await storage.authSessions.insert(session, 1_000);
+      assert.deepEqual(await storage.authSessions.get('s1', 1_000), session);
+      assert.equal(await storage.authSessions.wasUsed('s1', 1_000), false);
+      const winners = (await Promise.all([1, 2, 3].map(() => storage.authSessions.consume('s1', 1_000)))).filter(Boolean);
+      assert.equal(winners.length, 1, 'one of three simultaneous answers gets the session');
+      assert.equal(await storage.authSessions.get('s1', 1_000), undefined);
+      assert.equal(await storage.authSessions.wasUsed('s1', 1_000), true);
+      assert.equal(await storage.authSessions.wasUsed('s1', 10_000), false, 'past its expiry it is only expired');
+      await storage.authSessions.release('s1');
+      assert.deepEqual(await storage.authSessions.consume('s1', 2_000), session, 'released, it answers again');
+      await storage.authSessions.insert({ ...session, challenge: 'DEVICE_SRP_AUTH' }, 2_000);
+      assert.equal((await storage.authSessions.get('s1', 2_000))?.challenge, 'DEVICE_SRP_AUTH', 'a used id can carry the next challenge');
+      assert.equal(await storage.authSessions.consume('s1', 10_000), undefined, 'expired');
+    });
+
     test('groups count per pool', async () => {
       await storage.pools.insert(pool('counted'), []);
       await storage.pools.insert(pool('other'), []);

@@ -183,11 +183,16 @@ export interface AuthSessionRecord {
 }
 
 export interface AuthSessionStore {
-  insert(session: AuthSessionRecord): Promise<void>;
-  /** The session if it exists and has not expired, left in place. */
+  /** Stores a session, replacing one with its id; sessions expired by `now` are swept now and then. */
+  insert(session: AuthSessionRecord, now: number): Promise<void>;
+  /** The session if it exists, is unused and has not expired, left in place. */
   get(id: string, now: number): Promise<AuthSessionRecord | undefined>;
-  /** Removes and returns the session if it exists and has not expired: a session answers once. */
+  /** Marks the session used and returns it, if it was unused and has not expired: a session answers once. */
   consume(id: string, now: number): Promise<AuthSessionRecord | undefined>;
+  /** Makes a consumed session answerable again. */
+  release(id: string): Promise<void>;
+  /** Whether the session exists, unexpired, and was used already. */
+  wasUsed(id: string, now: number): Promise<boolean>;
 }
 
 /** A device a user signed in from: remembered devices can skip MFA and authenticate by SRP. */

@@ -46,6 +46,9 @@ const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'U
 
 /** Challenges answered with a proof over SRP's SECRET_BLOCK, which names their session. */
 const PROOF_CHALLENGES = new Set(['PASSWORD_VERIFIER', 'DEVICE_PASSWORD_VERIFIER']);
+const SESSION_EXPIRED = 'Invalid session for the user, session is expired.';
+const SESSION_USED = 'Invalid session for the user, session can only be used once.';
+
 /** Refusals of what an answer says, which the user can put right in the same session. */
 const CORRECTABLE = new Set(['InvalidPasswordException', 'InvalidParameterException', 'AliasExistsException']);
 
@@ -112,12 +115,12 @@ export class Authentication {
     const sessionId = proof ? parameterOf(answer.responses, 'PASSWORD_CLAIM_SECRET_BLOCK') : answer.session;
     if (sessionId === undefined) throw invalidParameter(proof ? 'Missing required parameter PASSWORD_CLAIM_SECRET_BLOCK' : 'Missing required parameter Session');
     // A wrong or stale proof session looks like a wrong password: an unknown user's decoy challenge ends here too.
-    const invalid = () => notAuthorized(proof ? INCORRECT_PASSWORD : 'Invalid session for the user, session is expired.');
+    const invalid = async () => notAuthorized(proof ? INCORRECT_PASSWORD : (await this.sessions.wasUsed(sessionId)) ? SESSION_USED : SESSION_EXPIRED);
     const session = await this.sessions.peek(sessionId);
-    if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw invalid();
+    if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw await invalid();
     const signIn = await this.signInOf(client, session, answer);
     // Checked before the session is used up: a client told its device is gone retries without it.
-    if (!(await this.sessions.consume(sessionId))) throw invalid();
+    if (!(await this.sessions.consume(sessionId))) throw await invalid();
     return handler(signIn, session, answer.responses);
   }
 
@@ -138,7 +141,7 @@ export class Authentication {
   async userOfMfaSetupSession(sessionId: string): Promise<UserRecord> {
     const session = await this.sessions.peek(sessionId);
     const user = session?.challenge === 'MFA_SETUP' ? await this.storage.users.getBySub(session.poolId, session.sub) : undefined;
-    if (!user) throw notAuthorized('Invalid session for the user, session is expired.');
+    if (!user) throw notAuthorized(SESSION_EXPIRED);
     return user;
   }
 
@@ -150,7 +153,7 @@ export class Authentication {
     const session = await this.sessions.consume(sessionId);
     const client = session && (await this.storage.clients.get(session.poolId, session.clientId));
     const user = session && (await this.storage.users.getBySub(session.poolId, session.sub));
-    if (!session || session.challenge !== 'MFA_SETUP' || !client || !user) throw notAuthorized('Invalid session for the user, session is expired.');
+    if (!session || session.challenge !== 'MFA_SETUP' || !client || !user) throw notAuthorized(SESSION_EXPIRED);
     return this.sessions.start(client, user, 'MFA_SETUP', { ...session.state, [step]: true });
   }
 
@@ -197,7 +200,7 @@ export class Authentication {
   private async completeMfaSetup(signIn: SignIn, session: AuthSessionRecord): Promise<AuthOutcome> {
     if (session.state.verified !== true) {
       await this.sessions.restore(session);
-      throw notAuthorized('Invalid session for the user, session is expired.');
+      throw notAuthorized(SESSION_EXPIRED);
     }
     return this.completion.afterUserProven(signIn, true);
   }
@@ -227,7 +230,7 @@ export class Authentication {
     if (!user) throw userNotFound();
     const username = parameterOf(answer.responses, 'USERNAME');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
-    if ((await this.users.find(context, username))?.sub !== user.sub) throw notAuthorized('Invalid session for the user, session is expired.');
+    if ((await this.users.find(context, username))?.sub !== user.sub) throw notAuthorized(SESSION_EXPIRED);
     checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
     // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
     const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;

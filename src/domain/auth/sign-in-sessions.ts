@@ -16,21 +16,22 @@ export class SignInSessions {
   /** A new session for `challenge`; the id is random unless the challenge needs it to be a given value. */
   async start(client: ClientRecord, user: UserRecord, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
     const minutes = (client.config as ClientSettings).AuthSessionValidity ?? 3;
-    await this.storage.authSessions.insert({
-      id,
-      poolId: client.poolId,
-      clientId: client.clientId,
-      sub: user.sub,
-      challenge,
-      state,
-      expiresAt: this.clock.now() + minutes * 60_000,
-    });
+    const now = this.clock.now();
+    await this.storage.authSessions.insert(
+      { id, poolId: client.poolId, clientId: client.clientId, sub: user.sub, challenge, state, expiresAt: now + minutes * 60_000 },
+      now,
+    );
     return id;
   }
 
-  /** Puts a consumed session back, unchanged, so its challenge can be answered again. */
+  /** Makes a consumed session answerable again, unchanged, so its challenge can be answered again. */
   async restore(session: AuthSessionRecord): Promise<void> {
-    await this.storage.authSessions.insert(session);
+    await this.storage.authSessions.release(session.id);
+  }
+
+  /** Whether a session that cannot be answered was answered already (rather than expired or unknown). */
+  wasUsed(id: string): Promise<boolean> {
+    return this.storage.authSessions.wasUsed(id, this.clock.now());
   }
 
   peek(id: string): Promise<AuthSessionRecord | undefined> {

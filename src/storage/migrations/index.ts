@@ -9,6 +9,7 @@ import * as devices from './0007-srp-devices.js';
 import * as groups from './0008-groups.js';
 import * as attempts from './0009-attempt-counts.js';
 import * as claims from './0010-single-use-claims.js';
+import * as usedSessions from './0011-used-sessions.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-groups': groups,
   '0009-attempt-counts': attempts,
   '0010-single-use-claims': claims,
+  '0011-used-sessions': usedSessions,
 };
 
 export const migrationProvider: MigrationProvider = {

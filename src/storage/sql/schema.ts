@@ -78,6 +78,7 @@ export interface Database {
     challenge: string;
     state: string;
     expires_at: number;
+    used_at: number | null;
   };
   attempt_counts: {
     pool_id: string;

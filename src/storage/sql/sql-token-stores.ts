@@ -76,34 +76,62 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
 }
 
 export class SqlAuthSessionStore implements AuthSessionStore {
+  private inserts = 0;
+
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(session: AuthSessionRecord): Promise<void> {
+  async insert(session: AuthSessionRecord, now: number): Promise<void> {
+    // Sweeping on every insert would make sign-ins on several nodes fight over the same rows.
+    if (++this.inserts % SWEEP_EVERY === 0) await this.db.deleteFrom('auth_sessions').where('expires_at', '<=', now).execute();
+    const row = {
+      id: session.id,
+      pool_id: session.poolId,
+      client_id: session.clientId,
+      sub: session.sub,
+      challenge: session.challenge,
+      state: JSON.stringify(session.state),
+      expires_at: session.expiresAt,
+      used_at: null,
+    };
+    // A challenge may continue under the id of the one just answered (the device's proof after MFA
+    // keeps the MFA's Session, as amazon-cognito-identity-js sends it): the used row gives way.
+    const { id: _id, ...replacement } = row;
     await this.db
       .insertInto('auth_sessions')
-      .values({
-        id: session.id,
-        pool_id: session.poolId,
-        client_id: session.clientId,
-        sub: session.sub,
-        challenge: session.challenge,
-        state: JSON.stringify(session.state),
-        expires_at: session.expiresAt,
-      })
+      .values(row)
+      .onConflict((conflict) => conflict.column('id').doUpdateSet(replacement))
       .execute();
   }
 
   async get(id: string, now: number): Promise<AuthSessionRecord | undefined> {
-    const row = await this.db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('auth_sessions').selectAll().where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
     return row && Number(row.expires_at) > now ? toSession(row) : undefined;
   }
 
   async consume(id: string, now: number): Promise<AuthSessionRecord | undefined> {
-    // Delete-returning makes the answer single-use even when two arrive at once on two nodes.
-    const row = await this.db.deleteFrom('auth_sessions').where('id', '=', id).returningAll().executeTakeFirst();
+    // One conditional update makes the answer single-use even when two arrive at once on two nodes.
+    const row = await this.db
+      .updateTable('auth_sessions')
+      .set({ used_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
     return row && Number(row.expires_at) > now ? toSession(row) : undefined;
   }
+
+  async release(id: string): Promise<void> {
+    await this.db.updateTable('auth_sessions').set({ used_at: null }).where('id', '=', id).execute();
+  }
+
+  async wasUsed(id: string, now: number): Promise<boolean> {
+    const row = await this.db.selectFrom('auth_sessions').select(['used_at', 'expires_at']).where('id', '=', id).executeTakeFirst();
+    return !!row && row.used_at !== null && Number(row.expires_at) > now;
+  }
 }
+
+/** One insert in this many also deletes the sessions that have expired. */
+const SWEEP_EVERY = 64;
 
 function toSession(row: Selectable<Database['auth_sessions']>): AuthSessionRecord {
   return {
