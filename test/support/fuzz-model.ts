@@ -17,25 +17,14 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import generated from '../../src/http/model/cognito-constraints.json' with { type: 'json' };
 import newer from '../../src/http/model/newer-operations.json' with { type: 'json' };
-import { javaPatternToRegExp, operationNames } from '../../src/http/model/validate.js';
+import { javaPatternToRegExp, operationNames, type ShapeRecord } from '../../src/http/model/validate.js';
 import { operations as implemented } from '../../src/operations/index.js';
 import { AWS_JSON, TARGET_PREFIX, type RawRequest } from './raw-http.js';
 import { deviceVerifier, N, SrpClient, srpTimestamp } from './srp-client.js';
 
 // --- the model -------------------------------------------------------------------------------------
 
-export interface Shape {
-  type: string;
-  members?: Record<string, string>;
-  required?: string[];
-  member?: string;
-  key?: string;
-  value?: string;
-  min?: number;
-  max?: number;
-  pattern?: string;
-  enum?: string[];
-}
+export type Shape = ShapeRecord;
 export const SHAPES: Record<string, Shape> = { ...(generated.shapes as Record<string, Shape>), ...(newer.shapes as Record<string, Shape>) };
 export const OPERATIONS: Record<string, { input: string }> = { ...generated.operations, ...newer.operations };
 export const ALL_OPERATIONS = operationNames();

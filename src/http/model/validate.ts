@@ -10,7 +10,8 @@ import newer from './newer-operations.json' with { type: 'json' };
 
 export type OperationAuth = 'none' | 'sigv4';
 
-interface ShapeRecord {
+/** One shape of the constraint table (the service model's, without documentation). */
+export interface ShapeRecord {
   type: string;
   members?: Record<string, string>;
   required?: string[];
