@@ -35,6 +35,12 @@ const client = (poolId: string, clientId: string, name = clientId): ClientRecord
   updatedAt: 1_700_000_002_000,
 });
 
+const user = (poolId: string, sub: string, username: string): UserRecord => ({
+  poolId, sub, username, usernameKey: username, status: 'CONFIRMED', enabled: true,
+  passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
+  failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
+});
+
 for (const backend of backends()) {
   describe(`storage contract (${backend})`, () => {
     let storage: Storage;
@@ -123,12 +129,7 @@ for (const backend of backends()) {
 
     test('attempt counts and single-use claims: concurrent attempts each get their own number, one claim wins, windows and claims expire', async () => {
       await storage.pools.insert(pool('attempts'), []);
-      const user: UserRecord = {
-        poolId: 'attempts', sub: 'sub-1', username: 'ann', usernameKey: 'ann', status: 'CONFIRMED', enabled: true,
-        passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
-        failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
-      };
-      await storage.users.write([{ user, aliases: [], search: {} }], new Set(['sub-1']));
+      await storage.users.write([{ user: user('attempts', 'sub-1', 'ann'), aliases: [], search: {} }], new Set(['sub-1']));
       const counts = await Promise.all(Array.from({ length: 12 }, () => storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 1_000, 3_600_000)));
       assert.deepEqual([...counts].sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ConfirmSignUp', 1_000, 3_600_000), 1, 'actions count apart');
@@ -145,12 +146,7 @@ for (const backend of backends()) {
 
     test('auth sessions answer once, across racing consumers; a released one answers again; used ones are told apart', async () => {
       await storage.pools.insert(pool('sessions'), []);
-      const user: UserRecord = {
-        poolId: 'sessions', sub: 'sub-s', username: 'sam', usernameKey: 'sam', status: 'CONFIRMED', enabled: true,
-        passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
-        failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
-      };
-      await storage.users.write([{ user, aliases: [], search: {} }], new Set(['sub-s']));
+      await storage.users.write([{ user: user('sessions', 'sub-s', 'sam'), aliases: [], search: {} }], new Set(['sub-s']));
       const session = { id: 's1', poolId: 'sessions', clientId: 'c', sub: 'sub-s', challenge: 'SMS_MFA', state: { deviceKey: null }, expiresAt: 10_000 };
       await storage.authSessions.insert(session, 1_000);
       assert.deepEqual(await storage.authSessions.get('s1', 1_000), session);

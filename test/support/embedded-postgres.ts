@@ -11,7 +11,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { createDatabaseOn } from './postgres.js';
 
 export interface OwnPostgres {
   /** The admin URL (database `postgres`). */
@@ -165,18 +165,7 @@ export async function startOwnPostgres(options: OwnPostgresOptions = {}): Promis
       const pid = postmaster()?.pid;
       return pid === undefined || !running() ? [] : [pid, ...childrenOf(pid)];
     },
-    async createDatabase(name = `gatehouse_${randomBytes(4).toString('hex')}`) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-      } finally {
-        await client.end();
-      }
-      const database = new URL(url);
-      database.pathname = `/${name}`;
-      return database.toString();
-    },
+    createDatabase: (name = `gatehouse_${randomBytes(4).toString('hex')}`) => createDatabaseOn(url, name),
     async destroy() {
       process.off('exit', onExit);
       thaw();

@@ -25,7 +25,11 @@ export async function createTestDatabase(): Promise<string> {
     throw new Error('PostgreSQL is not available for tests (run them via `npm test`, or set GATEHOUSE_TEST_PG_URL)');
   }
   // pid + random suffix: unique across parallel test processes and repeated runs.
-  const name = `gatehouse_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return createDatabaseOn(adminUrl, `gatehouse_test_${process.pid}_${randomBytes(4).toString('hex')}`);
+}
+
+/** Creates database `name` on the server `adminUrl` reaches; its URL. */
+export async function createDatabaseOn(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

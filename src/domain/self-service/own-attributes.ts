@@ -37,8 +37,7 @@ export class OwnAttributes {
    * until the code sent to it is verified.
    */
   async update(accessToken: string, changes: AttributeType[]): Promise<CodeDeliveryDetailsType[]> {
-    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
-    const context = await this.users.poolContext(user.poolId);
+    const { context, user, clientId } = await this.signedIn(accessToken);
     const { settings } = context;
     const writableByClient = (await this.clientSettings(user.poolId, clientId))?.WriteAttributes;
     const updates = normalizeAttributes(changes, { schema: settings.SchemaAttributes ?? [], writer: 'user', creating: false, writableByClient });
@@ -103,9 +102,9 @@ export class OwnAttributes {
 
   /** GetUser: the user, their pool's settings, and the attributes the token's app client may read. */
   async read(accessToken: string): Promise<{ user: UserRecord; settings: PoolSettings; attributes: AttributeType[] }> {
-    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
-    const [{ settings }, client] = await Promise.all([this.users.poolContext(user.poolId), this.clientSettings(user.poolId, clientId)]);
-    return { user, settings, attributes: readableAttributes(new Map([['sub', user.sub], ...Object.entries(user.attributes)]), client?.ReadAttributes) };
+    const { context, user, clientId } = await this.signedIn(accessToken);
+    const client = await this.clientSettings(user.poolId, clientId);
+    return { user, settings: context.settings, attributes: readableAttributes(new Map([['sub', user.sub], ...Object.entries(user.attributes)]), client?.ReadAttributes) };
   }
 
   /** The settings of the token's app client; a client deleted since limits nothing more. */
@@ -117,9 +116,10 @@ export class OwnAttributes {
     return client?.config as ClientSettings | undefined;
   }
 
-  private async signedIn(accessToken: string): Promise<{ context: PoolContext; user: UserRecord }> {
-    const user = await this.authentication.userOfAccessToken(accessToken);
-    return { context: await this.users.poolContext(user.poolId), user };
+  /** The signed-in user, their pool, and the app client their access token was issued to. */
+  private async signedIn(accessToken: string): Promise<{ context: PoolContext; user: UserRecord; clientId: string }> {
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
+    return { context: await this.users.poolContext(user.poolId), user, clientId };
   }
 
   private async save(context: PoolContext, user: UserRecord, attributes: Record<string, string>, pending: PendingAttributes): Promise<UserRecord> {
