@@ -309,6 +309,18 @@ for (const backend of backends()) {
       }
     });
 
+    test('quotas: a pool holds at most 10,000 groups', { skip: backend !== 'sqlite' && 'the limit is one count; creating 10,000 groups once is enough' }, async () => {
+      const poolId = await newPool();
+      for (let start = 0; start < 10_000; start += 100) {
+        const batch = Array.from({ length: 100 }, (_, i) => gh.call('CreateGroup', { UserPoolId: poolId, GroupName: `q${start + i}` }));
+        for (const answer of await Promise.all(batch)) assert.equal(answer.status, 200);
+      }
+      const over = await gh.call('CreateGroup', { UserPoolId: poolId, GroupName: 'one-too-many' });
+      assert.deepEqual([over.status, over.body.__type], [400, 'LimitExceededException']);
+      await gh.call('DeleteGroup', { UserPoolId: poolId, GroupName: 'q0' });
+      assert.equal((await gh.call('CreateGroup', { UserPoolId: poolId, GroupName: 'one-too-many' })).status, 200, 'room again after a deletion');
+    });
+
     test('quotas: a user belongs to at most 100 groups (adding one they are in stays fine)', async () => {
       const poolId = await newPool();
       await newUsers(poolId, ['joiner']);
