@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from '../src/config.js';
-import { DEFAULT_ARGON2, PasswordHasher } from '../src/domain/passwords/password-hasher.js';
+import { DEFAULT_ARGON2, defaultConfig } from '../src/config.js';
+import { PasswordHasher } from '../src/domain/passwords/password-hasher.js';
+import { readPoolSettings } from '../src/domain/pools/pool-settings.js';
 import { SignInNames, searchValuesOf } from '../src/domain/users/sign-in-names.js';
 import { openStorage } from '../src/storage/open.js';
 import type { Storage, UserRecord } from '../src/storage/types.js';
@@ -262,7 +263,7 @@ async function groupReads(server: Server, database: string, size: number, extra:
 async function writeUsers(database: string, poolId: string, size: number, then?: (storage: Storage, users: UserRecord[]) => Promise<void>): Promise<void> {
   const storage = await openStorage({ ...defaultConfig(), database, sqlite: { synchronous: 'NORMAL', busyTimeoutMs: 30000 } });
   const hash = await new PasswordHasher(DEFAULT_ARGON2).hash('Bench-password-1');
-  const names = new SignInNames({});
+  const names = new SignInNames(readPoolSettings({}));
   for (let start = 0; start < size; start += 5000) {
     const writes = [];
     for (let i = start; i < Math.min(size, start + 5000); i++) {
@@ -282,6 +283,7 @@ async function writeUsers(database: string, poolId: string, size: number, then?:
         lastFailedSignIn: null,
         createdAt: Date.now(),
         updatedAt: Date.now(),
+        version: 0,
       };
       writes.push({ user, aliases: [], search: searchValuesOf(user, names) });
     }

@@ -1,9 +1,74 @@
 import { readFile } from 'node:fs/promises';
+import type { AdminCreateUserRequest, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_ARGON2 } from './domain/passwords/password-hasher.js';
-import type { SeedPool } from './seed.js';
-import type { RateLimitConfig } from './http/rate-limits.js';
-import { COGNITO_ATTEMPT_LIMITS, type AttemptLimitConfig } from './domain/codes/attempt-limits.js';
+
+// Every option's type and default lives here, so this module imports nothing of Gatehouse's own:
+// the rest of the code reads its settings from here, never the other way round.
+
+export interface Argon2Options {
+  /** Memory per hash, in KiB (`m=` in the PHC string). */
+  memoryKiB: number;
+  /** Passes over that memory (`t=`). */
+  iterations: number;
+  /** Lanes (`p=`). */
+  parallelism: number;
+}
+
+/** OWASP's first recommended argon2id setting (m=19 MiB, t=2, p=1); about 15 ms a hash on one modern server core. */
+export const DEFAULT_ARGON2: Readonly<Argon2Options> = Object.freeze({ memoryKiB: 19456, iterations: 2, parallelism: 1 });
+
+/** Requests per second allowed for one operation in one pool: a default, and per-operation overrides. */
+export interface RateLimitConfig {
+  /** For every operation without its own entry; 0 means unlimited. */
+  perPoolPerOperation: number;
+  /** Operation name → requests per second (0: unlimited). */
+  operations: Record<string, number>;
+}
+
+/** The actions Cognito allows each user only so many times an hour. */
+export type LimitedAction =
+  | 'ResendConfirmationCode'
+  | 'ConfirmSignUp'
+  | 'ChangePassword'
+  | 'GetUserAttributeVerificationCode'
+  | 'VerifyUserAttribute'
+  | 'ForgotPassword'
+  | 'ConfirmForgotPassword';
+
+/** Attempts per user per hour; 0 lifts the limit. */
+export type AttemptLimitConfig = Record<LimitedAction, number>;
+
+/**
+ * Cognito's documented per-user quotas. Password resets are allowed "between 5 and 20 attempts for
+ * a user to request or enter a password reset code" an hour, by risk: requests take the middle of
+ * that range, entries the lenient end.
+ */
+export const COGNITO_ATTEMPT_LIMITS: AttemptLimitConfig = {
+  ResendConfirmationCode: 5,
+  ConfirmSignUp: 15,
+  ChangePassword: 5,
+  GetUserAttributeVerificationCode: 5,
+  VerifyUserAttribute: 15,
+  ForgotPassword: 10,
+  ConfirmForgotPassword: 20,
+};
+
+/** A client as a config file declares it: CreateUserPoolClient's input, with optional fixed credentials. */
+export type SeedClient = Omit<CreateUserPoolClientRequest, 'UserPoolId'> & { ClientId?: string; ClientSecret?: string };
+
+/**
+ * A user as a config file declares it: AdminCreateUser's input; with `Password` the user is
+ * CONFIRMED with that permanent password, otherwise FORCE_CHANGE_PASSWORD as AdminCreateUser leaves it.
+ * `Groups` names groups the user is a member of.
+ */
+export type SeedUser = Omit<AdminCreateUserRequest, 'UserPoolId' | 'MessageAction'> & { Password?: string; Groups?: string[] };
+
+/** A group as a config file declares it: CreateGroup's input. */
+export type SeedGroup = Omit<CreateGroupRequest, 'UserPoolId'>;
+
+/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, its clients, groups and users. */
+export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Groups?: SeedGroup[]; Users?: SeedUser[] };
+
 
 /** Everything Gatehouse can be told, in one typed object. */
 export interface GatehouseConfig {

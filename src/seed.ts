@@ -1,23 +1,8 @@
-import type { AdminCreateUserRequest, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminCreateUserRequest } from '@aws-sdk/client-cognito-identity-provider';
+import type { SeedClient, SeedGroup, SeedPool, SeedUser } from './config.js';
 import type { Services } from './domain/services.js';
 import { validateInput } from './http/model/validate.js';
-import type { PoolRecord } from './storage/types.js';
-
-/** A client as a config file declares it: CreateUserPoolClient's input, with optional fixed credentials. */
-export type SeedClient = Omit<CreateUserPoolClientRequest, 'UserPoolId'> & { ClientId?: string; ClientSecret?: string };
-
-/**
- * A user as a config file declares it: AdminCreateUser's input; with `Password` the user is
- * CONFIRMED with that permanent password, otherwise FORCE_CHANGE_PASSWORD as AdminCreateUser leaves it.
- * `Groups` names groups the user is a member of.
- */
-export type SeedUser = Omit<AdminCreateUserRequest, 'UserPoolId' | 'MessageAction'> & { Password?: string; Groups?: string[] };
-
-/** A group as a config file declares it: CreateGroup's input. */
-export type SeedGroup = Omit<CreateGroupRequest, 'UserPoolId'>;
-
-/** A pool as a config file declares it: CreateUserPool's input, an optional fixed Id, its clients, groups and users. */
-export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Groups?: SeedGroup[]; Users?: SeedUser[] };
+import type { Pool } from './domain/pools/user-pools.js';
 
 export class SeedError extends Error {}
 
@@ -40,7 +25,7 @@ export async function applySeed(services: Services, pools: SeedPool[]): Promise<
   }
 }
 
-async function convergePool(services: Services, declared: SeedPool): Promise<PoolRecord> {
+async function convergePool(services: Services, declared: SeedPool): Promise<Pool> {
   const { Id, Clients: _clients, Groups: _groups, Users: _users, ...input } = declared;
   validateInput('CreateUserPool', input);
   if (Id !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/.test(Id)) {
@@ -52,13 +37,13 @@ async function convergePool(services: Services, declared: SeedPool): Promise<Poo
   return services.pools.update({ ...updatable, UserPoolId: existing.id });
 }
 
-async function findPoolByName(services: Services, name: string): Promise<PoolRecord | undefined> {
+async function findPoolByName(services: Services, name: string): Promise<Pool | undefined> {
   const matches = await services.pools.findByName(name);
   if (matches.length > 1) throw new Error(`several pools are named '${name}'; give the pool an Id`);
   return matches[0];
 }
 
-async function convergeClient(services: Services, pool: PoolRecord, declared: SeedClient): Promise<void> {
+async function convergeClient(services: Services, pool: Pool, declared: SeedClient): Promise<void> {
   const { ClientId, ClientSecret, ...rest } = declared;
   const input = { ...rest, UserPoolId: pool.id };
   validateInput('CreateUserPoolClient', input);
@@ -76,7 +61,7 @@ async function convergeClient(services: Services, pool: PoolRecord, declared: Se
 }
 
 /** Groups converge like clients: created when missing, otherwise updated to the declared settings. */
-async function convergeGroup(services: Services, pool: PoolRecord, declared: SeedGroup): Promise<void> {
+async function convergeGroup(services: Services, pool: Pool, declared: SeedGroup): Promise<void> {
   const input = { ...declared, UserPoolId: pool.id };
   validateInput('CreateGroup', input);
   const existing = await services.groups.get(pool.id, input.GroupName!).catch(() => undefined);
@@ -88,7 +73,7 @@ async function convergeGroup(services: Services, pool: PoolRecord, declared: See
  * Users are created once; a later start leaves an existing user (and any password it changed) alone.
  * Declared memberships are ensured on every start; memberships added through the API stay.
  */
-async function ensureUser(services: Services, pool: PoolRecord, declared: SeedUser): Promise<void> {
+async function ensureUser(services: Services, pool: Pool, declared: SeedUser): Promise<void> {
   const { Password, Groups, ...rest } = declared;
   const input = { ...rest, UserPoolId: pool.id, MessageAction: 'SUPPRESS' as const };
   validateInput('AdminCreateUser', input);

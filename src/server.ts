@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import { checkExposure, isLoopback, isPostgresUrl, type GatehouseConfig } from './config.js';
+import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
@@ -49,7 +50,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   try {
     const secretBox = await openSecretBox(config, logger);
     services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
-    if (options.seed !== false) await applySeed(services, config.userPools);
+    if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics: options.metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {
       warnIfOpen(config, logger);
@@ -85,10 +86,19 @@ export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
     warnIfOpen(config, logger);
     const secretBox = await openSecretBox(config, logger);
     const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config.messages, logger), secretBox });
-    await applySeed(services, config.userPools);
+    await prepareDatabase(storage, services, config, logger);
   } finally {
     await storage.close();
   }
+}
+
+/** What one process does for all before serving: secrets kept in the clear are sealed, the seed applied. */
+async function prepareDatabase(storage: Storage, services: Services, config: GatehouseConfig, logger: Logger): Promise<void> {
+  const sealed = await sealLegacySecrets(storage, services.secretBox);
+  if (sealed.signingKeys + sealed.clientSecrets > 0) {
+    logger.info(`sealed with the server key what was stored in the clear: ${sealed.signingKeys} signing key(s), ${sealed.clientSecrets} client secret(s)`);
+  }
+  await applySeed(services, config.userPools);
 }
 
 function warnIfOpen(config: GatehouseConfig, logger: Logger): void {

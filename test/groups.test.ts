@@ -18,7 +18,8 @@ import {
   UpdateGroupCommand,
   type CreateGroupCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { applySeed, type SeedPool } from '../src/seed.js';
+import type { SeedPool } from '../src/config.js';
+import { applySeed } from '../src/seed.js';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { adminSignIn, poolWithUser } from './support/sign-in.js';

@@ -1,14 +1,24 @@
-// Secrets at rest: the database holds signing keys only sealed with the server key, and tokens still work.
+// Secrets at rest: the database holds signing keys and client secrets only sealed with the server key,
+// codes only as digests keyed with it, and everything still works.
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminInitiateAuthCommand,
+  AdminUpdateUserAttributesCommand,
+  ConfirmForgotPasswordCommand,
+  CreateUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  ForgotPasswordCommand,
+  GetUserCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import BetterSqlite3 from 'better-sqlite3';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { SecretBox } from '../src/domain/keys/secret-box.js';
 import { openPrivateKey } from '../src/domain/keys/signing-keys.js';
 import { backends, databaseFor, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { adminSignIn, poolWithUser } from './support/sign-in.js';
+import { startMailbox, type Mailbox } from './support/webhook.js';
 
 /** Tokens of a fresh sign-in verify against the pool's JWKS, and the API accepts the access token. */
 async function assertTokensWork(gh: TestGatehouse, target: Awaited<ReturnType<typeof poolWithUser>>): Promise<void> {
@@ -46,28 +56,91 @@ for (const backend of backends()) {
   });
 }
 
-describe('signing keys stored before the server key', () => {
-  test('plain PEM rows are still read, and left as they are', async () => {
+describe('secrets stored in the clear by an older Gatehouse', () => {
+  test('plain PEM signing keys and a plain client secret are sealed at the next start, and keep working', async () => {
     const { database, cleanup } = await databaseFor('sqlite');
-    const gh = await startTestGatehouse('sqlite', { database });
+    let gh = await startTestGatehouse('sqlite', { database });
     try {
       const target = await poolWithUser(gh.cognito);
-      // What an older Gatehouse wrote: the private keys as plain PKCS#8 PEM.
+      const { UserPoolClient } = await gh.cognito.send(
+        new CreateUserPoolClientCommand({ UserPoolId: target.poolId, ClientName: 'secret', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      );
+      const secret = UserPoolClient!.ClientSecret!;
       const records = await gh.server.storage.signingKeys.listForPool(target.poolId);
+      const pems = records.map((record) => openPrivateKey(record, gh.server.services.secretBox).export({ format: 'pem', type: 'pkcs8' }).toString());
+      await gh.stop();
+
+      // What an older Gatehouse wrote: private keys as plain PKCS#8 PEM, the client secret as it is.
       const db = new BetterSqlite3(database);
-      for (const record of records) {
-        const pem = openPrivateKey(record, gh.server.services.secretBox).export({ format: 'pem', type: 'pkcs8' }).toString();
-        db.prepare('UPDATE signing_keys SET private_key = ? WHERE kid = ?').run(pem, record.kid);
-      }
+      records.forEach((record, i) => db.prepare('UPDATE signing_keys SET private_key = ? WHERE kid = ?').run(pems[i], record.kid));
+      db.prepare('UPDATE user_pool_clients SET secret = ? WHERE client_id = ?').run(secret, UserPoolClient!.ClientId);
       db.close();
 
+      gh = await startTestGatehouse('sqlite', { database });
+      const stored = new BetterSqlite3(database, { readonly: true });
+      const keyRows = stored.prepare('SELECT private_key FROM signing_keys').all() as { private_key: string }[];
+      const clientRow = stored.prepare('SELECT secret FROM user_pool_clients WHERE client_id = ?').get(UserPoolClient!.ClientId) as { secret: string };
+      stored.close();
+      assert.ok(keyRows.length === 2 && keyRows.every((row) => SecretBox.isSealed(row.private_key)), 'keys sealed');
+      assert.ok(SecretBox.isSealed(clientRow.secret) && !clientRow.secret.includes(secret), 'client secret sealed');
+
       await assertTokensWork(gh, target);
-      for (const record of await gh.server.storage.signingKeys.listForPool(target.poolId)) {
-        assert.match(record.privateKeyPem, /^-----BEGIN PRIVATE KEY-----/);
-      }
+      const described = await gh.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: target.poolId, ClientId: UserPoolClient!.ClientId }));
+      assert.equal(described.UserPoolClient!.ClientSecret, secret, 'DescribeUserPoolClient still returns the secret');
+      const secretHash = createHmac('sha256', secret).update(target.username + UserPoolClient!.ClientId).digest('base64');
+      const signedIn = await gh.cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: target.poolId,
+          ClientId: UserPoolClient!.ClientId,
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: target.username, PASSWORD: target.password, SECRET_HASH: secretHash },
+        }),
+      );
+      assert.ok(signedIn.AuthenticationResult?.AccessToken, 'SECRET_HASH checks against the sealed secret');
     } finally {
       await gh.stop();
       await cleanup();
     }
   });
 });
+
+for (const backend of backends()) {
+  describe(`client secrets and codes at rest (${backend})`, () => {
+    let gh: TestGatehouse;
+    let mailbox: Mailbox;
+    before(async () => {
+      mailbox = await startMailbox();
+      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+    });
+    after(async () => {
+      await gh.stop();
+      await mailbox.close();
+    });
+
+    test('a new client secret reaches the database only sealed; Describe returns it', async () => {
+      const target = await poolWithUser(gh.cognito);
+      const { UserPoolClient } = await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: target.poolId, ClientName: 'secret', GenerateSecret: true }));
+      const record = await gh.server.storage.clients.get(target.poolId, UserPoolClient!.ClientId!);
+      assert.ok(SecretBox.isSealed(record!.secret!) && !record!.secret!.includes(UserPoolClient!.ClientSecret!));
+      const described = await gh.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: target.poolId, ClientId: UserPoolClient!.ClientId }));
+      assert.equal(described.UserPoolClient!.ClientSecret, UserPoolClient!.ClientSecret);
+    });
+
+    test('a reset code is stored as a digest keyed with the server key: the database alone cannot tell which of the million codes it is', async () => {
+      const target = await poolWithUser(gh.cognito);
+      const email = `codes-${target.poolId.slice(-6).toLowerCase()}@example.com`;
+      await gh.cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: target.poolId, Username: target.username, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+      const client = await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: target.poolId, ClientName: 'public' }));
+      await gh.cognito.send(new ForgotPasswordCommand({ ClientId: client.UserPoolClient!.ClientId, Username: target.username }));
+      const { code, sub } = await mailbox.next(email);
+      const stored = (await gh.server.storage.verificationCodes.get(target.poolId, sub, 'forgot_password'))!;
+      // Every unkeyed SHA-256 an attacker would try over the code and what the row says of it.
+      const candidates = [code, `${target.poolId}\0${sub}\0forgot_password\0${code}`, `${sub}${code}`, `${target.poolId}${sub}forgot_password${code}`];
+      for (const candidate of candidates) assert.notEqual(stored.codeHash, createHash('sha256').update(candidate).digest('base64'));
+      const otherKey = new SecretBox(randomBytes(32));
+      assert.notEqual(stored.codeHash, otherKey.digest(`verification-code:${target.poolId}\0${sub}\0forgot_password\0${code}`).toString('base64'));
+      assert.equal(stored.codeHash, gh.server.services.secretBox.digest(`verification-code:${target.poolId}\0${sub}\0forgot_password\0${code}`).toString('base64'), 'keyed with this server key');
+      await gh.cognito.send(new ConfirmForgotPasswordCommand({ ClientId: client.UserPoolClient!.ClientId, Username: target.username, ConfirmationCode: code, Password: 'Reset-pass1' }));
+    });
+  });
+}

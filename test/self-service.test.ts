@@ -150,6 +150,7 @@ for (const backend of backends()) {
       assert.ok((await signIn('cy@example.com', 'Third-pass1')).AuthenticationResult);
 
       await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'nochannel@example.com', MessageAction: 'SUPPRESS' }));
+      await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'nochannel@example.com', Password: 'First-pass1', Permanent: true }));
       const noChannel = await errorOf(gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'nochannel@example.com' })));
       assert.equal(noChannel.name, 'InvalidParameterException');
     });

@@ -14,6 +14,7 @@ const pool = (id: string, name = `pool ${id}`): PoolRecord => ({
   userCount: 0,
   createdAt: 1_700_000_000_123,
   updatedAt: 1_700_000_000_456,
+  version: 0,
 });
 
 const key = (poolId: string, kid: string, purpose: 'id' | 'access'): SigningKeyRecord => ({
@@ -33,12 +34,13 @@ const client = (poolId: string, clientId: string, name = clientId): ClientRecord
   config: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] },
   createdAt: 1_700_000_001_000,
   updatedAt: 1_700_000_002_000,
+  version: 0,
 });
 
 const user = (poolId: string, sub: string, username: string): UserRecord => ({
   poolId, sub, username, usernameKey: username, status: 'CONFIRMED', enabled: true,
   passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
-  failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1,
+  failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1, version: 0,
 });
 
 for (const backend of backends()) {
@@ -75,9 +77,11 @@ for (const backend of backends()) {
       assert.equal((await storage.signingKeys.listForPool('p1')).some((k) => k.kid === 'k9'), false);
     });
 
-    test('update and delete report whether the row existed', async () => {
-      assert.equal(await storage.pools.update({ ...pool('p1'), name: 'renamed', updatedAt: 1_800_000_000_000 }), true);
-      assert.equal((await storage.pools.get('p1'))!.name, 'renamed');
+    test('an update lands only on the version it was read at; delete reports whether the row existed', async () => {
+      const read = (await storage.pools.get('p1'))!;
+      assert.equal(await storage.pools.update({ ...read, name: 'renamed', updatedAt: 1_800_000_000_000 }), true);
+      assert.equal(await storage.pools.update({ ...read, name: 'from a stale copy' }), false, 'written since it was read');
+      assert.deepEqual(await storage.pools.get('p1'), { ...pool('p1'), name: 'renamed', updatedAt: 1_800_000_000_000, version: 1 });
       assert.equal(await storage.pools.update(pool('nope')), false);
       assert.equal(await storage.pools.delete('nope'), false);
     });
@@ -108,7 +112,9 @@ for (const backend of backends()) {
       assert.deepEqual((await storage.clients.list('p2', 2, page.nextKey)).items.map((c) => c.clientId), ['c3']);
       assert.equal((await storage.clients.findByName('p2', 'c2'))!.clientId, 'c2');
       assert.equal(await storage.clients.update({ ...client('p2', 'c2'), name: 'renamed', secret: 'new' }), true);
-      assert.deepEqual(await storage.clients.get('p2', 'c2'), { ...client('p2', 'c2'), name: 'renamed', secret: 'new' });
+      assert.equal(await storage.clients.update({ ...client('p2', 'c2'), name: 'stale' }), false, 'written since version 0');
+      assert.deepEqual(await storage.clients.get('p2', 'c2'), { ...client('p2', 'c2'), name: 'renamed', secret: 'new', version: 1 });
+      assert.deepEqual((await storage.clients.listWithSecrets()).map((c) => c.clientId), ['c1s', 'c2']);
       assert.equal(await storage.clients.delete('p2', 'c3'), true);
       assert.equal(await storage.clients.delete('p2', 'c3'), false);
 
@@ -127,7 +133,7 @@ for (const backend of backends()) {
       }
     });
 
-    test('attempt counts and single-use claims: concurrent attempts each get their own number, one claim wins, windows and claims expire', async () => {
+    test('attempt counts: concurrent attempts each get their own number, windows expire', async () => {
       await storage.pools.insert(pool('attempts'), []);
       await storage.users.write([{ user: user('attempts', 'sub-1', 'ann'), aliases: [], search: {} }], new Set(['sub-1']));
       const counts = await Promise.all(Array.from({ length: 12 }, () => storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 1_000, 3_600_000)));
@@ -136,12 +142,45 @@ for (const backend of backends()) {
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_600_999, 3_600_000), 13, 'still inside the window');
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 1, 'a new window');
       assert.equal(await storage.attemptCounts.count('attempts', 'sub-1', 'ChangePassword', 3_601_000, 3_600_000), 2);
-      const claims = await Promise.all([1, 2, 3].map(() => storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 1_000, 90_000)));
-      assert.deepEqual(claims.filter(Boolean).length, 1, 'one of three simultaneous claims wins');
-      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:8', 1_000, 90_000), true, 'another claim is separate');
-      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 89_999, 90_000), false, 'still held');
-      assert.equal(await storage.singleUseClaims.claim('attempts', 'sub-1', 'totp-step:7', 90_000, 180_000), true, 'expired claims are forgotten');
-      assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'counts and claims go with the user');
+      assert.equal(await storage.users.delete('attempts', 'sub-1'), true, 'counts go with the user');
+    });
+
+    test('a user write from a stale copy writes nothing, aliases included; failures swap only from what they were', async () => {
+      await storage.pools.insert(pool('versions'), []);
+      const ann = user('versions', 'sub-v', 'vic');
+      await storage.users.write([{ user: ann, aliases: [{ kind: 'email', key: 'v@example.com' }], search: {} }], new Set(['sub-v']));
+      const write = (name: string, email: string) =>
+        storage.users.write([{ user: { ...ann, attributes: { name }, version: 0 }, aliases: [{ kind: 'email', key: email }], search: {} }], new Set());
+      const results = await Promise.all([write('first', 'first@example.com'), write('second', 'second@example.com')]);
+      assert.deepEqual([...results].sort(), [false, true], 'of two writes from version 0, one lands');
+      const stored = (await storage.users.getBySub('versions', 'sub-v'))!;
+      assert.equal(stored.version, 1);
+      const winner = stored.attributes.name!;
+      assert.equal((await storage.users.getByAlias('versions', { kind: 'email', key: `${winner}@example.com` }))?.sub, 'sub-v', "the winner's alias");
+      assert.equal(await storage.users.getByAlias('versions', { kind: 'email', key: 'v@example.com' }), undefined);
+
+      const none = { count: 0, lastAt: null };
+      const swaps = await Promise.all([1, 2, 3].map((n) => storage.users.swapSignInFailures('versions', 'sub-v', none, { count: 1, lastAt: n })));
+      assert.equal(swaps.filter(Boolean).length, 1, 'one of three swaps from the same state wins');
+      const failures = (await storage.users.getSignInFailures('versions', 'sub-v'))!;
+      assert.equal(failures.count, 1);
+      assert.equal(await storage.users.swapSignInFailures('versions', 'sub-v', failures, none), true);
+      assert.equal((await storage.users.getBySub('versions', 'sub-v'))!.version, 1, 'failures are not a write of the record');
+    });
+
+    test('a code gives out at most its guesses, however many are taken at once; a guess given back can be taken again', async () => {
+      await storage.pools.insert(pool('guesses'), []);
+      await storage.users.write([{ user: user('guesses', 'sub-g', 'gus'), aliases: [], search: {} }], new Set(['sub-g']));
+      const code = { poolId: 'guesses', sub: 'sub-g', purpose: 'signup', codeHash: 'h1', destinationAttribute: 'email', expiresAt: 9_000, failedAttempts: 0 };
+      await storage.verificationCodes.put(code);
+      const taken = await Promise.all(Array.from({ length: 12 }, () => storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5)));
+      assert.deepEqual(taken.filter(Boolean).map((c) => c!.failedAttempts).sort(), [1, 2, 3, 4, 5]);
+      assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5), undefined, 'none left');
+      await storage.verificationCodes.returnGuess('guesses', 'sub-g', 'signup', 'other-code');
+      assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5), undefined, "a guess at another code is not this one's");
+      await storage.verificationCodes.returnGuess('guesses', 'sub-g', 'signup', 'h1');
+      assert.equal((await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5))?.failedAttempts, 5);
+      assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'other', 5), undefined, 'no such code');
     });
 
     test('auth sessions answer once, across racing consumers; a released one answers again; used ones are told apart', async () => {
@@ -166,7 +205,7 @@ for (const backend of backends()) {
     test('groups count per pool', async () => {
       await storage.pools.insert(pool('counted'), []);
       await storage.pools.insert(pool('other'), []);
-      const group = (poolId: string, name: string) => ({ poolId, name, nameKey: name, description: null, precedence: null, roleArn: null, createdAt: 1, updatedAt: 1 });
+      const group = (poolId: string, name: string) => ({ poolId, name, nameKey: name, description: null, precedence: null, roleArn: null, createdAt: 1, updatedAt: 1, version: 0 });
       assert.equal(await storage.groups.count('counted'), 0);
       for (const name of ['a', 'b', 'c']) await storage.groups.insert(group('counted', name));
       await storage.groups.insert(group('other', 'a'));

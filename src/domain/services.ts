@@ -12,6 +12,12 @@ import { Devices } from './devices/devices.js';
 import { Groups } from './groups/groups.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
+import { Lockout } from './auth/lockout.js';
+import { MfaStep } from './auth/mfa-step.js';
+import { RefreshFlow } from './auth/refresh-flow.js';
+import { SignInCompletion } from './auth/sign-in-completion.js';
+import { SignInSessions } from './auth/sign-in-sessions.js';
+import { SrpSignIn } from './auth/srp-sign-in.js';
 import { MfaSettings } from './mfa/mfa-settings.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
@@ -55,20 +61,42 @@ export interface ServiceDependencies {
 export function createServices({ storage, clock, config, publicUrl, delivery, secretBox }: ServiceDependencies): Services {
   const signingKeys = new SigningKeys(storage, secretBox, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
-  const clients = new AppClients(storage, pools, clock);
-  const hasher = new PasswordHasher(config.argon2);
-  const credentials = new PasswordCredentials(hasher, secretBox);
-  const users = new Users(storage, pools, credentials, delivery, clock);
+  const clients = new AppClients(storage, pools, secretBox, clock);
+  const credentials = new PasswordCredentials(new PasswordHasher(config.argon2), secretBox);
+  const codes = new VerificationCodes(storage, delivery, secretBox, clock);
+  const users = new Users(storage, pools, credentials, codes, delivery, clock);
   const groups = new Groups(storage, pools, users, clock);
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, secretBox, clock);
-  const secondFactors = new SecondFactors(storage, users, secretBox, clock);
-  const codes = new VerificationCodes(storage, delivery, clock);
-  const authentication = new Authentication(storage, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, clock);
+  const secondFactors = new SecondFactors(users, secretBox, clock);
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
-  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, clock);
-  const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits, clock);
+  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox);
+  const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
   return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
+}
+
+/** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */
+function signIn(parts: {
+  storage: Storage;
+  clock: Clock;
+  clients: AppClients;
+  users: Users;
+  tokens: Tokens;
+  credentials: PasswordCredentials;
+  devices: Devices;
+  secondFactors: SecondFactors;
+  codes: VerificationCodes;
+  secretBox: SecretBox;
+}): Authentication {
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox } = parts;
+  const sessions = new SignInSessions(storage, clock);
+  const lockout = new Lockout(storage, clock);
+  const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
+  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock);
+  const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock);
+  const refreshing = new RefreshFlow(storage, users, tokens);
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing });
 }

@@ -1,12 +1,6 @@
 import { CognitoError } from '../domain/errors.js';
 
-/** Requests per second allowed for one operation in one pool: a default, and per-operation overrides. */
-export interface RateLimitConfig {
-  /** For every operation without its own entry; 0 means unlimited. */
-  perPoolPerOperation: number;
-  /** Operation name → requests per second (0: unlimited). */
-  operations: Record<string, number>;
-}
+import type { RateLimitConfig } from '../config.js';
 
 export type RateLimiter = (operation: string, input: Record<string, unknown>) => void;
 

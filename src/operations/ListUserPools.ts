@@ -1,7 +1,6 @@
 import type { ListUserPoolsRequest, ListUserPoolsResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { toEpochSeconds } from '../clock.js';
 import { decodePageToken, encodePageToken } from '../domain/pagination.js';
-import type { PoolSettings } from '../domain/pools/pool-settings.js';
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
@@ -11,7 +10,7 @@ export default operation<ListUserPoolsRequest, Wire<ListUserPoolsResponse>>(asyn
     UserPools: page.items.map((pool) => ({
       Id: pool.id,
       Name: pool.name,
-      LambdaConfig: (pool.config as PoolSettings).LambdaConfig ?? {},
+      LambdaConfig: pool.settings.LambdaConfig ?? {},
       LastModifiedDate: toEpochSeconds(pool.updatedAt),
       CreationDate: toEpochSeconds(pool.createdAt),
     })),

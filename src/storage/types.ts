@@ -13,17 +13,21 @@ export interface PoolRecord {
   userCount: number;
   createdAt: number;
   updatedAt: number;
+  /** Counts the record's writes: an update lands only on the version it was read at. */
+  version: number;
 }
 
 export interface ClientRecord {
   clientId: string;
   poolId: string;
   name: string;
+  /** The client secret, sealed with the server key (context `client-secret:<clientId>`). */
   secret: string | null;
   /** The client's configuration in Cognito's shape (UserPoolClientType minus ids, name, secret, dates). */
   config: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+  version: number;
 }
 
 export type KeyPurpose = 'id' | 'access';
@@ -32,7 +36,7 @@ export interface SigningKeyRecord {
   kid: string;
   poolId: string;
   purpose: KeyPurpose;
-  /** PKCS#8 PEM sealed with the server key (context `signing-key:<kid>`); plain PEM in databases from before sealing. */
+  /** PKCS#8 PEM sealed with the server key (context `signing-key:<kid>`). */
   privateKeyPem: string;
   publicJwk: Record<string, unknown>;
   createdAt: number;
@@ -60,11 +64,19 @@ export interface UserRecord {
   attributes: Record<string, string>;
   /** Per-user settings later issues add (MFA preferences and the like), as one document. */
   settings: Record<string, unknown>;
-  /** Failed sign-ins in a row and when the last one was; kept by recordFailedSignIn, ignored on writes. */
+  /** Failed sign-ins in a row and when the last one was; kept by swapSignInFailures, ignored on writes. */
   failedSignIns: number;
   lastFailedSignIn: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Counts the record's writes (not the failure counter's): an update lands only on the version it was read at. */
+  version: number;
+}
+
+/** A user's failed sign-ins in a row, and when the last one was. */
+export interface SignInFailures {
+  count: number;
+  lastAt: number | null;
 }
 
 /** A sign-in name only one user may hold: an email, phone number or preferred_username. */
@@ -97,7 +109,10 @@ export interface PoolStore {
   /** Inserts a pool with its signing keys in one transaction. */
   insert(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void>;
   get(id: string): Promise<PoolRecord | undefined>;
-  /** Writes name, config, tags and updatedAt; false when the pool is gone. */
+  /**
+   * Writes name, config, tags and updatedAt, and moves the version on, if the stored version is
+   * still `pool.version`; false when the pool is gone or was written since it was read.
+   */
   update(pool: PoolRecord): Promise<boolean>;
   /** Deletes the pool and everything in it; false when it did not exist. */
   delete(id: string): Promise<boolean>;
@@ -109,6 +124,7 @@ export interface PoolStore {
 export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   get(poolId: string, clientId: string): Promise<ClientRecord | undefined>;
+  /** Writes name, secret, config and updatedAt if the stored version is still `client.version`; false when gone or written since. */
   update(client: ClientRecord): Promise<boolean>;
   delete(poolId: string, clientId: string): Promise<boolean>;
   findByName(poolId: string, name: string): Promise<ClientRecord | undefined>;
@@ -116,24 +132,25 @@ export interface ClientStore {
   findById(clientId: string): Promise<ClientRecord | undefined>;
   /** Clients of one pool in id order, strictly after `afterId`. */
   list(poolId: string, limit: number, afterId?: string): Promise<Page<ClientRecord>>;
+  /** Every client that has a secret, across pools (for sealing secrets kept in the clear). */
+  listWithSecrets(): Promise<ClientRecord[]>;
 }
 
 export interface UserStore {
   /**
    * Inserts new users and replaces existing ones (with their aliases and search values) in one
-   * transaction. A username or alias another user holds fails the whole write with DuplicateKeyError.
+   * transaction. A replaced user must still be at the version it was read at: otherwise nothing is
+   * written and the answer is false. A username or alias another user holds fails the whole write
+   * with DuplicateKeyError.
    */
-  write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<void>;
+  write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<boolean>;
   getBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined>;
   delete(poolId: string, sub: string): Promise<boolean>;
-  /**
-   * Counts a failed sign-in atomically and returns the count; a failure more than `quietMs`
-   * after the previous one starts counting again from 1.
-   */
-  recordFailedSignIn(poolId: string, sub: string, now: number, quietMs: number): Promise<number>;
-  clearFailedSignIns(poolId: string, sub: string): Promise<void>;
+  getSignInFailures(poolId: string, sub: string): Promise<SignInFailures | undefined>;
+  /** Replaces the failures with `next` if they are still `expected`: false when another attempt changed them first. */
+  swapSignInFailures(poolId: string, sub: string, expected: SignInFailures, next: SignInFailures): Promise<boolean>;
   /** Users by username key, or by one filter's value; `after` is the key a previous page ended on. */
   list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
 }
@@ -212,11 +229,13 @@ export interface DeviceRecord {
   lastAuthenticatedAt: number | null;
 }
 
+export type DevicePatch = Partial<Pick<DeviceRecord, 'verifier' | 'name' | 'remembered' | 'lastIp' | 'updatedAt' | 'lastAuthenticatedAt'>>;
+
 export interface DeviceStore {
   insert(device: DeviceRecord): Promise<void>;
   get(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined>;
-  /** Writes everything but the keys, owner and creation time; false when the device is gone. */
-  update(device: DeviceRecord): Promise<boolean>;
+  /** Changes only the fields given; false when the device is gone. */
+  patch(poolId: string, deviceKey: string, changes: DevicePatch): Promise<boolean>;
   delete(poolId: string, deviceKey: string): Promise<boolean>;
   /** A user's confirmed, remembered devices in device-key order, strictly after `afterKey`. */
   listRemembered(poolId: string, sub: string, limit: number, afterKey?: string): Promise<Page<DeviceRecord>>;
@@ -231,6 +250,7 @@ export interface VerificationCodeRecord {
   /** The attribute the code was sent to, which a correct code verifies. */
   destinationAttribute: string;
   expiresAt: number;
+  /** Guesses taken and not given back (a right guess is given back). */
   failedAttempts: number;
 }
 
@@ -238,8 +258,14 @@ export interface VerificationCodeStore {
   /** Sets the user's one code for this purpose, replacing any earlier one. */
   put(code: VerificationCodeRecord): Promise<void>;
   get(poolId: string, sub: string, purpose: string): Promise<VerificationCodeRecord | undefined>;
-  /** Counts a wrong guess atomically; returns the new count. */
-  recordFailure(poolId: string, sub: string, purpose: string): Promise<number>;
+  /**
+   * Takes one guess at the code atomically, if fewer than `maxGuesses` are taken: the code with
+   * the guess counted, so that any number of parallel guesses compare at most `maxGuesses` times.
+   * Undefined when there is no code or no guess left.
+   */
+  takeGuess(poolId: string, sub: string, purpose: string, maxGuesses: number): Promise<VerificationCodeRecord | undefined>;
+  /** Gives a guess back (it was right), if the code is still the one with `codeHash`. */
+  returnGuess(poolId: string, sub: string, purpose: string, codeHash: string): Promise<void>;
   delete(poolId: string, sub: string, purpose: string): Promise<void>;
 }
 
@@ -249,14 +275,6 @@ export interface AttemptCountStore {
    * window (which starts afresh once `windowMs` has passed since it began).
    */
   count(poolId: string, sub: string, action: string, now: number, windowMs: number): Promise<number>;
-}
-
-export interface SingleUseClaimStore {
-  /**
-   * Claims `claim` for a user until `expiresAt`: true for the first claim on any node, false while
-   * an earlier one stands. Claims that expired by `now` are forgotten.
-   */
-  claim(poolId: string, sub: string, claim: string, now: number, expiresAt: number): Promise<boolean>;
 }
 
 /** A user pool group: a name users are placed under, with what their tokens make of it. */
@@ -272,13 +290,14 @@ export interface GroupRecord {
   roleArn: string | null;
   createdAt: number;
   updatedAt: number;
+  version: number;
 }
 
 export interface GroupStore {
   /** A name key the pool already has fails with DuplicateKeyError. */
   insert(group: GroupRecord): Promise<void>;
   get(poolId: string, nameKey: string): Promise<GroupRecord | undefined>;
-  /** Writes description, precedence, role and updatedAt; false when the group is gone. */
+  /** Writes description, precedence, role and updatedAt if the stored version is still `group.version`; false when gone or written since. */
   update(group: GroupRecord): Promise<boolean>;
   /** Deletes the group and its memberships; false when it did not exist. */
   delete(poolId: string, nameKey: string): Promise<boolean>;
@@ -299,6 +318,10 @@ export interface GroupStore {
 
 export interface SigningKeyStore {
   listForPool(poolId: string): Promise<SigningKeyRecord[]>;
+  /** Every pool's keys, for sealing keys kept in the clear. */
+  listAll(): Promise<SigningKeyRecord[]>;
+  /** Replaces a key's stored private key (the same key, sealed). */
+  replacePrivateKey(kid: string, privateKeyPem: string): Promise<void>;
 }
 
 export interface Storage {
@@ -313,7 +336,6 @@ export interface Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
-  readonly singleUseClaims: SingleUseClaimStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CognitoError } from '../../src/domain/errors.js';
-import { DEFAULT_ARGON2, PasswordHasher } from '../../src/domain/passwords/password-hasher.js';
+import { DEFAULT_ARGON2 } from '../../src/config.js';
+import { PasswordHasher } from '../../src/domain/passwords/password-hasher.js';
 import { checkPassword, POLICY_PREAMBLE } from '../../src/domain/passwords/password-policy.js';
 import { generateTemporaryPassword } from '../../src/domain/passwords/temporary-password.js';
 

@@ -1,23 +1,19 @@
-import type { Clock } from '../../clock.js';
-import type { AuthSessionRecord, ClientRecord, Storage, UserRecord } from '../../storage/types.js';
-import type { AppClients } from '../clients/app-clients.js';
-import { authFlowsOf, type ClientSettings } from '../clients/client-settings.js';
-import type { Devices } from '../devices/devices.js';
+import type { AuthSessionRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { AppClient, AppClients } from '../clients/app-clients.js';
+import { authFlowsOf } from '../clients/client-settings.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
-import type { SecretBox } from '../keys/secret-box.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
+import type { MfaFactor } from '../pools/mfa-config.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import { userNotFound, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
-import { Lockout } from './lockout.js';
-import { MfaStep, type UserMfa } from './mfa-step.js';
-import type { MfaFactor } from '../pools/mfa-config.js';
-import type { VerificationCodes } from '../codes/verification-codes.js';
-import { RefreshFlow } from './refresh-flow.js';
+import type { Lockout } from './lockout.js';
+import type { MfaStep } from './mfa-step.js';
+import type { RefreshFlow } from './refresh-flow.js';
 import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
-import { SignInCompletion } from './sign-in-completion.js';
-import { SignInSessions } from './sign-in-sessions.js';
-import { SrpSignIn } from './srp-sign-in.js';
+import type { SignInCompletion } from './sign-in-completion.js';
+import type { SignInSessions } from './sign-in-sessions.js';
+import type { SrpSignIn } from './srp-sign-in.js';
 
 export type { AuthOutcome } from './sign-in.js';
 
@@ -52,11 +48,31 @@ const SESSION_USED = 'Invalid session for the user, session can only be used onc
 /** Refusals of what an answer says, which the user can put right in the same session. */
 const CORRECTABLE = new Set(['InvalidPasswordException', 'InvalidParameterException', 'AliasExistsException']);
 
+/** What sign-in is made of; services.ts puts it together. */
+export interface SignInParts {
+  storage: Storage;
+  clients: AppClients;
+  users: Users;
+  tokens: Tokens;
+  credentials: PasswordCredentials;
+  sessions: SignInSessions;
+  lockout: Lockout;
+  mfa: MfaStep;
+  completion: SignInCompletion;
+  srp: SrpSignIn;
+  refreshing: RefreshFlow;
+}
+
 /**
  * Sign-in as a persisted state machine: a flow proves the first factor and either issues tokens
  * or stores a session for the challenge that must be answered next; each answer moves it on.
  */
 export class Authentication {
+  private readonly storage: Storage;
+  private readonly clients: AppClients;
+  private readonly users: Users;
+  private readonly tokens: Tokens;
+  private readonly credentials: PasswordCredentials;
   private readonly sessions: SignInSessions;
   private readonly lockout: Lockout;
   private readonly completion: SignInCompletion;
@@ -65,24 +81,20 @@ export class Authentication {
   private readonly refreshing: RefreshFlow;
   private readonly challenges: Record<string, ChallengeHandler>;
 
-  constructor(
-    private readonly storage: Storage,
-    private readonly clients: AppClients,
-    private readonly users: Users,
-    private readonly tokens: Tokens,
-    private readonly credentials: PasswordCredentials,
-    devices: Devices,
-    mfa: UserMfa,
-    codes: VerificationCodes,
-    secrets: SecretBox,
-    clock: Clock,
-  ) {
-    this.sessions = new SignInSessions(storage, clock);
-    this.lockout = new Lockout(storage, clock);
-    this.mfa = new MfaStep(this.sessions, mfa, codes, this.lockout);
-    this.completion = new SignInCompletion(this.sessions, users, devices, tokens, this.mfa, this.lockout, clock);
-    this.srp = new SrpSignIn(this.sessions, users, credentials, devices, this.lockout, this.completion, secrets, clock);
-    this.refreshing = new RefreshFlow(storage, users, tokens);
+  constructor(parts: SignInParts) {
+    ({
+      storage: this.storage,
+      clients: this.clients,
+      users: this.users,
+      tokens: this.tokens,
+      credentials: this.credentials,
+      sessions: this.sessions,
+      lockout: this.lockout,
+      mfa: this.mfa,
+      completion: this.completion,
+      srp: this.srp,
+      refreshing: this.refreshing,
+    } = parts);
     this.challenges = {
       PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerPassword(signIn, session, responses),
       DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
@@ -151,7 +163,7 @@ export class Authentication {
    */
   async advanceMfaSetup(sessionId: string, step: 'associated' | 'verified'): Promise<string> {
     const session = await this.sessions.consume(sessionId);
-    const client = session && (await this.storage.clients.get(session.poolId, session.clientId));
+    const client = session && (await this.clients.get(session.poolId, session.clientId).catch(() => undefined));
     const user = session && (await this.storage.users.getBySub(session.poolId, session.sub));
     if (!session || session.challenge !== 'MFA_SETUP' || !client || !user) throw notAuthorized(SESSION_EXPIRED);
     return this.sessions.start(client, user, 'MFA_SETUP', { ...session.state, [step]: true });
@@ -175,7 +187,7 @@ export class Authentication {
   async revokeRefreshToken(token: string, clientId: string, clientSecret: string | undefined): Promise<void> {
     const client = await this.clients.forCall(clientId);
     checkClientSecret(client, clientSecret);
-    if ((client.config as ClientSettings).EnableTokenRevocation === false) {
+    if (client.settings.EnableTokenRevocation === false) {
       throw new CognitoError('UnsupportedTokenTypeException', 'Token revocation is not enabled for this client.');
     }
     await this.tokens.revokeRefreshToken(token, client);
@@ -206,7 +218,7 @@ export class Authentication {
   }
 
   /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the rest of the sign-in. */
-  private async password(client: ClientRecord, parameters: Record<string, string>, sourceIp: string | null): Promise<AuthOutcome> {
+  private async password(client: AppClient, parameters: Record<string, string>, sourceIp: string | null): Promise<AuthOutcome> {
     const username = parameterOf(parameters, 'USERNAME');
     const password = parameterOf(parameters, 'PASSWORD');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
@@ -216,15 +228,14 @@ export class Authentication {
     const user = await this.users.find(context, username);
     if (!user || user.passwordHash === null) {
       await this.credentials.dummyVerify(password);
-      throw (client.config as ClientSettings).PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
+      throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
-    this.lockout.assertNotLocked(user);
-    if (!(await this.credentials.verify(user, password))) await this.lockout.fail(user);
+    await this.lockout.password(user, () => this.credentials.verify(user, password));
     return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
   }
 
   /** The sign-in a session continues; the USERNAME and any SECRET_HASH and DEVICE_KEY must fit it. */
-  private async signInOf(client: ClientRecord, session: AuthSessionRecord, answer: ChallengeAnswer): Promise<SignIn> {
+  private async signInOf(client: AppClient, session: AuthSessionRecord, answer: ChallengeAnswer): Promise<SignIn> {
     const context = await this.users.poolContext(client.poolId);
     const user = await this.storage.users.getBySub(client.poolId, session.sub);
     if (!user) throw userNotFound();
@@ -241,10 +252,10 @@ export class Authentication {
 }
 
 /** Cognito's answer to a flow this operation or this server does not run. */
-function unsupportedFlowMessage(flow: string, client: ClientRecord): string {
+function unsupportedFlowMessage(flow: string, client: AppClient): string {
   if (PUBLIC_FLOWS.has(flow) || ADMIN_FLOWS.has(flow)) return 'Initiate Auth method not supported.';
   if (flow === 'CUSTOM_AUTH') {
-    const allowed = authFlowsOf(client.config as ClientSettings);
+    const allowed = authFlowsOf(client.settings);
     if (!allowed.includes('ALLOW_CUSTOM_AUTH') && !allowed.includes('CUSTOM_AUTH_FLOW_ONLY')) return 'CUSTOM_AUTH is not enabled for the client.';
     // Gatehouse has no Lambda triggers yet, so no pool has the ones CUSTOM_AUTH needs.
     return 'Custom auth lambda trigger is not configured for the user pool.';

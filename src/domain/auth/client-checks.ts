@@ -1,13 +1,14 @@
+import type { AppClient } from '../clients/app-clients.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ClientRecord } from '../../storage/types.js';
-import { authFlowsOf, type ClientSettings } from '../clients/client-settings.js';
+import type {} from '../../storage/types.js';
+import { authFlowsOf } from '../clients/client-settings.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 
 /** How Cognito words a SECRET_HASH failure: the original message, or the one its refresh path gives. */
 export type SecretHashWording = 'classic' | 'refresh';
 
 /** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)), compared in constant time. */
-export function checkSecretHash(client: ClientRecord, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
+export function checkSecretHash(client: AppClient, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
   if (client.secret === null) return;
   const expected = createHmac('sha256', client.secret).update(username + client.clientId).digest();
   const given = Buffer.from(secretHash ?? '', 'base64');
@@ -21,7 +22,7 @@ export function checkSecretHash(client: ClientRecord, username: string, secretHa
 }
 
 /** A client secret given in the clear (RevokeToken), compared in constant time. */
-export function checkClientSecret(client: ClientRecord, secret: string | undefined): void {
+export function checkClientSecret(client: AppClient, secret: string | undefined): void {
   if (client.secret === null) return;
   const expected = Buffer.from(client.secret);
   const given = Buffer.from(secret ?? '');
@@ -41,8 +42,8 @@ const ENABLING_FLOWS: Record<string, readonly string[]> = {
 };
 
 /** Refused as Cognito refuses a flow the client's ExplicitAuthFlows does not allow. */
-export function checkFlowAllowed(client: ClientRecord, flow: string): void {
-  const settings = client.config as ClientSettings;
+export function checkFlowAllowed(client: AppClient, flow: string): void {
+  const settings = client.settings;
   // A rotating client refreshes only through GetTokensFromRefreshToken, as Cognito requires.
   if (flow.startsWith('REFRESH_TOKEN') && settings.RefreshTokenRotation?.Feature === 'ENABLED') {
     throw invalidParameter('Auth flow not enabled for this client');

@@ -79,15 +79,17 @@ export class MfaStep {
       await this.sessions.restore(session);
       throw invalidParameter(`Missing required parameter ${ANSWER_KEY[factor]}`);
     }
-    this.lockout.assertNotLocked(signIn.user);
     const totp = factor === 'SOFTWARE_TOKEN_MFA';
-    const outcome = totp ? await this.mfa.checkTotpForSignIn(signIn.user, code) : await this.checkCode(signIn.user, code);
+    let outcome = 'wrong' as 'valid' | 'wrong' | 'reused' | 'expired';
+    // Only a wrong code is a guess: a spent one is what the app showed, and the user waits for the next.
+    await this.lockout.attempt(signIn.user, async () => {
+      outcome = totp ? await this.mfa.checkTotpForSignIn(signIn.user, code) : await this.checkCode(signIn.user, code);
+      return outcome !== 'wrong';
+    });
     if (outcome === 'valid') return;
     if (outcome === 'expired') throw notAuthorized('Invalid session for the user, session is expired.');
     await this.sessions.restore(session);
-    // A spent code is no guess: the user typed what the app showed and waits for the next one.
     if (outcome === 'reused') throw new CognitoError('ExpiredCodeException', 'Your software token has already been used once.');
-    await this.lockout.record(signIn.user);
     throw totp ? new CognitoError('CodeMismatchException', 'Invalid code received for user') : CODE_MISMATCH();
   }
 

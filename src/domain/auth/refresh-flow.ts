@@ -1,5 +1,5 @@
-import type { ClientRecord, Storage, TokenFamilyRecord } from '../../storage/types.js';
-import type { ClientSettings } from '../clients/client-settings.js';
+import type { AppClient } from '../clients/app-clients.js';
+import type { Storage, TokenFamilyRecord } from '../../storage/types.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import type { Users } from '../users/users.js';
@@ -15,7 +15,7 @@ export class RefreshFlow {
   ) {}
 
   /** REFRESH_TOKEN_AUTH: no new refresh token. The SECRET_HASH is over the token owner's username. */
-  async refresh(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
+  async refresh(client: AppClient, parameters: Record<string, string>): Promise<AuthOutcome> {
     const refreshToken = parameterOf(parameters, 'REFRESH_TOKEN');
     if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
     const { family, user, pool } = await this.refreshable(client, refreshToken, parameterOf(parameters, 'DEVICE_KEY'));
@@ -24,15 +24,15 @@ export class RefreshFlow {
   }
 
   /** GetTokensFromRefreshToken: with the client's RefreshTokenRotation enabled, a new refresh token too. */
-  async rotatingRefresh(client: ClientRecord, refreshToken: string, deviceKey: string | undefined): Promise<IssuedTokens> {
+  async rotatingRefresh(client: AppClient, refreshToken: string, deviceKey: string | undefined): Promise<IssuedTokens> {
     const { family, user, pool } = await this.refreshable(client, refreshToken, deviceKey);
-    const rotation = (client.config as ClientSettings).RefreshTokenRotation;
+    const rotation = client.settings.RefreshTokenRotation;
     const tokens = await this.tokens.mint(pool, client, user, family);
     if (rotation?.Feature !== 'ENABLED') return tokens;
     return { ...tokens, RefreshToken: await this.tokens.rotateRefreshToken(family, refreshToken, rotation.RetryGracePeriodSeconds ?? 0) };
   }
 
-  private async refreshable(client: ClientRecord, refreshToken: string, deviceKey: string | undefined) {
+  private async refreshable(client: AppClient, refreshToken: string, deviceKey: string | undefined) {
     const family = await this.tokens.familyOfRefreshToken(refreshToken, client);
     await this.checkDevice(family, deviceKey);
     const user = await this.storage.users.getBySub(client.poolId, family.sub);

@@ -3,9 +3,9 @@ import type { DeviceRecord, UserRecord } from '../../storage/types.js';
 import { tracksDevices, type Devices } from '../devices/devices.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
-import { DEFAULT_PASSWORD_POLICY } from '../pools/pool-settings.js';
 import type { Tokens } from '../tokens/tokens.js';
-import { missingRequiredAttributes, normalizeAttributes } from '../users/user-attributes.js';
+import { planAttributeUpdate, type AttributeDoor } from '../users/attribute-writes.js';
+import { missingRequiredAttributes } from '../users/user-attributes.js';
 import type { Users } from '../users/users.js';
 import type { AuthOutcome, SignIn } from './sign-in.js';
 import type { SignInSessions } from './sign-in-sessions.js';
@@ -100,20 +100,26 @@ export class SignInCompletion {
     };
   }
 
-  /** NEW_PASSWORD_REQUIRED answered: the new password, any missing required attributes, then the rest of the sign-in. */
+  /**
+   * NEW_PASSWORD_REQUIRED answered: the new password, the attributes the user lacks (under the
+   * same rule as every attribute write), then the rest of the sign-in.
+   */
   async completeNewPassword(signIn: SignIn, responses: Record<string, string>): Promise<AuthOutcome> {
-    const { context, user } = signIn;
+    const { context, user, client } = signIn;
     const newPassword = responses.NEW_PASSWORD;
     if (typeof newPassword !== 'string') throw invalidParameter('Missing required parameter NEW_PASSWORD');
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, newPassword, POLICY_PREAMBLE.newPassword);
+    checkPassword(context.settings.Policies.PasswordPolicy, newPassword, POLICY_PREAMBLE.newPassword);
     const given = Object.entries(responses)
       .filter(([name, value]) => name.startsWith('userAttributes.') && typeof value === 'string')
       .map(([name, value]) => ({ Name: name.slice('userAttributes.'.length), Value: value }));
-    const schema = context.settings.SchemaAttributes ?? [];
-    const attributes = { ...user.attributes, ...Object.fromEntries(normalizeAttributes(given, { schema, writer: 'user', creating: true })) };
-    const missing = missingRequiredAttributes(new Map(Object.entries(attributes)), schema);
-    if (missing.length > 0) throw invalidParameter(`Invalid attributes given, ${missing[0]} is missing`);
-    const confirmed = await this.users.setPermanentPassword(context, user, newPassword, { attributes, status: 'CONFIRMED' });
+    const door: AttributeDoor = { operation: 'NewPasswordRequired', writableByClient: client.settings.WriteAttributes };
+    // Refused before the password is hashed; checked again on the user as written.
+    planAttributeUpdate(user, given, door, context.settings);
+    const confirmed = await this.users.setPermanentPassword(context, user, newPassword, (current) => {
+      if (current.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized('Invalid session for the user, session is expired.');
+      const { attributes, pending } = planAttributeUpdate(current, given, door, context.settings);
+      return { status: 'CONFIRMED', attributes, settings: { ...current.settings, pendingAttributes: pending } };
+    });
     return this.afterUserProven({ ...signIn, user: confirmed });
   }
 }

@@ -1,7 +1,7 @@
+import type { AppClient } from '../clients/app-clients.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { AuthSessionRecord, ClientRecord, Storage, UserRecord } from '../../storage/types.js';
-import type { ClientSettings } from '../clients/client-settings.js';
+import type { AuthSessionRecord, Storage, UserRecord } from '../../storage/types.js';
 
 /**
  * The state behind Cognito's `Session` between a challenge and its answer, kept in the database
@@ -14,8 +14,8 @@ export class SignInSessions {
   ) {}
 
   /** A new session for `challenge`; the id is random unless the challenge needs it to be a given value. */
-  async start(client: ClientRecord, user: UserRecord, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
-    const minutes = (client.config as ClientSettings).AuthSessionValidity ?? 3;
+  async start(client: AppClient, user: UserRecord, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
+    const minutes = client.settings.AuthSessionValidity ?? 3;
     const now = this.clock.now();
     await this.storage.authSessions.insert(
       { id, poolId: client.poolId, clientId: client.clientId, sub: user.sub, challenge, state, expiresAt: now + minutes * 60_000 },

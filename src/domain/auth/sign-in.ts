@@ -1,5 +1,6 @@
+import type { AppClient } from '../clients/app-clients.js';
 import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
-import type { ClientRecord, UserRecord } from '../../storage/types.js';
+import type { UserRecord } from '../../storage/types.js';
 import type { NewDeviceMetadata } from '../devices/devices.js';
 import type { IssuedTokens } from '../tokens/tokens.js';
 import type { PoolContext } from '../users/users.js';
@@ -15,7 +16,7 @@ export interface AuthOutcome {
 /** One sign-in in progress: who, through which client, from which device. */
 export interface SignIn {
   context: PoolContext;
-  client: ClientRecord;
+  client: AppClient;
   user: UserRecord;
   /** The DEVICE_KEY the client sent, if any. */
   deviceKey: string | undefined;

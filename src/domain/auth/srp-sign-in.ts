@@ -1,7 +1,7 @@
+import type { AppClient } from '../clients/app-clients.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { AuthSessionRecord, ClientRecord } from '../../storage/types.js';
-import type { ClientSettings } from '../clients/client-settings.js';
+import type { AuthSessionRecord} from '../../storage/types.js';
 import type { Devices } from '../devices/devices.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
@@ -42,7 +42,7 @@ export class SrpSignIn {
     private readonly clock: Clock,
   ) {}
 
-  async start(client: ClientRecord, parameters: Record<string, string>): Promise<AuthOutcome> {
+  async start(client: AppClient, parameters: Record<string, string>): Promise<AuthOutcome> {
     const username = required(parameters, 'USERNAME');
     const srpA = required(parameters, 'SRP_A');
     checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
@@ -51,7 +51,7 @@ export class SrpSignIn {
     const user = await this.users.find(context, username);
     const verifier = user && this.credentials.srpVerifierOf(user);
     if (!user || !verifier) {
-      if ((client.config as ClientSettings).PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
+      if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
       return this.decoy(client.poolId, username, (context.settings.UsernameAttributes ?? []).length > 0);
     }
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
@@ -66,14 +66,11 @@ export class SrpSignIn {
   /** PASSWORD_VERIFIER answered: the proof, under the same lockout as a password. */
   async answerPassword(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
     const { user } = signIn;
-    this.lockout.assertNotLocked(user);
     const verifier = this.credentials.srpVerifierOf(user);
-    const proven = verifier !== undefined && this.proves(responses, session, {
-      poolName: poolNameOf(user.poolId),
-      userId: user.username,
-      verifierHex: verifier.verifierHex,
-    });
-    if (!proven) await this.lockout.fail(user);
+    await this.lockout.password(
+      user,
+      () => verifier !== undefined && this.proves(responses, session, { poolName: poolNameOf(user.poolId), userId: user.username, verifierHex: verifier.verifierHex }),
+    );
     return this.completion.afterPassword(signIn);
   }
 

@@ -7,10 +7,11 @@ import { toEpochSeconds, type Clock } from '../../clock.js';
 import { DuplicateKeyError, type ClientRecord, type Page, type Storage } from '../../storage/types.js';
 import { CognitoError, resourceNotFound } from '../errors.js';
 import { newClientId, newClientSecret } from '../ids.js';
-import type { PoolSettings } from '../pools/pool-settings.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import { retryStale, STALE } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Wire } from '../wire.js';
-import { clientSettings } from './client-settings.js';
+import { clientSettings, type ClientSettings } from './client-settings.js';
 
 /** Ids and secret a seed file may fix instead of having them drawn. */
 export interface FixedClientCredentials {
@@ -18,30 +19,39 @@ export interface FixedClientCredentials {
   clientSecret?: string;
 }
 
+/** An app client as the domain sees it: settings typed, the secret open (it is sealed at rest). */
+export interface AppClient extends Omit<ClientRecord, 'config'> {
+  settings: ClientSettings;
+}
+
+/** A secret belongs to its client's row: sealed, it opens in no other. */
+export const clientSecretContext = (clientId: string) => `client-secret:${clientId}`;
+
 export class AppClients {
   constructor(
     private readonly storage: Storage,
     private readonly pools: UserPools,
+    private readonly secrets: SecretBox,
     private readonly clock: Clock,
   ) {}
 
-  async create(input: CreateUserPoolClientRequest, fixed: FixedClientCredentials = {}): Promise<ClientRecord> {
+  async create(input: CreateUserPoolClientRequest, fixed: FixedClientCredentials = {}): Promise<AppClient> {
     const pool = await this.pools.get(input.UserPoolId!);
     const secret = fixed.clientSecret ?? (input.GenerateSecret ? newClientSecret() : null);
-    const schema = (pool.config as PoolSettings).SchemaAttributes ?? [];
-    const settings = clientSettings(input, schema, { action: 'creating', hasSecret: secret !== null });
+    const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== null });
     const now = this.clock.now();
-    const client: ClientRecord = {
+    const client: AppClient = {
       clientId: fixed.clientId ?? newClientId(),
       poolId: pool.id,
       name: input.ClientName!,
       secret,
-      config: settings,
+      settings,
       createdAt: now,
       updatedAt: now,
+      version: 0,
     };
     try {
-      await this.storage.clients.insert(client);
+      await this.storage.clients.insert(this.toRecord(client));
     } catch (error) {
       if (error instanceof DuplicateKeyError) {
         throw new CognitoError('InvalidParameterException', `Client id ${client.clientId} is already in use.`);
@@ -52,9 +62,9 @@ export class AppClients {
   }
 
   /** The client, or the ResourceNotFoundException Cognito answers for an unknown one. */
-  async get(poolId: string, clientId: string): Promise<ClientRecord> {
-    const client = await this.storage.clients.get(poolId, clientId);
-    if (client) return client;
+  async get(poolId: string, clientId: string): Promise<AppClient> {
+    const record = await this.storage.clients.get(poolId, clientId);
+    if (record) return this.typedClient(record);
     await this.pools.get(poolId);
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
@@ -63,32 +73,34 @@ export class AppClients {
    * The client a public or Admin* auth call names. Client ids are unique across pools; an Admin*
    * call also names the pool, which must exist and own the client.
    */
-  async forCall(clientId: string, poolId?: string): Promise<ClientRecord> {
-    const client = await this.storage.clients.findById(clientId);
-    if (client && (poolId === undefined || client.poolId === poolId)) return client;
+  async forCall(clientId: string, poolId?: string): Promise<AppClient> {
+    const record = await this.storage.clients.findById(clientId);
+    if (record && (poolId === undefined || record.poolId === poolId)) return this.typedClient(record);
     if (poolId !== undefined) await this.pools.get(poolId);
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
 
-  findByName(poolId: string, name: string): Promise<ClientRecord | undefined> {
-    return this.storage.clients.findByName(poolId, name);
+  async findByName(poolId: string, name: string): Promise<AppClient | undefined> {
+    const record = await this.storage.clients.findByName(poolId, name);
+    return record && this.typedClient(record);
   }
 
-  /** UpdateUserPoolClient; a seed file may also pin the secret. */
-  async update(input: UpdateUserPoolClientRequest, fixedSecret?: string): Promise<ClientRecord> {
-    const pool = await this.pools.get(input.UserPoolId!);
-    const current = await this.get(pool.id, input.ClientId!);
-    const secret = fixedSecret ?? current.secret;
-    const schema = (pool.config as PoolSettings).SchemaAttributes ?? [];
-    const updated: ClientRecord = {
-      ...current,
-      name: input.ClientName ?? current.name,
-      secret,
-      config: clientSettings(input, schema, { action: 'updating', hasSecret: secret !== null }),
-      updatedAt: this.clock.now(),
-    };
-    if (!(await this.storage.clients.update(updated))) throw resourceNotFound(`User pool client ${current.clientId} does not exist.`);
-    return updated;
+  /** UpdateUserPoolClient, a whole replacement of the settings; a seed file may also pin the secret. */
+  async update(input: UpdateUserPoolClientRequest, fixedSecret?: string): Promise<AppClient> {
+    return retryStale(async () => {
+      const pool = await this.pools.get(input.UserPoolId!);
+      const current = await this.get(pool.id, input.ClientId!);
+      const secret = fixedSecret ?? current.secret;
+      const updated: AppClient = {
+        ...current,
+        name: input.ClientName ?? current.name,
+        secret,
+        settings: clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null }),
+        updatedAt: this.clock.now(),
+      };
+      if (!(await this.storage.clients.update(this.toRecord(updated)))) return STALE;
+      return { ...updated, version: current.version + 1 };
+    });
   }
 
   async delete(poolId: string, clientId: string): Promise<void> {
@@ -96,13 +108,14 @@ export class AppClients {
     if (!(await this.storage.clients.delete(poolId, clientId))) throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
 
-  async list(poolId: string, limit: number, afterId?: string): Promise<Page<ClientRecord>> {
+  async list(poolId: string, limit: number, afterId?: string): Promise<Page<AppClient>> {
     await this.pools.get(poolId);
-    return this.storage.clients.list(poolId, limit, afterId);
+    const page = await this.storage.clients.list(poolId, limit, afterId);
+    return { ...page, items: page.items.map((record) => this.typedClient(record)) };
   }
 
   /** The UserPoolClientType that Create/Describe/UpdateUserPoolClient return. */
-  describe(client: ClientRecord): Wire<UserPoolClientType> {
+  describe(client: AppClient): Wire<UserPoolClientType> {
     return {
       UserPoolId: client.poolId,
       ClientName: client.name,
@@ -110,7 +123,20 @@ export class AppClients {
       ...(client.secret !== null && { ClientSecret: client.secret }),
       LastModifiedDate: toEpochSeconds(client.updatedAt),
       CreationDate: toEpochSeconds(client.createdAt),
-      ...(client.config as Wire<UserPoolClientType>),
+      ...(client.settings as Wire<ClientSettings>),
+    };
+  }
+
+  private toRecord({ settings, secret, ...client }: AppClient): ClientRecord {
+    return { ...client, config: settings, secret: secret === null ? null : this.secrets.seal(secret, clientSecretContext(client.clientId)) };
+  }
+
+  /** The one place a stored client becomes a typed one. */
+  private typedClient({ config, secret, ...record }: ClientRecord): AppClient {
+    return {
+      ...record,
+      settings: config as ClientSettings,
+      secret: secret === null ? null : this.secrets.open(secret, clientSecretContext(record.clientId)),
     };
   }
 }

@@ -1,34 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Storage, UserRecord } from '../../storage/types.js';
+import type { AttemptLimitConfig, LimitedAction } from '../../config.js';
 import { CognitoError } from '../errors.js';
-
-/** The actions Cognito allows each user only so many times an hour. */
-export type LimitedAction =
-  | 'ResendConfirmationCode'
-  | 'ConfirmSignUp'
-  | 'ChangePassword'
-  | 'GetUserAttributeVerificationCode'
-  | 'VerifyUserAttribute'
-  | 'ForgotPassword'
-  | 'ConfirmForgotPassword';
-
-/** Attempts per user per hour; 0 lifts the limit. */
-export type AttemptLimitConfig = Record<LimitedAction, number>;
-
-/**
- * Cognito's documented per-user quotas. Password resets are allowed "between 5 and 20 attempts for
- * a user to request or enter a password reset code" an hour, by risk: requests take the middle of
- * that range, entries the lenient end.
- */
-export const COGNITO_ATTEMPT_LIMITS: AttemptLimitConfig = {
-  ResendConfirmationCode: 5,
-  ConfirmSignUp: 15,
-  ChangePassword: 5,
-  GetUserAttributeVerificationCode: 5,
-  VerifyUserAttribute: 15,
-  ForgotPassword: 10,
-  ConfirmForgotPassword: 20,
-};
 
 const WINDOW_MS = 3_600_000;
 

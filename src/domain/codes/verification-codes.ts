@@ -1,8 +1,9 @@
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { CodeDeliveryDetailsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
 import type { Storage, UserRecord } from '../../storage/types.js';
 import { CognitoError } from '../errors.js';
+import type { SecretBox } from '../keys/secret-box.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 
@@ -33,14 +34,16 @@ export function maskDestination(attribute: CodeChannel, value: string): string {
   return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${tld}`;
 }
 
-const hashCode = (user: UserRecord, purpose: string, code: string) =>
-  createHash('sha256').update(`${user.poolId}\0${user.sub}\0${purpose}\0${code}`).digest();
-
-/** Six-digit codes: one live code per user and purpose, stored hashed, with a cap on wrong guesses. */
+/**
+ * Six-digit codes: one live code per user and purpose, stored as a digest keyed with the server key
+ * (a million candidates are no obstacle to an unkeyed hash), with a cap on guesses that holds
+ * however many arrive at once.
+ */
 export class VerificationCodes {
   constructor(
     private readonly storage: Storage,
     private readonly delivery: MessageDelivery,
+    private readonly secrets: SecretBox,
     private readonly clock: Clock,
   ) {}
 
@@ -55,6 +58,16 @@ export class VerificationCodes {
     });
   }
 
+  /**
+   * A code that verifies a user's email or phone number (`verify:<attribute>`), sent to the value
+   * waiting for verification when there is one, else to the current value.
+   */
+  sendAttributeVerification(settings: PoolSettings, user: UserRecord, channel: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
+    const waiting = (user.settings.pendingAttributes as Record<string, string> | undefined)?.[channel];
+    const target = waiting ?? user.attributes[channel]!;
+    return this.send(settings, { ...user, attributes: { ...user.attributes, [channel]: target } }, `verify:${channel}`, channel, trigger);
+  }
+
   /** The same with a message and lifetime of the caller's (MFA codes at sign-in). */
   async sendWith(user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string, options: CodeMessage): Promise<CodeDeliveryDetailsType> {
     const destination = user.attributes[attribute]!;
@@ -63,7 +76,7 @@ export class VerificationCodes {
       poolId: user.poolId,
       sub: user.sub,
       purpose,
-      codeHash: hashCode(user, purpose, code).toString('base64'),
+      codeHash: this.digest(user, purpose, code).toString('base64'),
       destinationAttribute: attribute,
       expiresAt: this.clock.now() + options.lifetimeMs,
       failedAttempts: 0,
@@ -98,21 +111,27 @@ export class VerificationCodes {
     await this.consume(user, purpose);
   }
 
-  /** Checks a code without using it up; a wrong one is counted. */
+  /**
+   * Checks a code without using it up. The guess is taken from the code's allowance before the
+   * comparison and given back only when it was right, so a burst of guesses compares at most five.
+   */
   async check(user: UserRecord, purpose: string, code: string): Promise<CodeCheck> {
-    const stored = await this.storage.verificationCodes.get(user.poolId, user.sub, purpose);
-    if (!stored) return { outcome: 'missing' };
-    if (stored.failedAttempts >= MAX_WRONG_GUESSES) return { outcome: 'exhausted' };
-    if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64'), hashCode(user, purpose, code))) {
-      await this.storage.verificationCodes.recordFailure(user.poolId, user.sub, purpose);
-      return { outcome: 'wrong' };
-    }
+    const { poolId, sub } = user;
+    const stored = await this.storage.verificationCodes.takeGuess(poolId, sub, purpose, MAX_WRONG_GUESSES);
+    if (!stored) return { outcome: (await this.storage.verificationCodes.get(poolId, sub, purpose)) ? 'exhausted' : 'missing' };
+    if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64'), this.digest(user, purpose, code))) return { outcome: 'wrong' };
+    await this.storage.verificationCodes.returnGuess(poolId, sub, purpose, stored.codeHash);
     if (stored.expiresAt <= this.clock.now()) return { outcome: 'expired' };
     return { outcome: 'valid', channel: stored.destinationAttribute as CodeChannel };
   }
 
   consume(user: UserRecord, purpose: string): Promise<void> {
     return this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
+  }
+
+  /** The code bound to its user and purpose, keyed so that a copy of the database does not give it away. */
+  private digest(user: UserRecord, purpose: string, code: string): Buffer {
+    return this.secrets.digest(`verification-code:${user.poolId}\0${user.sub}\0${purpose}\0${code}`);
   }
 }
 

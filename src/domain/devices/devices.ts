@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { DeviceType } from '@aws-sdk/client-cognito-identity-provider';
 import { toEpochSeconds, type Clock } from '../../clock.js';
-import type { DeviceRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { DevicePatch, DeviceRecord, Storage, UserRecord } from '../../storage/types.js';
 import { decodePageToken, encodePageToken } from '../pagination.js';
 import { invalidParameter, resourceNotFound } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
@@ -74,10 +74,9 @@ export class Devices {
     const verifier = deviceVerifierFromConfig(input.passwordVerifier ?? '', input.salt ?? '');
     if (!verifier) throw invalidParameter('Invalid device secret verifier config.');
     const askUser = settings.DeviceConfiguration?.DeviceOnlyRememberedOnUserPrompt === true;
-    await this.save({
-      ...device,
+    await this.change(device, {
       verifier: this.secrets.seal(`${verifier.saltHex}:${verifier.verifierHex}`, sealContext(device)),
-      name: input.name ?? device.name,
+      ...(input.name !== undefined && { name: input.name }),
       remembered: !askUser,
     });
     return askUser;
@@ -91,13 +90,11 @@ export class Devices {
   }
 
   async recordAuthentication(device: DeviceRecord, lastIp: string | null): Promise<void> {
-    const now = this.clock.now();
-    await this.storage.devices.update({ ...device, lastAuthenticatedAt: now, lastIp: lastIp ?? device.lastIp });
+    await this.storage.devices.patch(device.poolId, device.deviceKey, { lastAuthenticatedAt: this.clock.now(), ...(lastIp !== null && { lastIp }) });
   }
 
   async setRemembered(user: UserRecord, deviceKey: string, remembered: boolean): Promise<void> {
-    const device = await this.confirmedOfUser(user, deviceKey);
-    await this.save({ ...device, remembered });
+    await this.change(await this.confirmedOfUser(user, deviceKey), { remembered });
   }
 
   async forget(user: UserRecord, deviceKey: string): Promise<void> {
@@ -125,8 +122,9 @@ export class Devices {
     return device;
   }
 
-  private async save(device: DeviceRecord): Promise<void> {
-    if (!(await this.storage.devices.update({ ...device, updatedAt: this.clock.now() }))) throw deviceNotFound();
+  /** Writes only what changes, so changes to one device never undo each other. */
+  private async change(device: DeviceRecord, changes: DevicePatch): Promise<void> {
+    if (!(await this.storage.devices.patch(device.poolId, device.deviceKey, { ...changes, updatedAt: this.clock.now() }))) throw deviceNotFound();
   }
 
   private describe(user: UserRecord, device: DeviceRecord): Wire<DeviceType> {

@@ -2,6 +2,7 @@ import type { CreateGroupRequest, GroupType, UpdateGroupRequest } from '@aws-sdk
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import { DuplicateKeyError, type GroupRecord, type Page, type Storage, type UserRecord } from '../../storage/types.js';
 import { CognitoError, resourceNotFound } from '../errors.js';
+import { retryStale, STALE } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Users } from '../users/users.js';
 import type { Wire } from '../wire.js';
@@ -44,6 +45,7 @@ export class Groups {
       roleArn: input.RoleArn ?? null,
       createdAt: now,
       updatedAt: now,
+      version: 0,
     };
     try {
       await this.storage.groups.insert(group);
@@ -62,18 +64,20 @@ export class Groups {
     throw groupNotFound();
   }
 
-  /** UpdateGroup changes only what the request names. */
+  /** UpdateGroup changes only what the request names, on the group as stored now. */
   async update(input: UpdateGroupRequest): Promise<GroupRecord> {
-    const current = await this.get(input.UserPoolId!, input.GroupName!);
-    const updated: GroupRecord = {
-      ...current,
-      description: input.Description ?? current.description,
-      precedence: input.Precedence ?? current.precedence,
-      roleArn: input.RoleArn ?? current.roleArn,
-      updatedAt: this.clock.now(),
-    };
-    if (!(await this.storage.groups.update(updated))) throw groupNotFound();
-    return updated;
+    return retryStale(async () => {
+      const current = await this.get(input.UserPoolId!, input.GroupName!);
+      const updated: GroupRecord = {
+        ...current,
+        description: input.Description ?? current.description,
+        precedence: input.Precedence ?? current.precedence,
+        roleArn: input.RoleArn ?? current.roleArn,
+        updatedAt: this.clock.now(),
+      };
+      if (!(await this.storage.groups.update(updated))) return STALE;
+      return { ...updated, version: current.version + 1 };
+    });
   }
 
   /** Deletes the group; its members stay users, outside it. */

@@ -42,24 +42,20 @@ export class SigningKeys {
       kid,
       poolId,
       purpose,
-      privateKeyPem: this.secretBox.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), sealingContext(kid)),
+      privateKeyPem: this.secretBox.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), signingKeyContext(kid)),
       publicJwk: { alg: 'RS256', e: e!, kid, kty: 'RSA', n: n!, use: 'sig' } satisfies PublicJwk,
       createdAt: this.clock.now(),
     };
   }
 }
 
-/**
- * A record's private key. Keys are sealed with the server key; databases from before it hold
- * plain PEM, which is still read as it is and left in place.
- */
+/** A record's private key, sealed with the server key (keys stored in the clear are sealed at start). */
 export function openPrivateKey(record: SigningKeyRecord, secretBox: SecretBox): KeyObject {
-  const stored = record.privateKeyPem;
-  return createPrivateKey(stored.startsWith('-----BEGIN') ? stored : secretBox.open(stored, sealingContext(record.kid)));
+  return createPrivateKey(secretBox.open(record.privateKeyPem, signingKeyContext(record.kid)));
 }
 
 /** Binds a sealed private key to its own public key's id, so it opens in no other row. */
-const sealingContext = (kid: string) => `signing-key:${kid}`;
+export const signingKeyContext = (kid: string) => `signing-key:${kid}`;
 
 /** Base64 SHA-256 of the public key, the same look as Cognito's `kid` values. */
 function keyId(publicKey: KeyObject): string {

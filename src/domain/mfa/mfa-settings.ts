@@ -3,7 +3,6 @@ import type { UserRecord } from '../../storage/types.js';
 import type { Authentication } from '../auth/authentication.js';
 import { invalidParameter } from '../errors.js';
 import { mfaConfigOf, settingsWithMfaConfig } from '../pools/mfa-config.js';
-import type { PoolSettings } from '../pools/pool-settings.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Users } from '../users/users.js';
 import type { SecondFactors } from './second-factors.js';
@@ -28,12 +27,12 @@ export class MfaSettings {
   ) {}
 
   async poolConfig(poolId: string): Promise<GetUserPoolMfaConfigResponse> {
-    return mfaConfigOf((await this.pools.get(poolId)).config as PoolSettings);
+    return mfaConfigOf((await this.pools.get(poolId)).settings);
   }
 
   async setPoolConfig(input: SetUserPoolMfaConfigRequest): Promise<GetUserPoolMfaConfigResponse> {
     const pool = await this.pools.changeSettings(input.UserPoolId!, (settings) => settingsWithMfaConfig(settings, input));
-    return mfaConfigOf(pool.config as PoolSettings);
+    return mfaConfigOf(pool.settings);
   }
 
   async setPreferences(ref: UserRef, preferences: FactorPreferences): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Clock } from '../../clock.js';
-import type { Storage, UserRecord } from '../../storage/types.js';
+import type { UserRecord } from '../../storage/types.js';
 import { CognitoError } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { poolFactors, type MfaFactor } from '../pools/mfa-config.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
-import { userNotFound, type Users } from '../users/users.js';
-import { newTotpSecret, stepAcceptedUntil, verifyTotp } from './totp.js';
+import type { Users } from '../users/users.js';
+import { newTotpSecret, verifyTotp } from './totp.js';
 import { activeFactors, mfaReport, mfaStateOf, withPreferences, type FactorPreferences, type UserMfaState } from './user-mfa-state.js';
 
 /**
@@ -18,11 +18,7 @@ import { activeFactors, mfaReport, mfaStateOf, withPreferences, type FactorPrefe
  *   checkTotpForSignIn(user, code): Promise<boolean> a code of the verified authenticator, used at most once
  */
 export class SecondFactors {
-  /** Per-user chains of MFA state changes, so a TOTP step is claimed once even by simultaneous requests. */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
   constructor(
-    private readonly storage: Storage,
     private readonly users: Users,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
@@ -41,24 +37,27 @@ export class SecondFactors {
   }
 
   /** A sign-in's TOTP answer: right, wrong, or right but spent (its time step was used already). */
+  /**
+   * A sign-in's TOTP answer: right, wrong, or right but spent. The step a right code was accepted
+   * for is written on the user, so of two requests with one code (on any nodes) only the first
+   * gets its write in: the other reads the step as spent.
+   */
   async checkTotpForSignIn(user: UserRecord, code: string): Promise<TotpOutcome> {
     let outcome: TotpOutcome = 'wrong';
-    let matched: number | undefined;
     await this.change(user, (current) => {
       const token = mfaStateOf(current).softwareToken;
+      outcome = 'wrong';
       if (!token) return undefined;
       const secret = this.open(current, token.secret);
-      matched = verifyTotp(secret, code, this.clock.now(), token.lastUsedStep);
+      const matched = verifyTotp(secret, code, this.clock.now(), token.lastUsedStep);
       if (matched === undefined) {
-        outcome = verifyTotp(secret, code, this.clock.now()) === undefined ? 'wrong' : 'reused';
+        if (verifyTotp(secret, code, this.clock.now()) !== undefined) outcome = 'reused';
         return undefined;
       }
+      outcome = 'valid';
       return { ...mfaStateOf(current), softwareToken: { ...token, lastUsedStep: matched } };
     });
-    if (matched === undefined) return outcome;
-    // lastUsedStep refuses a replay here; the claim refuses one answered by another node at the same moment.
-    const claimed = await this.storage.singleUseClaims.claim(user.poolId, user.sub, `totp-step:${matched}`, this.clock.now(), stepAcceptedUntil(matched));
-    return claimed ? 'valid' : 'reused';
+    return outcome;
   }
 
   /** The MFA part of GetUser and AdminGetUser. */
@@ -101,24 +100,13 @@ export class SecondFactors {
     return this.secrets.open(sealed, sealContext(user));
   }
 
-  /**
-   * Applies `next` to the user as stored now, after any change to the same user still in flight
-   * here, and saves the result (nothing when `next` returns undefined).
-   */
-  private change(user: UserRecord, next: (current: UserRecord) => UserMfaState | undefined): Promise<void> {
-    const key = `${user.poolId}\0${user.sub}`;
-    const run = (this.queues.get(key) ?? Promise.resolve()).then(async () => {
-      const current = await this.storage.users.getBySub(user.poolId, user.sub);
-      if (!current) throw userNotFound();
+  /** Writes what `next` makes of the user's MFA state as stored now (nothing when it returns undefined). */
+  private async change(user: UserRecord, next: (current: UserRecord) => UserMfaState | undefined): Promise<void> {
+    const context = await this.users.poolContext(user.poolId);
+    await this.users.update(context, user, (current) => {
       const state = next(current);
-      if (state === undefined) return;
-      const updated: UserRecord = { ...current, settings: { ...current.settings, mfa: state }, updatedAt: this.clock.now() };
-      await this.users.save(await this.users.poolContext(user.poolId), updated);
+      return state && { ...current, settings: { ...current.settings, mfa: state } };
     });
-    const settled = run.catch(() => undefined);
-    this.queues.set(key, settled);
-    void settled.then(() => this.queues.get(key) === settled && this.queues.delete(key));
-    return run;
   }
 }
 

@@ -1,17 +1,7 @@
 import { Algorithm, hash, parseOptions, verify, Version } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 
-export interface Argon2Options {
-  /** Memory per hash, in KiB (`m=` in the PHC string). */
-  memoryKiB: number;
-  /** Passes over that memory (`t=`). */
-  iterations: number;
-  /** Lanes (`p=`). */
-  parallelism: number;
-}
-
-/** OWASP's first recommended argon2id setting (m=19 MiB, t=2, p=1); about 15 ms a hash on one modern server core. */
-export const DEFAULT_ARGON2: Readonly<Argon2Options> = Object.freeze({ memoryKiB: 19456, iterations: 2, parallelism: 1 });
+import { DEFAULT_ARGON2, type Argon2Options } from '../../config.js';
 
 /**
  * argon2id password hashes as PHC strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). The native

@@ -3,6 +3,7 @@ import type {
   GetUserPoolMfaConfigResponse,
   PasswordPolicyType,
   UpdateUserPoolRequest,
+  UserPoolPolicyType,
   UserPoolType,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -10,18 +11,25 @@ import { CognitoError, invalidParameter } from '../errors.js';
 import { checkMfaMode } from './mfa-config.js';
 import { schemaAtCreation } from './schema.js';
 
+/** A password policy with every rule decided (PasswordHistorySize stays optional). */
+export type PasswordPolicy = PasswordPolicyType &
+  Required<Pick<PasswordPolicyType, 'MinimumLength' | 'RequireUppercase' | 'RequireLowercase' | 'RequireNumbers' | 'RequireSymbols' | 'TemporaryPasswordValidityDays'>>;
+
 /**
  * A pool's stored settings are Cognito's own UserPoolType fields (less the computed ones),
- * plus the MFA factor settings that only SetUserPoolMfaConfig reads and writes.
+ * plus the MFA factor settings that only SetUserPoolMfaConfig reads and writes. Every pool has
+ * a password policy, so it is never optional here.
  */
 export type PoolSettings = Omit<
   UserPoolType,
-  'Id' | 'Name' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags' | 'Status' | 'Domain' | 'CustomDomain'
+  'Id' | 'Name' | 'Arn' | 'CreationDate' | 'LastModifiedDate' | 'EstimatedNumberOfUsers' | 'UserPoolTags' | 'Status' | 'Domain' | 'CustomDomain' | 'Policies'
 > &
-  Pick<GetUserPoolMfaConfigResponse, 'SoftwareTokenMfaConfiguration' | 'EmailMfaConfiguration' | 'WebAuthnConfiguration'>;
+  Pick<GetUserPoolMfaConfigResponse, 'SoftwareTokenMfaConfiguration' | 'EmailMfaConfiguration' | 'WebAuthnConfiguration'> & {
+    Policies: Omit<UserPoolPolicyType, 'PasswordPolicy'> & { PasswordPolicy: PasswordPolicy };
+  };
 
 /** Cognito's password policy when a pool is created without one. */
-export const DEFAULT_PASSWORD_POLICY: Required<Pick<PasswordPolicyType, 'MinimumLength' | 'RequireUppercase' | 'RequireLowercase' | 'RequireNumbers' | 'RequireSymbols' | 'TemporaryPasswordValidityDays'>> = {
+const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   MinimumLength: 8,
   RequireUppercase: true,
   RequireLowercase: true,
@@ -29,6 +37,19 @@ export const DEFAULT_PASSWORD_POLICY: Required<Pick<PasswordPolicyType, 'Minimum
   RequireSymbols: true,
   TemporaryPasswordValidityDays: 7,
 };
+
+/**
+ * A pool's settings as they leave storage, typed: the one place stored JSON becomes PoolSettings,
+ * with Cognito's defaults for anything a store written by an older Gatehouse lacks.
+ */
+export function readPoolSettings(stored: Record<string, unknown>): PoolSettings {
+  const settings = stored as Partial<PoolSettings>;
+  return { ...settings, Policies: { ...settings.Policies, PasswordPolicy: { ...DEFAULT_PASSWORD_POLICY, ...settings.Policies?.PasswordPolicy } } };
+}
+
+/** How long a temporary password works; a stored 0 means Cognito's default. */
+export const temporaryPasswordDays = (settings: PoolSettings): number =>
+  settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays || DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays;
 
 /** Fields UpdateUserPool may not touch: they are fixed when the pool is created. */
 const FIXED_AT_CREATION = ['SchemaAttributes', 'UsernameAttributes', 'AliasAttributes', 'UsernameConfiguration'] as const;
@@ -123,7 +144,7 @@ function mutableSettings(input: MutableInput, current?: PoolSettings): PoolSetti
 }
 
 /** A policy given in part keeps Cognito's minimum length and temporary-password days; unset requirements are off. */
-function passwordPolicy(requested: PasswordPolicyType | undefined): PasswordPolicyType {
+function passwordPolicy(requested: PasswordPolicyType | undefined): PasswordPolicy {
   if (!requested) return { ...DEFAULT_PASSWORD_POLICY };
   return {
     MinimumLength: requested.MinimumLength ?? DEFAULT_PASSWORD_POLICY.MinimumLength,

@@ -10,7 +10,8 @@ import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import { newPoolId } from '../ids.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { Wire } from '../wire.js';
-import { MFA_FACTOR_FIELDS, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
+import { retryStale, STALE } from '../optimistic.js';
+import { MFA_FACTOR_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
 import { appendCustomAttributes } from './schema.js';
 
 const MAX_TAGS = 50;
@@ -20,7 +21,17 @@ export interface PoolIdentity {
   accountId: string;
 }
 
+/** A user pool as the domain sees it: the stored record with its settings typed. */
+export interface Pool extends Omit<PoolRecord, 'config'> {
+  settings: PoolSettings;
+}
+
+const toRecord = ({ settings, ...pool }: Pool): PoolRecord => ({ ...pool, config: settings });
+
 export class UserPools {
+  /** Typed pools by the record they came from: the store hands back the same record while the row is unchanged. */
+  private readonly typed = new WeakMap<PoolRecord, Pool>();
+
   constructor(
     private readonly storage: Storage,
     private readonly keys: SigningKeys,
@@ -28,15 +39,15 @@ export class UserPools {
     private readonly identity: PoolIdentity,
   ) {}
 
-  async create(input: CreateUserPoolRequest, fixedId?: string): Promise<PoolRecord> {
+  async create(input: CreateUserPoolRequest, fixedId?: string): Promise<Pool> {
     const settings = settingsForNewPool(input);
     const tags = checkTags(input.UserPoolTags ?? {});
     for (let attempt = 0; ; attempt++) {
       const id = fixedId ?? newPoolId(this.identity.region);
       const now = this.clock.now();
-      const pool: PoolRecord = { id, name: input.PoolName!, config: settings, tags, userCount: 0, createdAt: now, updatedAt: now };
+      const pool: Pool = { id, name: input.PoolName!, settings, tags, userCount: 0, createdAt: now, updatedAt: now, version: 0 };
       try {
-        await this.storage.pools.insert(pool, await this.keys.generateForPool(id));
+        await this.storage.pools.insert(toRecord(pool), await this.keys.generateForPool(id));
         return pool;
       } catch (error) {
         // A random id that collides is drawn again; a fixed one is the caller's to resolve.
@@ -46,66 +57,54 @@ export class UserPools {
   }
 
   /** The pool, or Cognito's ResourceNotFoundException. */
-  async get(id: string): Promise<PoolRecord> {
-    const pool = await this.storage.pools.get(id);
-    if (!pool) throw resourceNotFound(`User pool ${id} does not exist.`);
-    return pool;
+  async get(id: string): Promise<Pool> {
+    const record = await this.storage.pools.get(id);
+    if (!record) throw resourceNotFound(`User pool ${id} does not exist.`);
+    return this.typedPool(record);
   }
 
-  async update(input: UpdateUserPoolRequest): Promise<PoolRecord> {
-    const pool = await this.get(input.UserPoolId!);
-    const updated: PoolRecord = {
+  async update(input: UpdateUserPoolRequest): Promise<Pool> {
+    return this.change(input.UserPoolId!, (pool) => ({
       ...pool,
       name: input.PoolName ?? pool.name,
-      config: settingsAfterUpdate(pool.config as PoolSettings, input),
+      settings: settingsAfterUpdate(pool.settings, input),
       tags: input.UserPoolTags ? checkTags(input.UserPoolTags) : pool.tags,
       updatedAt: this.clock.now(),
-    };
-    await this.save(updated);
-    return updated;
+    }));
   }
 
   /** Writes what `change` makes of the pool's settings (SetUserPoolMfaConfig's way in). */
-  async changeSettings(id: string, change: (settings: PoolSettings) => PoolSettings): Promise<PoolRecord> {
-    const pool = await this.get(id);
-    const updated: PoolRecord = { ...pool, config: change(pool.config as PoolSettings), updatedAt: this.clock.now() };
-    await this.save(updated);
-    return updated;
+  async changeSettings(id: string, change: (settings: PoolSettings) => PoolSettings): Promise<Pool> {
+    return this.change(id, (pool) => ({ ...pool, settings: change(pool.settings), updatedAt: this.clock.now() }));
   }
 
   async delete(id: string): Promise<void> {
     const pool = await this.get(id);
-    if ((pool.config as PoolSettings).DeletionProtection === 'ACTIVE') {
+    if (pool.settings.DeletionProtection === 'ACTIVE') {
       throw invalidParameter('The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.');
     }
     if (!(await this.storage.pools.delete(id))) throw resourceNotFound(`User pool ${id} does not exist.`);
   }
 
-  findByName(name: string): Promise<PoolRecord[]> {
-    return this.storage.pools.findByName(name);
+  async findByName(name: string): Promise<Pool[]> {
+    return (await this.storage.pools.findByName(name)).map((record) => this.typedPool(record));
   }
 
-  list(limit: number, afterId?: string): Promise<Page<PoolRecord>> {
-    return this.storage.pools.list(limit, afterId);
+  async list(limit: number, afterId?: string): Promise<Page<Pool>> {
+    const page = await this.storage.pools.list(limit, afterId);
+    return { ...page, items: page.items.map((record) => this.typedPool(record)) };
   }
 
   async addCustomAttributes(id: string, attributes: SchemaAttributeType[]): Promise<void> {
-    const pool = await this.get(id);
-    const settings = pool.config as PoolSettings;
-    const schema = appendCustomAttributes(settings.SchemaAttributes ?? [], attributes);
-    await this.save({ ...pool, config: { ...settings, SchemaAttributes: schema }, updatedAt: this.clock.now() });
+    await this.changeSettings(id, (settings) => ({ ...settings, SchemaAttributes: appendCustomAttributes(settings.SchemaAttributes ?? [], attributes) }));
   }
 
   async tag(arn: string, tags: Record<string, string>): Promise<void> {
-    const pool = await this.getByArn(arn);
-    await this.save({ ...pool, tags: checkTags({ ...pool.tags, ...tags }) });
+    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: checkTags({ ...pool.tags, ...tags }) }));
   }
 
   async untag(arn: string, keys: string[]): Promise<void> {
-    const pool = await this.getByArn(arn);
-    const tags = { ...pool.tags };
-    for (const key of keys) delete tags[key];
-    await this.save({ ...pool, tags });
+    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: Object.fromEntries(Object.entries(pool.tags).filter(([key]) => !keys.includes(key))) }));
   }
 
   async tagsOf(arn: string): Promise<Record<string, string>> {
@@ -117,8 +116,7 @@ export class UserPools {
   }
 
   /** The UserPoolType that CreateUserPool and DescribeUserPool return. */
-  describe(pool: PoolRecord): Wire<UserPoolType> {
-    const settings = pool.config as Wire<PoolSettings> & Record<string, unknown>;
+  describe(pool: Pool): Wire<UserPoolType> {
     const description: Record<string, unknown> = {
       Id: pool.id,
       Name: pool.name,
@@ -127,25 +125,38 @@ export class UserPools {
       LastModifiedDate: toEpochSeconds(pool.updatedAt),
       EstimatedNumberOfUsers: pool.userCount,
     };
-    for (const [field, value] of Object.entries(settings)) {
+    for (const [field, value] of Object.entries(pool.settings)) {
       if (!MFA_FACTOR_FIELDS.has(field)) description[field] = value;
     }
     description.UserPoolTags = pool.tags;
     return description as Wire<UserPoolType>;
   }
 
-  private async getByArn(arn: string): Promise<PoolRecord> {
+  private async getByArn(arn: string): Promise<Pool> {
     const match = /^arn:aws:cognito-idp:([^:]+):(\d+):userpool\/(.+)$/.exec(arn);
-    if (!match || match[1] !== this.identity.region || match[2] !== this.identity.accountId) {
-      throw resourceNotFound(`Resource ${arn} does not exist.`);
-    }
-    const pool = await this.storage.pools.get(match[3]!);
-    if (!pool) throw resourceNotFound(`Resource ${arn} does not exist.`);
-    return pool;
+    const record = match && match[1] === this.identity.region && match[2] === this.identity.accountId ? await this.storage.pools.get(match[3]!) : undefined;
+    if (!record) throw resourceNotFound(`Resource ${arn} does not exist.`);
+    return this.typedPool(record);
   }
 
-  private async save(pool: PoolRecord): Promise<void> {
-    if (!(await this.storage.pools.update(pool))) throw resourceNotFound(`User pool ${pool.id} does not exist.`);
+  /** Applies `next` to the pool as stored now; a write that lost a race is made again on the winner's copy. */
+  private change(id: string, next: (pool: Pool) => Pool): Promise<Pool> {
+    return retryStale(async () => {
+      const pool = await this.get(id);
+      const updated = next(pool);
+      if (!(await this.storage.pools.update(toRecord({ ...updated, version: pool.version })))) return STALE;
+      return { ...updated, version: pool.version + 1 };
+    });
+  }
+
+  private typedPool(record: PoolRecord): Pool {
+    let pool = this.typed.get(record);
+    if (!pool) {
+      const { config, ...rest } = record;
+      pool = { ...rest, settings: readPoolSettings(config) };
+      this.typed.set(record, pool);
+    }
+    return pool;
   }
 }
 

@@ -1,22 +1,35 @@
 import type { CodeDeliveryDetailsType, SignUpRequest } from '@aws-sdk/client-cognito-identity-provider';
-import type { Clock } from '../../clock.js';
-import type { ClientRecord, UserRecord } from '../../storage/types.js';
+import type { UserRecord } from '../../storage/types.js';
 import { checkSecretHash } from '../auth/client-checks.js';
-import type { AppClients } from '../clients/app-clients.js';
-import type { ClientSettings } from '../clients/client-settings.js';
+import type { Authentication } from '../auth/authentication.js';
+import type { AppClient, AppClients } from '../clients/app-clients.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
 import { maskDestination, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
-import { invalidParameter, notAuthorized } from '../errors.js';
+import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
+import type { SecretBox } from '../keys/secret-box.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
-import { DEFAULT_PASSWORD_POLICY, type PoolSettings } from '../pools/pool-settings.js';
-import type { Authentication } from '../auth/authentication.js';
-import { checkRequiredPresent, normalizeAttributes } from '../users/user-attributes.js';
-import { userNotFound, type PoolContext, type Users } from '../users/users.js';
+import type { PoolSettings } from '../pools/pool-settings.js';
+import { attributesAtCreation } from '../users/attribute-writes.js';
+import { checkRequiredPresent } from '../users/user-attributes.js';
+import type { PoolContext, Users } from '../users/users.js';
 
 export interface PublicCall {
   clientId: string;
   secretHash?: string;
+}
+
+/** What self-service answers for a name with no user behind it, when the client does not hide that. */
+const unknownUser = () => new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
+const WRONG_CODE = () => new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+
+/** A public call's client and pool, and the user it names when there is one. */
+interface Caller {
+  client: AppClient;
+  context: PoolContext;
+  user: UserRecord | undefined;
+  /** PreventUserExistenceErrors ENABLED: an unknown user must look like a known one. */
+  hidesUsers: boolean;
 }
 
 /**
@@ -31,7 +44,7 @@ export class SelfService {
     private readonly attemptLimits: AttemptLimits,
     private readonly credentials: PasswordCredentials,
     private readonly authentication: Authentication,
-    private readonly clock: Clock,
+    private readonly secrets: SecretBox,
   ) {}
 
   async signUp(input: SignUpRequest): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType }> {
@@ -40,13 +53,11 @@ export class SelfService {
     if (settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) throw notAuthorized('SignUp is not permitted for this user pool');
     // The model marks Password optional for passwordless pools, which Gatehouse does not offer.
     if (input.Password === undefined) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
-    checkPassword(settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, input.Password, POLICY_PREAMBLE.signUp);
-    const schema = settings.SchemaAttributes ?? [];
-    const writable = (client.config as ClientSettings).WriteAttributes;
-    const attributes = normalizeAttributes(input.UserAttributes ?? [], { schema, writer: 'user', creating: true, writableByClient: writable });
+    checkPassword(settings.Policies.PasswordPolicy, input.Password, POLICY_PREAMBLE.signUp);
+    const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
-    checkRequiredPresent(signInKind ? new Map([...attributes, [signInKind, input.Username!]]) : attributes, schema);
+    checkRequiredPresent(signInKind ? new Map([...attributes, [signInKind, input.Username!]]) : attributes, settings.SchemaAttributes ?? []);
     const user = await this.users.insert(context, {
       name: input.Username!,
       attributes: Object.fromEntries(attributes),
@@ -60,19 +71,29 @@ export class SelfService {
   }
 
   async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<void> {
-    const { context, user } = await this.existingUser(call, name);
+    const { context, user, hidesUsers } = await this.caller(call, name);
+    if (!user) throw hidesUsers ? WRONG_CODE() : unknownUser();
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
     await this.attemptLimits.take(user, 'ConfirmSignUp');
     await this.codes.use(user, 'signup', code, async (channel) => {
-      const confirmed: UserRecord = { ...user, status: 'CONFIRMED', attributes: { ...user.attributes, [`${channel}_verified`]: 'true' } };
-      await this.users.save(context, confirmed, { forceAliasCreation });
+      await this.users.update(
+        context,
+        user,
+        (current) => {
+          if (current.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${current.status}`);
+          return { ...current, status: 'CONFIRMED', attributes: { ...current.attributes, [`${channel}_verified`]: 'true' } };
+        },
+        { forceAliasCreation },
+      );
     });
   }
 
   async resendConfirmationCode(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
-    const hidden = await this.hiddenAbsence(call, name);
-    if (hidden) return hidden;
-    const { context, user } = await this.existingUser(call, name);
+    const { context, user, hidesUsers } = await this.caller(call, name);
+    if (!user) {
+      if (hidesUsers) return this.decoyDelivery(context, name, confirmationChannels(context.settings));
+      throw unknownUser();
+    }
     if (user.status !== 'UNCONFIRMED') throw invalidParameter('User is already confirmed.');
     const channel = confirmationChannel(context.settings, user);
     if (!channel) throw invalidParameter('Auto verification not turned on.');
@@ -81,10 +102,14 @@ export class SelfService {
   }
 
   async forgotPassword(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
-    const hidden = await this.hiddenAbsence(call, name);
-    if (hidden) return hidden;
-    const { context, user } = await this.existingUser(call, name);
+    const { context, user, hidesUsers } = await this.caller(call, name);
+    // A disabled account is as good as none to someone probing names.
+    if (!user || (!user.enabled && hidesUsers)) {
+      if (hidesUsers) return this.decoyDelivery(context, name, recoveryOrder(context.settings));
+      throw unknownUser();
+    }
     if (!user.enabled) throw notAuthorized('User is disabled.');
+    checkResettable(user);
     await this.attemptLimits.take(user, 'ForgotPassword');
     return this.sendResetCode(context, user, 'CustomMessage_ForgotPassword');
   }
@@ -93,23 +118,24 @@ export class SelfService {
   async adminResetPassword(poolId: string, name: string): Promise<void> {
     const { context, user } = await this.users.get(poolId, name);
     if (!user.enabled) throw notAuthorized('User is disabled.');
+    checkResettable(user);
     recoveryChannelOrFail(context.settings, user);
-    const reset: UserRecord = { ...user, status: 'RESET_REQUIRED', updatedAt: this.clock.now() };
-    await this.users.save(context, reset);
+    const reset = await this.users.update(context, user, (current) => {
+      checkResettable(current);
+      return { ...current, status: 'RESET_REQUIRED' };
+    });
     await this.sendResetCode(context, reset, 'CustomMessage_AdminResetUserPassword');
   }
 
-  private sendResetCode(context: PoolContext, user: UserRecord, trigger: string): Promise<CodeDeliveryDetailsType> {
-    return this.codes.send(context.settings, user, 'forgot_password', recoveryChannelOrFail(context.settings, user), trigger);
-  }
-
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
-    const { context, user } = await this.existingUser(call, name);
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, password, POLICY_PREAMBLE.newPassword);
-    const resetting = user.status === 'RESET_REQUIRED' || user.status === 'FORCE_CHANGE_PASSWORD';
+    const { context, user, hidesUsers } = await this.caller(call, name);
+    if (!user) throw hidesUsers ? WRONG_CODE() : unknownUser();
+    checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     await this.codes.use(user, 'forgot_password', code, async () => {
-      await this.users.setPermanentPassword(context, user, password, resetting ? { status: 'CONFIRMED' } : {});
+      await this.users.setPermanentPassword(context, user, password, (current) =>
+        current.status === 'RESET_REQUIRED' || current.status === 'FORCE_CHANGE_PASSWORD' ? { status: 'CONFIRMED' } : {},
+      );
     });
   }
 
@@ -117,7 +143,7 @@ export class SelfService {
     const user = await this.authentication.userOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
     // The policy first: it tells nothing about the current password, so a refused proposal costs no attempt.
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, proposed, POLICY_PREAMBLE.newPassword);
+    checkPassword(context.settings.Policies.PasswordPolicy, proposed, POLICY_PREAMBLE.newPassword);
     await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
@@ -125,42 +151,60 @@ export class SelfService {
     await this.users.setPermanentPassword(context, user, proposed);
   }
 
-  /**
-   * With PreventUserExistenceErrors ENABLED an unknown user gets the answer a known one would:
-   * a simulated delivery, so the response does not tell who has an account.
-   */
-  private async hiddenAbsence(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType | undefined> {
-    const { client, context } = await this.call(call, name);
-    if ((client.config as ClientSettings).PreventUserExistenceErrors !== 'ENABLED') return undefined;
-    if (await this.users.find(context, name)) return undefined;
-    const email = name.includes('@') ? name : `${name}@example.com`;
-    return { Destination: maskDestination('email', email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+  private sendResetCode(context: PoolContext, user: UserRecord, trigger: string): Promise<CodeDeliveryDetailsType> {
+    return this.codes.send(context.settings, user, 'forgot_password', recoveryChannelOrFail(context.settings, user), trigger);
   }
 
-  private async call(call: PublicCall, name: string): Promise<{ client: ClientRecord; context: PoolContext }> {
+  /**
+   * What an unknown user is told a code went to, with PreventUserExistenceErrors: the channel a
+   * user of this pool would most likely have, and a masked address that stays the same for the
+   * name (so asking twice does not give it away), drawn from the name itself when it is one.
+   */
+  private decoyDelivery(context: PoolContext, name: string, channels: CodeChannel[]): CodeDeliveryDetailsType {
+    const looksLike: CodeChannel | undefined = /^[^@\s]+@[^@\s]+$/.test(name) ? 'email' : /^\+\d+$/.test(name) ? 'phone_number' : undefined;
+    const channel = looksLike ?? channels[0] ?? 'email';
+    const digest = this.secrets.digest(`decoy-destination:${context.pool.id}:${name}`);
+    const letter = (byte: number) => String.fromCharCode(97 + (byte % 26));
+    const destination =
+      looksLike === channel
+        ? name
+        : channel === 'email'
+          ? `${letter(digest[0]!)}x@${letter(digest[1]!)}x.com`
+          : `+1${Array.from(digest.subarray(2, 12), (byte) => byte % 10).join('')}`;
+    return { Destination: maskDestination(channel, destination), DeliveryMedium: channel === 'email' ? 'EMAIL' : 'SMS', AttributeName: channel };
+  }
+
+  private async call(call: PublicCall, name: string): Promise<{ client: AppClient; context: PoolContext }> {
     const client = await this.clients.forCall(call.clientId);
     checkSecretHash(client, name, call.secretHash);
     return { client, context: await this.users.poolContext(client.poolId) };
   }
 
-  private async existingUser(call: PublicCall, name: string): Promise<{ context: PoolContext; user: UserRecord }> {
-    const { context } = await this.call(call, name);
+  private async caller(call: PublicCall, name: string): Promise<Caller> {
+    const { client, context } = await this.call(call, name);
     const user = await this.users.find(context, name);
-    if (!user) throw userNotFound();
-    return { context, user };
+    return { client, context, user, hidesUsers: client.settings.PreventUserExistenceErrors === 'ENABLED' };
   }
 }
 
-/** Sign-up codes go to an auto-verified attribute the user has: the phone first, as Cognito prefers SMS. */
-function confirmationChannel(settings: PoolSettings, user: UserRecord): CodeChannel | undefined {
+/** A user who must still change an administrator's temporary password cannot reset it instead. */
+function checkResettable(user: UserRecord): void {
+  if (user.status === 'FORCE_CHANGE_PASSWORD') throw notAuthorized('User password cannot be reset in the current state.');
+}
+
+/** The channels sign-up codes go to, in Cognito's order: the phone first, as Cognito prefers SMS. */
+function confirmationChannels(settings: PoolSettings): CodeChannel[] {
   const auto = settings.AutoVerifiedAttributes ?? [];
-  if (auto.includes('phone_number') && user.attributes.phone_number) return 'phone_number';
-  if (auto.includes('email') && user.attributes.email) return 'email';
-  return undefined;
+  return (['phone_number', 'email'] as const).filter((channel) => auto.includes(channel));
+}
+
+/** Sign-up codes go to the first auto-verified attribute the user has. */
+function confirmationChannel(settings: PoolSettings, user: UserRecord): CodeChannel | undefined {
+  return confirmationChannels(settings).find((channel) => user.attributes[channel]);
 }
 
 function recoveryChannelOrFail(settings: PoolSettings, user: UserRecord): CodeChannel {
-  const channel = recoveryChannel(settings, user);
+  const channel = recoveryOrder(settings).find((c) => user.attributes[c] && user.attributes[`${c}_verified`] === 'true');
   if (!channel) throw invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   return channel;
 }
@@ -169,10 +213,8 @@ function recoveryChannelOrFail(settings: PoolSettings, user: UserRecord): CodeCh
  * Reset codes go to the first verified channel in AccountRecoverySetting's priority order;
  * without that setting, Cognito's legacy order: a verified phone, then a verified email.
  */
-function recoveryChannel(settings: PoolSettings, user: UserRecord): CodeChannel | undefined {
+function recoveryOrder(settings: PoolSettings): CodeChannel[] {
   const mechanisms = [...(settings.AccountRecoverySetting?.RecoveryMechanisms ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0));
-  const order: CodeChannel[] = mechanisms.length
-    ? mechanisms.flatMap((m): CodeChannel[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []))
-    : ['phone_number', 'email'];
-  return order.find((channel) => user.attributes[channel] && user.attributes[`${channel}_verified`] === 'true');
+  if (mechanisms.length === 0) return ['phone_number', 'email'];
+  return mechanisms.flatMap((m): CodeChannel[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []));
 }

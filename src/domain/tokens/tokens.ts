@@ -1,14 +1,16 @@
+import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import { createHash, createPublicKey, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
-import type { ClientRecord, KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
+import type { KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
 import { CognitoError, notAuthorized } from '../errors.js';
-import { tokenValiditySeconds, type ClientSettings } from '../clients/client-settings.js';
+import type { AppClient } from '../clients/app-clients.js';
+import { tokenValiditySeconds } from '../clients/client-settings.js';
 import type { Issuers } from '../keys/issuers.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { openPrivateKey } from '../keys/signing-keys.js';
 import { groupClaims } from '../groups/group-claims.js';
-import type { PoolSettings } from '../pools/pool-settings.js';
+import type { Pool } from '../pools/user-pools.js';
 import { readableAttributes } from '../users/user-attributes.js';
 
 const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
@@ -50,7 +52,7 @@ export class Tokens {
   ) {}
 
   /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
-  async signIn(pool: { id: string; config: unknown }, client: ClientRecord, user: UserRecord, deviceKey: string | null = null): Promise<IssuedTokens> {
+  async signIn(pool: Pool, client: AppClient, user: UserRecord, deviceKey: string | null = null): Promise<IssuedTokens> {
     const refreshToken = randomBytes(48).toString('base64url');
     const now = this.clock.now();
     const family: TokenFamilyRecord = {
@@ -61,7 +63,7 @@ export class Tokens {
       refreshHash: hashRefreshToken(refreshToken),
       deviceKey,
       authTime: now,
-      expiresAt: now + tokenValiditySeconds(client.config as ClientSettings, 'RefreshToken') * 1000,
+      expiresAt: now + tokenValiditySeconds(client.settings, 'RefreshToken') * 1000,
       revoked: false,
       previousRefreshHash: null,
       previousValidUntil: null,
@@ -79,7 +81,7 @@ export class Tokens {
    * RevokeToken: one refresh token and the access tokens minted from it. An unknown or already
    * revoked token is not an error, as at Cognito's revocation endpoint.
    */
-  async revokeRefreshToken(refreshToken: string, client: ClientRecord): Promise<void> {
+  async revokeRefreshToken(refreshToken: string, client: AppClient): Promise<void> {
     const family = await this.storage.tokenFamilies.getByRefreshHash(hashRefreshToken(refreshToken));
     if (!family) return;
     if (family.clientId !== client.clientId) throw notAuthorized('Invalid Refresh Token');
@@ -87,7 +89,7 @@ export class Tokens {
   }
 
   /** The family a refresh token belongs to, if it is live and was issued to this client. */
-  async familyOfRefreshToken(refreshToken: string, client: ClientRecord): Promise<TokenFamilyRecord> {
+  async familyOfRefreshToken(refreshToken: string, client: AppClient): Promise<TokenFamilyRecord> {
     const hash = hashRefreshToken(refreshToken);
     const family = await this.storage.tokenFamilies.getByRefreshHash(hash);
     if (!family || family.clientId !== client.clientId || family.poolId !== client.poolId) throw notAuthorized('Invalid Refresh Token');
@@ -119,11 +121,11 @@ export class Tokens {
   }
 
   /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */
-  async mint(pool: { id: string; config: unknown }, client: ClientRecord, user: UserRecord, family: TokenFamilyRecord): Promise<IssuedTokens> {
+  async mint(pool: Pool, client: AppClient, user: UserRecord, family: TokenFamilyRecord): Promise<IssuedTokens> {
     // Groups are read at every mint, so a membership change shows in the next tokens issued.
     const [keys, groups] = await Promise.all([this.poolKeys(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
     const claims = groupClaims(groups);
-    const settings = client.config as ClientSettings;
+    const settings = client.settings;
     const now = Math.floor(this.clock.now() / 1000);
     const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
     const common = {
@@ -158,7 +160,7 @@ export class Tokens {
       ),
       sign(
         {
-          ...idTokenAttributes(user, (pool.config as PoolSettings).SchemaAttributes ?? [], settings.ReadAttributes),
+          ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes),
           ...common,
           ...claims.id,
           aud: client.clientId,
@@ -246,7 +248,7 @@ function poolIdOf(token: string): string | undefined {
 }
 
 /** The ID token carries the readable attributes; *_verified as booleans, everything else as strings. */
-function idTokenAttributes(user: UserRecord, schema: NonNullable<PoolSettings['SchemaAttributes']>, readAttributes?: string[]): Record<string, unknown> {
+function idTokenAttributes(user: UserRecord, schema: SchemaAttributeType[], readAttributes?: string[]): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const { Name, Value } of readableAttributes(new Map(Object.entries(user.attributes)), readAttributes)) {
     if (!Name || Name === 'sub' || Value === undefined) continue;

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { AdminCreateUserRequest, AttributeType, DeliveryMediumType } from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminCreateUserRequest, AttributeType, CodeDeliveryDetailsType, DeliveryMediumType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
-import { DuplicateKeyError, InvalidPageKeyError, type Page, type PoolRecord, type Storage, type UserRecord, type UserWrite } from '../../storage/types.js';
+import { DuplicateKeyError, InvalidPageKeyError, type Page, type Storage, type UserRecord, type UserWrite } from '../../storage/types.js';
+import type { VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter } from '../errors.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import { sendInvitation } from '../messages/invitation.js';
+import { retryStale, STALE } from '../optimistic.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
 import { generateTemporaryPassword } from '../passwords/temporary-password.js';
-import { DEFAULT_PASSWORD_POLICY, type PoolSettings } from '../pools/pool-settings.js';
-import type { UserPools } from '../pools/user-pools.js';
+import { temporaryPasswordDays, type PoolSettings } from '../pools/pool-settings.js';
+import type { Pool, UserPools } from '../pools/user-pools.js';
+import { attributesAtCreation, planAttributeUpdate, type AttributeDoor } from './attribute-writes.js';
 import { parseUserFilter } from './list-filter.js';
 import { SignInNames, searchValuesOf } from './sign-in-names.js';
-import { normalizeAttributes } from './user-attributes.js';
 
 const DAY_MS = 86_400_000;
 const EMAIL_OR_PHONE = { email: /^[^@\s]+@[^@\s]+$/, phone_number: /^\+\d+$/ } as const;
@@ -27,13 +29,24 @@ export interface NewUser {
   forceAliasCreation?: boolean;
 }
 
+/**
+ * What a change makes of the user as stored now: the user to write, or undefined to write nothing.
+ * It may run more than once (when another request wrote the user first), so it must only compute.
+ */
+export type UserChange = (current: UserRecord) => UserRecord | undefined;
+
 export const userNotFound = () => new CognitoError('UserNotFoundException', 'User does not exist.');
 
 /** A pool together with what its settings say about naming users. */
 export interface PoolContext {
-  pool: PoolRecord;
+  pool: Pool;
   settings: PoolSettings;
   names: SignInNames;
+}
+
+interface WriteOptions {
+  inserting?: boolean;
+  forceAliasCreation?: boolean;
 }
 
 /** The user lifecycle behind the admin operations: creation, lookup, attributes, passwords, states. */
@@ -42,14 +55,14 @@ export class Users {
     private readonly storage: Storage,
     private readonly pools: UserPools,
     private readonly credentials: PasswordCredentials,
+    private readonly codes: VerificationCodes,
     private readonly delivery: MessageDelivery,
     private readonly clock: Clock,
   ) {}
 
   async poolContext(poolId: string): Promise<PoolContext> {
     const pool = await this.pools.get(poolId);
-    const settings = pool.config as PoolSettings;
-    return { pool, settings, names: new SignInNames(settings) };
+    return { pool, settings: pool.settings, names: new SignInNames(pool.settings) };
   }
 
   /** A user by username, by any alias the pool signs in with, or by sub. */
@@ -77,13 +90,8 @@ export class Users {
     const context = await this.poolContext(input.UserPoolId!);
     if (input.MessageAction === 'RESEND') return this.resendInvitation(context, input);
     const { settings } = context;
-    const policy = settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY;
-    const temporaryPassword = input.TemporaryPassword ?? generateTemporaryPassword(policy);
-    checkPassword(policy, temporaryPassword, POLICY_PREAMBLE.temporaryPassword);
-
-    const attributes = Object.fromEntries(
-      normalizeAttributes(input.UserAttributes ?? [], { schema: settings.SchemaAttributes ?? [], writer: 'admin', creating: true }),
-    );
+    const temporaryPassword = this.temporaryPassword(settings, input.TemporaryPassword);
+    const attributes = Object.fromEntries(attributesAtCreation(input.UserAttributes ?? [], { operation: 'AdminCreateUser' }, settings));
     const user = await this.insert(context, {
       name: input.Username!,
       attributes,
@@ -120,73 +128,95 @@ export class Users {
       lastFailedSignIn: null,
       createdAt: now,
       updatedAt: now,
+      version: 0,
     };
-    await this.save(context, user, { inserting: true, forceAliasCreation: fields.forceAliasCreation });
-    return user;
+    const options = { inserting: true, forceAliasCreation: fields.forceAliasCreation };
+    return retryStale(async () => ((await this.write(context, user, options)) ? user : STALE));
   }
 
-  /** A new password (already checked against the policy) that is the user's own from now on. */
-  async setPermanentPassword(context: PoolContext, user: UserRecord, password: string, changes: Partial<UserRecord> = {}): Promise<UserRecord> {
-    const updated: UserRecord = {
-      ...user,
-      ...changes,
-      ...(await this.credentials.derive(user, password)),
-      passwordExpiresAt: null,
-      updatedAt: this.clock.now(),
-    };
-    await this.save(context, updated);
-    return updated;
+  /**
+   * Changes a user. `change` sees the user as stored now; when another request wrote the user
+   * between the read and this write, the write is refused and `change` runs again on what that
+   * request wrote, so no acknowledged change is lost. The user as written is returned.
+   */
+  async update(context: PoolContext, user: UserRecord, change: UserChange, options: Omit<WriteOptions, 'inserting'> = {}): Promise<UserRecord> {
+    let current = user;
+    return retryStale(async () => {
+      const next = change(current);
+      if (next === undefined) return current;
+      const written: UserRecord = { ...next, poolId: current.poolId, sub: current.sub, version: current.version, updatedAt: this.clock.now() };
+      if (await this.write(context, written, options)) return { ...written, version: current.version + 1 };
+      const fresh = await this.storage.users.getBySub(current.poolId, current.sub);
+      if (!fresh) throw userNotFound();
+      current = fresh;
+      return STALE;
+    });
+  }
+
+  /** A new password (already checked against the policy) that is the user's own from now on; `also` adds what else changes with it. */
+  async setPermanentPassword(context: PoolContext, user: UserRecord, password: string, also: (current: UserRecord) => Partial<UserRecord> = () => ({})): Promise<UserRecord> {
+    const credentials = await this.credentials.derive(user, password);
+    return this.update(context, user, (current) => ({ ...current, ...also(current), ...credentials, passwordExpiresAt: null }));
   }
 
   async adminSetPassword(poolId: string, name: string, password: string, permanent: boolean): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    checkPassword(context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY, password, POLICY_PREAMBLE.newPassword);
-    const now = this.clock.now();
-    await this.save(context, {
-      ...user,
-      ...(await this.credentials.derive(user, password)),
-      status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
-      passwordExpiresAt: permanent ? null : now + temporaryPasswordDays(context.settings) * DAY_MS,
-      updatedAt: now,
-    });
+    checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
+    const credentials = await this.credentials.derive(user, password);
+    const expiresAt = permanent ? null : this.clock.now() + temporaryPasswordDays(context.settings) * DAY_MS;
+    await this.update(context, user, (current) => ({ ...current, ...credentials, status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD', passwordExpiresAt: expiresAt }));
   }
 
+  /**
+   * AdminUpdateUserAttributes. A new email or phone number is unverified unless the call says it is
+   * verified, and a code goes to it where the pool verifies that attribute.
+   */
   async adminUpdateAttributes(poolId: string, name: string, changes: AttributeType[]): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    const updates = normalizeAttributes(changes, { schema: context.settings.SchemaAttributes ?? [], writer: 'admin', creating: false });
-    const attributes = { ...user.attributes };
-    // An empty value deletes the attribute, as Cognito documents for attribute updates.
-    for (const [name, value] of updates) {
-      if (value === '') delete attributes[name];
-      else attributes[name] = value;
-    }
-    // A changed email or phone number is no longer the verified one, unless the same call says it is.
-    for (const channel of ['email', 'phone_number']) {
-      if (updates.has(channel) && updates.get(channel) !== user.attributes[channel] && !updates.has(`${channel}_verified`)) {
-        attributes[`${channel}_verified`] = 'false';
-      }
-    }
-    await this.save(context, { ...user, attributes, updatedAt: this.clock.now() });
+    await this.updateAttributes(context, user, changes, { operation: 'AdminUpdateUserAttributes' }, 'CustomMessage_UpdateUserAttribute');
+  }
+
+  /** An attribute update through any door, then the verification codes it calls for: where they went. */
+  async updateAttributes(context: PoolContext, user: UserRecord, changes: AttributeType[], door: AttributeDoor, trigger: string): Promise<CodeDeliveryDetailsType[]> {
+    // Checked once up front, so a refused update costs no write.
+    let toVerify = planAttributeUpdate(user, changes, door, context.settings).toVerify;
+    const updated = await this.update(context, user, (current) => {
+      const update = planAttributeUpdate(current, changes, door, context.settings);
+      toVerify = update.toVerify;
+      return { ...current, attributes: update.attributes, settings: { ...current.settings, pendingAttributes: update.pending } };
+    });
+    const deliveries: CodeDeliveryDetailsType[] = [];
+    for (const channel of toVerify) deliveries.push(await this.codes.sendAttributeVerification(context.settings, updated, channel, trigger));
+    return deliveries;
   }
 
   async adminDeleteAttributes(poolId: string, name: string, attributeNames: string[]): Promise<void> {
     const { context, user } = await this.get(poolId, name);
+    await this.deleteAttributes(context, user, attributeNames);
+  }
+
+  /** AdminDeleteUserAttributes and DeleteUserAttributes: required and immutable attributes stay. */
+  async deleteAttributes(context: PoolContext, user: UserRecord, attributeNames: string[]): Promise<void> {
     const schema = context.settings.SchemaAttributes ?? [];
-    const attributes = { ...user.attributes };
     for (const attribute of attributeNames) {
       const definition = schema.find((a) => a.Name === attribute);
       if (!definition) throw invalidParameter(`Invalid attribute name: ${attribute}`);
       if (definition.Required) throw invalidParameter(`Invalid user attributes: ${attribute}: Required attribute cannot be deleted.\n`);
       if (definition.Mutable === false) throw invalidParameter(`Invalid user attributes: ${attribute}: Attribute cannot be updated.\n`);
-      delete attributes[attribute];
-      if (attribute === 'email' || attribute === 'phone_number') delete attributes[`${attribute}_verified`];
     }
-    await this.save(context, { ...user, attributes, updatedAt: this.clock.now() });
+    await this.update(context, user, (current) => {
+      const attributes = { ...current.attributes };
+      for (const attribute of attributeNames) {
+        delete attributes[attribute];
+        if (attribute === 'email' || attribute === 'phone_number') delete attributes[`${attribute}_verified`];
+      }
+      return { ...current, attributes };
+    });
   }
 
   async setEnabled(poolId: string, name: string, enabled: boolean): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    await this.save(context, { ...user, enabled, updatedAt: this.clock.now() });
+    await this.update(context, user, (current) => ({ ...current, enabled }));
     // AdminDisableUser "revokes all access tokens for the user": enabling again does not bring them back.
     if (!enabled) await this.storage.tokenFamilies.revokeAllForUser(poolId, user.sub);
   }
@@ -196,11 +226,11 @@ export class Users {
    * sign-in). Another user holding it as a verified alias keeps it: this one stays unverified.
    */
   async markVerified(context: PoolContext, user: UserRecord, attribute: 'email' | 'phone_number'): Promise<UserRecord> {
-    if (user.attributes[`${attribute}_verified`] === 'true' || !user.attributes[attribute]) return user;
-    const verified: UserRecord = { ...user, attributes: { ...user.attributes, [`${attribute}_verified`]: 'true' }, updatedAt: this.clock.now() };
+    const flag = `${attribute}_verified`;
     try {
-      await this.save(context, verified);
-      return verified;
+      return await this.update(context, user, (current) =>
+        current.attributes[flag] === 'true' || !current.attributes[attribute] ? undefined : { ...current, attributes: { ...current.attributes, [flag]: 'true' } },
+      );
     } catch (error) {
       if (error instanceof CognitoError && error.type === 'AliasExistsException') return user;
       throw error;
@@ -209,8 +239,10 @@ export class Users {
 
   async adminConfirmSignUp(poolId: string, name: string): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    if (user.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${user.status}`);
-    await this.save(context, { ...user, status: 'CONFIRMED', updatedAt: this.clock.now() });
+    await this.update(context, user, (current) => {
+      if (current.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${current.status}`);
+      return { ...current, status: 'CONFIRMED' };
+    });
   }
 
   async delete(poolId: string, name: string): Promise<void> {
@@ -231,48 +263,53 @@ export class Users {
   }
 
   /**
-   * Writes a user with its aliases and search values. An alias another user holds is
-   * AliasExistsException, or with forceAliasCreation moves here and leaves the other user unverified.
+   * Writes a user with its aliases and search values; false when the user (or an alias holder it
+   * takes from) was written since it was read. An alias another user holds is AliasExistsException
+   * (UsernameExistsException for a new user's sign-in email or phone), or with forceAliasCreation
+   * moves here and leaves the other user unverified.
    */
-  async save(context: PoolContext, user: UserRecord, options: { inserting?: boolean; forceAliasCreation?: boolean } = {}): Promise<void> {
+  private async write(context: PoolContext, user: UserRecord, { inserting = false, forceAliasCreation = false }: WriteOptions): Promise<boolean> {
     const { names } = context;
-    const write = (record: UserRecord): UserWrite => ({ user: record, aliases: names.aliasesOf(record.attributes), search: searchValuesOf(record, names) });
+    const toWrite = (record: UserRecord): UserWrite => ({ user: record, aliases: names.aliasesOf(record.attributes), search: searchValuesOf(record, names) });
     const writes: UserWrite[] = [];
     for (const alias of names.aliasesOf(user.attributes)) {
       const holder = await this.storage.users.getByAlias(user.poolId, alias);
       if (!holder || holder.sub === user.sub) continue;
-      if (names.usernameAttributes.includes(alias.kind) || !options.forceAliasCreation) throw aliasTaken(alias.kind, names);
-      writes.push(write({ ...holder, attributes: { ...holder.attributes, [`${alias.kind}_verified`]: 'false' }, updatedAt: this.clock.now() }));
+      if (names.usernameAttributes.includes(alias.kind) || !forceAliasCreation) throw aliasTaken(alias.kind, names, inserting);
+      writes.push(toWrite({ ...holder, attributes: { ...holder.attributes, [`${alias.kind}_verified`]: 'false' }, updatedAt: this.clock.now() }));
     }
-    writes.push(write(user));
+    writes.push(toWrite(user));
     try {
-      await this.storage.users.write(writes, new Set(options.inserting ? [user.sub] : []));
+      return await this.storage.users.write(writes, new Set(inserting ? [user.sub] : []));
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       if (error.key === 'username') throw new CognitoError('UsernameExistsException', 'User account already exists');
-      throw aliasTaken(error.key ?? 'email', names);
+      // Taken since it was looked at: with forceAliasCreation, look again and take it from its new holder.
+      if (forceAliasCreation && !names.usernameAttributes.includes(error.key ?? '')) return false;
+      throw aliasTaken(error.key ?? 'email', names, inserting);
     }
   }
 
   private async resendInvitation(context: PoolContext, input: AdminCreateUserRequest): Promise<UserRecord> {
     const user = await this.find(context, input.Username!);
     if (!user) throw userNotFound();
-    if (user.status !== 'FORCE_CHANGE_PASSWORD') {
-      throw new CognitoError('UnsupportedUserStateException', `Resend not possible. ${user.username} status is not FORCE_CHANGE_PASSWORD.`);
-    }
-    const policy = context.settings.Policies?.PasswordPolicy ?? DEFAULT_PASSWORD_POLICY;
-    const temporaryPassword = input.TemporaryPassword ?? generateTemporaryPassword(policy);
-    checkPassword(policy, temporaryPassword, POLICY_PREAMBLE.temporaryPassword);
-    const now = this.clock.now();
-    const renewed: UserRecord = {
-      ...user,
-      ...(await this.credentials.derive(user, temporaryPassword)),
-      passwordExpiresAt: now + temporaryPasswordDays(context.settings) * DAY_MS,
-      updatedAt: now,
-    };
-    await this.save(context, renewed);
+    const temporaryPassword = this.temporaryPassword(context.settings, input.TemporaryPassword);
+    const credentials = await this.credentials.derive(user, temporaryPassword);
+    const renewed = await this.update(context, user, (current) => {
+      if (current.status !== 'FORCE_CHANGE_PASSWORD') {
+        throw new CognitoError('UnsupportedUserStateException', `Resend not possible. ${current.username} status is not FORCE_CHANGE_PASSWORD.`);
+      }
+      return { ...current, ...credentials, passwordExpiresAt: this.clock.now() + temporaryPasswordDays(context.settings) * DAY_MS };
+    });
     await this.invite(context, renewed, temporaryPassword, input.DesiredDeliveryMediums);
     return renewed;
+  }
+
+  private temporaryPassword(settings: PoolSettings, given: string | undefined): string {
+    const policy = settings.Policies.PasswordPolicy;
+    const password = given ?? generateTemporaryPassword(policy);
+    checkPassword(policy, password, POLICY_PREAMBLE.temporaryPassword);
+    return password;
   }
 
   /**
@@ -309,12 +346,11 @@ export class Users {
   }
 }
 
-function aliasTaken(kind: string, names: SignInNames): CognitoError {
-  const type = names.usernameAttributes.includes(kind) ? 'UsernameExistsException' : 'AliasExistsException';
+/**
+ * A sign-in name someone else holds. A new user whose sign-in email or phone number is taken in a
+ * pool that signs in with it finds the "username" taken; any other clash is an alias clash.
+ */
+function aliasTaken(kind: string, names: SignInNames, inserting: boolean): CognitoError {
+  const type = inserting && names.usernameAttributes.includes(kind) ? 'UsernameExistsException' : 'AliasExistsException';
   return new CognitoError(type, `An account with the given ${kind} already exists.`);
 }
-
-/** A pool's temporary-password validity; 0 means Cognito's default of 7 days. */
-const temporaryPasswordDays = (settings: PoolSettings): number =>
-  settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays || DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays;
-

@@ -10,6 +10,7 @@ import * as groups from './0008-groups.js';
 import * as attempts from './0009-attempt-counts.js';
 import * as claims from './0010-single-use-claims.js';
 import * as usedSessions from './0011-used-sessions.js';
+import * as versions from './0012-versions.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-attempt-counts': attempts,
   '0010-single-use-claims': claims,
   '0011-used-sessions': usedSessions,
+  '0012-versions': versions,
 };
 
 export const migrationProvider: MigrationProvider = {

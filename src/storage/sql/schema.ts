@@ -10,6 +10,7 @@ export interface Database {
     user_count: Generated<number>;
     created_at: number;
     updated_at: number;
+    version: Generated<number>;
   };
   user_pool_clients: {
     client_id: string;
@@ -19,6 +20,7 @@ export interface Database {
     config: string;
     created_at: number;
     updated_at: number;
+    version: Generated<number>;
   };
   signing_keys: {
     kid: string;
@@ -44,6 +46,7 @@ export interface Database {
     srp_verifier: string | null;
     created_at: number;
     updated_at: number;
+    version: Generated<number>;
   };
   user_aliases: {
     pool_id: string;
@@ -87,12 +90,6 @@ export interface Database {
     window_started_at: number;
     attempts: number;
   };
-  single_use_claims: {
-    pool_id: string;
-    sub: string;
-    claim: string;
-    expires_at: number;
-  };
   verification_codes: {
     pool_id: string;
     sub: string;
@@ -124,6 +121,7 @@ export interface Database {
     role_arn: string | null;
     created_at: number;
     updated_at: number;
+    version: Generated<number>;
   };
   group_members: {
     pool_id: string;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AttemptCountStore, SingleUseClaimStore } from '../types.js';
+import type { AttemptCountStore } from '../types.js';
 import type { Database } from './schema.js';
 
 export class SqlAttemptCountStore implements AttemptCountStore {
@@ -21,20 +21,5 @@ export class SqlAttemptCountStore implements AttemptCountStore {
       .returning('attempts')
       .executeTakeFirstOrThrow();
     return Number(row.attempts);
-  }
-}
-
-export class SqlSingleUseClaimStore implements SingleUseClaimStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
-  async claim(poolId: string, sub: string, claim: string, now: number, expiresAt: number): Promise<boolean> {
-    // A user holds a handful of live claims at most, so clearing theirs on each claim keeps the table small.
-    await this.db.deleteFrom('single_use_claims').where('pool_id', '=', poolId).where('sub', '=', sub).where('expires_at', '<=', now).execute();
-    const result = await this.db
-      .insertInto('single_use_claims')
-      .values({ pool_id: poolId, sub, claim, expires_at: expiresAt })
-      .onConflict((conflict) => conflict.doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 }

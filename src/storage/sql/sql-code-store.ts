@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { VerificationCodeRecord, VerificationCodeStore } from '../types.js';
 import type { Database } from './schema.js';
 
@@ -37,32 +37,48 @@ export class SqlVerificationCodeStore implements VerificationCodeStore {
       .where('sub', '=', sub)
       .where('purpose', '=', purpose)
       .executeTakeFirst();
-    return (
-      row && {
-        poolId: row.pool_id,
-        sub: row.sub,
-        purpose: row.purpose,
-        codeHash: row.code_hash,
-        destinationAttribute: row.destination_attribute,
-        expiresAt: Number(row.expires_at),
-        failedAttempts: Number(row.failed_attempts),
-      }
-    );
+    return row && toCode(row);
   }
 
-  async recordFailure(poolId: string, sub: string, purpose: string): Promise<number> {
+  async takeGuess(poolId: string, sub: string, purpose: string, maxGuesses: number): Promise<VerificationCodeRecord | undefined> {
+    // One statement: of any number of parallel guesses, only as many as remain find the row.
     const row = await this.db
       .updateTable('verification_codes')
       .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
       .where('purpose', '=', purpose)
-      .returning('failed_attempts')
+      .where('failed_attempts', '<', maxGuesses)
+      .returningAll()
       .executeTakeFirst();
-    return Number(row?.failed_attempts ?? 0);
+    return row && toCode(row);
+  }
+
+  async returnGuess(poolId: string, sub: string, purpose: string, codeHash: string): Promise<void> {
+    await this.db
+      .updateTable('verification_codes')
+      .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
+      .where('pool_id', '=', poolId)
+      .where('sub', '=', sub)
+      .where('purpose', '=', purpose)
+      .where('code_hash', '=', codeHash)
+      .where('failed_attempts', '>', 0)
+      .execute();
   }
 
   async delete(poolId: string, sub: string, purpose: string): Promise<void> {
     await this.db.deleteFrom('verification_codes').where('pool_id', '=', poolId).where('sub', '=', sub).where('purpose', '=', purpose).execute();
   }
+}
+
+function toCode(row: Selectable<Database['verification_codes']>): VerificationCodeRecord {
+  return {
+    poolId: row.pool_id,
+    sub: row.sub,
+    purpose: row.purpose,
+    codeHash: row.code_hash,
+    destinationAttribute: row.destination_attribute,
+    expiresAt: Number(row.expires_at),
+    failedAttempts: Number(row.failed_attempts),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DeviceRecord, DeviceStore, Page } from '../types.js';
+import type { DevicePatch, DeviceRecord, DeviceStore, Page } from '../types.js';
 import type { Database } from './schema.js';
 
 type DeviceRow = Selectable<Database['devices']>;
@@ -47,20 +47,19 @@ export class SqlDeviceStore implements DeviceStore {
     return row && toDevice(row);
   }
 
-  async update(device: DeviceRecord): Promise<boolean> {
+  async patch(poolId: string, deviceKey: string, changes: DevicePatch): Promise<boolean> {
     const result = await this.db
       .updateTable('devices')
       .set({
-        group_key: device.groupKey,
-        verifier: device.verifier,
-        name: device.name,
-        remembered: device.remembered ? 1 : 0,
-        last_ip: device.lastIp,
-        updated_at: device.updatedAt,
-        last_authenticated_at: device.lastAuthenticatedAt,
+        ...(changes.verifier !== undefined && { verifier: changes.verifier }),
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.remembered !== undefined && { remembered: changes.remembered ? 1 : 0 }),
+        ...(changes.lastIp !== undefined && { last_ip: changes.lastIp }),
+        ...(changes.updatedAt !== undefined && { updated_at: changes.updatedAt }),
+        ...(changes.lastAuthenticatedAt !== undefined && { last_authenticated_at: changes.lastAuthenticatedAt }),
       })
-      .where('pool_id', '=', device.poolId)
-      .where('device_key', '=', device.deviceKey)
+      .where('pool_id', '=', poolId)
+      .where('device_key', '=', deviceKey)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -17,6 +17,7 @@ function toGroup(row: GroupRow): GroupRecord {
     roleArn: row.role_arn,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    version: Number(row.version),
   };
 }
 
@@ -51,9 +52,10 @@ export class SqlGroupStore implements GroupStore {
   async update(group: GroupRecord): Promise<boolean> {
     const result = await this.db
       .updateTable('user_groups')
-      .set({ description: group.description, precedence: group.precedence, role_arn: group.roleArn, updated_at: group.updatedAt })
+      .set((eb) => ({ description: group.description, precedence: group.precedence, role_arn: group.roleArn, updated_at: group.updatedAt, version: eb('version', '+', 1) }))
       .where('pool_id', '=', group.poolId)
       .where('name_key', '=', group.nameKey)
+      .where('version', '=', group.version)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -18,14 +18,13 @@ import {
   type DeviceStore,
   type GroupStore,
   type AttemptCountStore,
-  type SingleUseClaimStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
 import { SqlVerificationCodeStore } from './sql-code-store.js';
 import { SqlUserStore } from './sql-user-store.js';
 import { SqlDeviceStore } from './sql-device-store.js';
-import { SqlAttemptCountStore, SqlSingleUseClaimStore } from './sql-attempt-stores.js';
+import { SqlAttemptCountStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
 import { page } from './page.js';
 
@@ -44,7 +43,6 @@ export class SqlStorage implements Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
-  readonly singleUseClaims: SingleUseClaimStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -62,7 +60,6 @@ export class SqlStorage implements Storage {
     this.devices = new SqlDeviceStore(db);
     this.groups = new SqlGroupStore(db, this.translate);
     this.attemptCounts = new SqlAttemptCountStore(db);
-    this.singleUseClaims = new SqlSingleUseClaimStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
@@ -107,8 +104,9 @@ type Translate = (error: unknown) => never;
 
 const MAX_PARSED_POOLS = 1000;
 
+/** Every write moves the version on; the user count is kept apart from it. */
 const sameRow = (a: Selectable<Database['user_pools']>, b: Selectable<Database['user_pools']>) =>
-  a.config === b.config && a.tags === b.tags && a.name === b.name && Number(a.user_count) === Number(b.user_count) && Number(a.updated_at) === Number(b.updated_at);
+  Number(a.version) === Number(b.version) && Number(a.user_count) === Number(b.user_count);
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -129,6 +127,7 @@ function toPool(row: Selectable<Database['user_pools']>): PoolRecord {
     userCount: Number(row.user_count),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    version: Number(row.version),
   };
 }
 
@@ -141,6 +140,7 @@ function toClient(row: Selectable<Database['user_pool_clients']>): ClientRecord 
     config: JSON.parse(row.config),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    version: Number(row.version),
   };
 }
 
@@ -218,8 +218,9 @@ class SqlPoolStore implements PoolStore {
   async update(pool: PoolRecord): Promise<boolean> {
     const result = await this.db
       .updateTable('user_pools')
-      .set({ name: pool.name, config: json(pool.config), tags: json(pool.tags), updated_at: pool.updatedAt })
+      .set((eb) => ({ name: pool.name, config: json(pool.config), tags: json(pool.tags), updated_at: pool.updatedAt, version: eb('version', '+', 1) }))
       .where('id', '=', pool.id)
+      .where('version', '=', pool.version)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -276,9 +277,10 @@ class SqlClientStore implements ClientStore {
   async update(client: ClientRecord): Promise<boolean> {
     const result = await this.db
       .updateTable('user_pool_clients')
-      .set({ name: client.name, secret: client.secret, config: json(client.config), updated_at: client.updatedAt })
+      .set((eb) => ({ name: client.name, secret: client.secret, config: json(client.config), updated_at: client.updatedAt, version: eb('version', '+', 1) }))
       .where('client_id', '=', client.clientId)
       .where('pool_id', '=', client.poolId)
+      .where('version', '=', client.version)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -318,6 +320,11 @@ class SqlClientStore implements ClientStore {
     if (afterId !== undefined) query = query.where('client_id', '>', afterId);
     return page((await query.execute()).map(toClient), limit, (client) => client.clientId);
   }
+
+  async listWithSecrets(): Promise<ClientRecord[]> {
+    const rows = await this.db.selectFrom('user_pool_clients').selectAll().where('secret', 'is not', null).orderBy('client_id').execute();
+    return rows.map(toClient);
+  }
 }
 
 class SqlSigningKeyStore implements SigningKeyStore {
@@ -332,5 +339,13 @@ class SqlSigningKeyStore implements SigningKeyStore {
       .orderBy('kid')
       .execute();
     return rows.map(toSigningKey);
+  }
+
+  async listAll(): Promise<SigningKeyRecord[]> {
+    return (await this.db.selectFrom('signing_keys').selectAll().orderBy('kid').execute()).map(toSigningKey);
+  }
+
+  async replacePrivateKey(kid: string, privateKeyPem: string): Promise<void> {
+    await this.db.updateTable('signing_keys').set({ private_key: privateKeyPem }).where('kid', '=', kid).execute();
   }
 }

@@ -4,6 +4,7 @@ import {
   InvalidPageKeyError,
   type AliasKey,
   type Page,
+  type SignInFailures,
   type UserFilter,
   type UserRecord,
   type UserStatus,
@@ -34,11 +35,12 @@ export function toUser(row: UserRow): UserRecord {
     lastFailedSignIn: row.last_failed_sign_in === null ? null : Number(row.last_failed_sign_in),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    version: Number(row.version),
   };
 }
 
-/** The columns a user write sets; the failure counter is only ever changed atomically on its own. */
-function toRow(user: UserRecord): Omit<UserRow, 'failed_sign_ins' | 'last_failed_sign_in'> {
+/** The columns a user write sets; the failure counter is only ever changed atomically on its own, the version by the store. */
+function toRow(user: UserRecord): Omit<UserRow, 'failed_sign_ins' | 'last_failed_sign_in' | 'version'> {
   return {
     pool_id: user.poolId,
     sub: user.sub,
@@ -62,10 +64,16 @@ export class SqlUserStore implements UserStore {
     private readonly isDuplicateKey: (error: unknown) => boolean,
   ) {}
 
-  async write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      for (const write of writes) await this.writeOne(trx, write, inserting.has(write.user.sub));
-    });
+  async write(writes: UserWrite[], inserting: ReadonlySet<string>): Promise<boolean> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const write of writes) await this.writeOne(trx, write, inserting.has(write.user.sub));
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof StaleWrite) return false;
+      throw error;
+    }
   }
 
   private async writeOne(trx: Transaction<Database>, { user, aliases, search }: UserWrite, insert: boolean): Promise<void> {
@@ -75,10 +83,17 @@ export class SqlUserStore implements UserStore {
       await trx.updateTable('user_pools').set((eb) => ({ user_count: eb('user_count', '+', 1) })).where('id', '=', user.poolId).execute();
     } else {
       const { pool_id: _pool, sub: _sub, created_at: _created, ...changes } = row;
-      await this.unique(
-        trx.updateTable('users').set(changes).where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute(),
+      const { numUpdatedRows } = await this.unique(
+        trx
+          .updateTable('users')
+          .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+          .where('pool_id', '=', user.poolId)
+          .where('sub', '=', user.sub)
+          .where('version', '=', user.version)
+          .executeTakeFirst(),
         'username',
       );
+      if (numUpdatedRows === 0n) throw new StaleWrite();
       await trx.deleteFrom('user_aliases').where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute();
       await trx.deleteFrom('user_search').where('pool_id', '=', user.poolId).where('sub', '=', user.sub).execute();
     }
@@ -102,35 +117,26 @@ export class SqlUserStore implements UserStore {
     }
   }
 
-  async recordFailedSignIn(poolId: string, sub: string, now: number, quietMs: number): Promise<number> {
+  async getSignInFailures(poolId: string, sub: string): Promise<SignInFailures | undefined> {
     const row = await this.db
-      .updateTable('users')
-      .set((eb) => ({
-        failed_sign_ins: eb
-          .case()
-          .when('last_failed_sign_in', 'is', null)
-          .then(1)
-          .when('last_failed_sign_in', '<', now - quietMs)
-          .then(1)
-          .else(eb('failed_sign_ins', '+', 1))
-          .end(),
-        last_failed_sign_in: now,
-      }))
+      .selectFrom('users')
+      .select(['failed_sign_ins', 'last_failed_sign_in'])
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
-      .returning('failed_sign_ins')
       .executeTakeFirst();
-    return Number(row?.failed_sign_ins ?? 0);
+    return row && { count: Number(row.failed_sign_ins), lastAt: row.last_failed_sign_in === null ? null : Number(row.last_failed_sign_in) };
   }
 
-  async clearFailedSignIns(poolId: string, sub: string): Promise<void> {
-    await this.db
+  async swapSignInFailures(poolId: string, sub: string, expected: SignInFailures, next: SignInFailures): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
       .updateTable('users')
-      .set({ failed_sign_ins: 0, last_failed_sign_in: null })
+      .set({ failed_sign_ins: next.count, last_failed_sign_in: next.lastAt })
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
-      .where('failed_sign_ins', '>', 0)
-      .execute();
+      .where('failed_sign_ins', '=', expected.count)
+      .where('last_failed_sign_in', expected.lastAt === null ? 'is' : '=', expected.lastAt)
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
   }
 
   async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
@@ -207,6 +213,9 @@ export class SqlUserStore implements UserStore {
     return rows.length > limit && last ? { items, nextKey: JSON.stringify([last.search_value, last.sub]) } : { items };
   }
 }
+
+/** Thrown inside a write's transaction to roll it back when a user changed since it was read. */
+class StaleWrite extends Error {}
 
 /** The `[value, sub]` a filtered page ended on. */
 function parseSearchKey(after: string): [string, string] {
