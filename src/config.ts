@@ -127,6 +127,12 @@ export interface GatehouseConfig {
 /** One line per message on the server's log: the developer copies the code from there. */
 export interface LogChannelConfig {
   method: 'log';
+  /**
+   * Whether the line carries the code or temporary password. By default it does, except on a
+   * server reachable from other machines with access keys set (a production-like setup), whose
+   * log must not give out what lets someone take over an account.
+   */
+  showCodes?: boolean;
 }
 
 /** A signed JSON POST per message, for a team's own sender (or a test's mailbox). */
@@ -316,7 +322,7 @@ export function checkExposure(config: GatehouseConfig): void {
 }
 
 const MESSAGE_FIELDS: Record<ChannelConfig['method'], string[]> = {
-  log: ['method'],
+  log: ['method', 'showCodes'],
   webhook: ['method', 'url', 'secret', 'retries', 'timeoutMs'],
   smtp: ['method', 'host', 'port', 'secure', 'user', 'password', 'from', 'timeoutMs'],
 };
@@ -342,6 +348,7 @@ function checkMessages(messages: GatehouseConfig['messages'], fail: (message: st
     };
     const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
     const integerFrom = (min: number, max: number) => (value: unknown) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+    if (method === 'log') optional('showCodes', (value) => typeof value === 'boolean', 'true or false');
     if (method === 'webhook') {
       if (!isHttpUrl(channel.url)) fail(`${at}.url must be an http(s) URL, got ${JSON.stringify(channel.url)}`);
       optional('secret', nonEmptyString, 'a non-empty string');

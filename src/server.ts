@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { checkExposure, isLoopback, isPostgresUrl, type GatehouseConfig } from './config.js';
 import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
-import { deliveryFromConfig } from './domain/messages/delivery-from-config.js';
+import { deliveryFromConfig, describeDelivery } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
 import { buildHttpApp } from './http/app.js';
 import type { Metrics } from './http/metrics.js';
@@ -44,7 +44,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   let listeningUrl = '';
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
-  const delivery = deliveryFromConfig(config.messages, logger);
+  const delivery = deliveryFromConfig(config, logger);
   let services: Services;
   let app: FastifyInstance | undefined;
   try {
@@ -53,6 +53,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics: options.metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {
+      logger.info(`messages: ${describeDelivery(config)}`);
       warnIfOpen(config, logger);
       warnIfIssuerPerNode(config, logger);
     }
@@ -83,9 +84,10 @@ export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
   const storage = await openStorage(config);
   try {
     const logger = pino({ level: config.logLevel });
+    logger.info(`messages: ${describeDelivery(config)}`);
     warnIfOpen(config, logger);
     const secretBox = await openSecretBox(config, logger);
-    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config.messages, logger), secretBox });
+    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config, logger), secretBox });
     await prepareDatabase(storage, services, config, logger);
   } finally {
     await storage.close();

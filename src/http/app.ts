@@ -16,7 +16,7 @@ import { registerWellKnown } from './well-known.js';
 export interface HttpDependencies {
   services: Services;
   storage: Storage;
-  config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys' | 'rateLimits'>;
+  config: Pick<GatehouseConfig, 'maxBodyBytes' | 'accessKeys' | 'rateLimits' | 'host'>;
   /** This process's share of the configured rate limits (1 / workers). */
   rateShare?: number;
   /** Where this process counts requests, and how /metrics gathers every worker's counts. */
@@ -68,7 +68,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   });
 
   registerCors(app);
-  const authenticate = requestAuthenticator(config.accessKeys, clock);
+  const authenticate = requestAuthenticator(config, clock);
   const limit = rateLimiter(config.rateLimits, () => clock.now(), rateShare);
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);

@@ -17,15 +17,17 @@ export interface MessageDelivery {
   deliver(message: OutgoingMessage): Promise<void>;
 }
 
-/** The default: one line per message on the server's log, with everything a developer needs. */
+/** The default: one line per message on the server's log, with everything a developer needs (the code, unless withheld). */
 export class LogDelivery implements MessageDelivery {
-  constructor(private readonly log: (fields: Record<string, unknown>, line: string) => void) {}
+  constructor(
+    private readonly log: (fields: Record<string, unknown>, line: string) => void,
+    private readonly showCodes = true,
+  ) {}
 
   async deliver(message: OutgoingMessage): Promise<void> {
     const { userPoolId, username, channel, destination, code, trigger } = message;
-    this.log(
-      { userPoolId, username, channel, destination, code, trigger },
-      `${channel} to ${destination} for ${username} in ${userPoolId} (${trigger}): code ${code}`,
-    );
+    const where = `${channel} to ${destination} for ${username} in ${userPoolId} (${trigger})`;
+    if (this.showCodes) this.log({ userPoolId, username, channel, destination, code, trigger }, `${where}: code ${code}`);
+    else this.log({ userPoolId, username, channel, destination, trigger }, `${where}: code withheld`);
   }
 }
