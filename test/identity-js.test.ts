@@ -239,7 +239,7 @@ describe('amazon-cognito-identity-js against Gatehouse', () => {
 
     const forgetful = libraryUser(app, new MapStorage(), 'carl');
     const sent = await callbacks<{ CodeDeliveryDetails: Record<string, string> }>((cb) => forgetful.forgotPassword(cb));
-    assert.deepEqual(sent.CodeDeliveryDetails, { Destination: 'c***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+    assert.deepEqual(sent.CodeDeliveryDetails, { Destination: 'c***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
     const { code } = await mailbox.next('carl@example.com');
     assert.equal(await callbacks<string>((cb) => forgetful.confirmPassword(code, 'Third-pass1', cb)), 'SUCCESS');
     assert.ok(await signedIn(libraryUser(app, new MapStorage(), 'carl'), 'carl', 'Third-pass1'));

@@ -130,13 +130,27 @@ for (const backend of backends()) {
       assert.equal((await gh.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId }))).MfaConfiguration, 'OFF');
 
       await setPoolMfa(UserPoolId, { MfaConfiguration: 'OFF', SoftwareTokenMfaConfiguration: { Enabled: false } });
-      // A pool that sends SMS has SMS MFA whenever MFA is on.
-      const withSms = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'mfa-sms', SmsConfiguration: SMS_CONFIGURATION }))).UserPool!.Id!;
-      assert.deepEqual(await errorOf(setPoolMfa(withSms, { MfaConfiguration: 'OPTIONAL', ...TOTP_ON })), {
+      // A pool that verifies phone numbers by SMS has SMS MFA whenever MFA is on (issue 16: Amplify's
+      // loginWith phone + TOTP-only MFA meets this refusal) ...
+      const verifiesPhones = (
+        await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'mfa-sms-verify', SmsConfiguration: SMS_CONFIGURATION, AutoVerifiedAttributes: ['phone_number'] }))
+      ).UserPool!.Id!;
+      assert.deepEqual(await errorOf(setPoolMfa(verifiesPhones, { MfaConfiguration: 'OPTIONAL', ...TOTP_ON })), {
         name: 'InvalidParameterException',
         message: "Can't turn off SMS_MFA when SMS configuration is set for the user pool",
         status: 400,
       });
+      // ... any other pool with an SMS configuration may offer TOTP alone, and SMS is then no factor.
+      const withSms = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'mfa-sms', SmsConfiguration: SMS_CONFIGURATION }))).UserPool!.Id!;
+      const totpOnly = await setPoolMfa(withSms, { MfaConfiguration: 'OPTIONAL', ...TOTP_ON });
+      assert.equal(totpOnly.MfaConfiguration, 'OPTIONAL');
+      assert.equal(totpOnly.SmsMfaConfiguration, undefined, 'SMS MFA is off');
+      assert.deepEqual(totpOnly.SoftwareTokenMfaConfiguration, { Enabled: true });
+      const read = await gh.cognito.send(new GetUserPoolMfaConfigCommand({ UserPoolId: withSms }));
+      assert.equal(read.SmsMfaConfiguration, undefined);
+      assert.deepEqual((await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: withSms }))).UserPool!.SmsConfiguration, SMS_CONFIGURATION, 'the SMS configuration stays');
+      const both = await setPoolMfa(withSms, { MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: {}, ...TOTP_ON });
+      assert.deepEqual(both.SmsMfaConfiguration?.SmsConfiguration, SMS_CONFIGURATION, 'SMS MFA back on');
       const lite = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'mfa-lite', UserPoolTier: 'LITE' }))).UserPool!.Id!;
       assert.equal((await errorOf(setPoolMfa(lite, { MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: {} }))).name, 'FeatureUnavailableInTierException');
     });

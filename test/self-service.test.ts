@@ -63,7 +63,7 @@ for (const backend of backends()) {
       const signUp = await gh.cognito.send(new SignUpCommand({ ClientId: clientId, Username: 'ann@example.com', Password: 'Password1!' }));
       assert.equal(signUp.UserConfirmed, false);
       assert.match(signUp.UserSub!, /^[0-9a-f-]{36}$/);
-      assert.deepEqual(signUp.CodeDeliveryDetails, { Destination: 'a***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      assert.deepEqual(signUp.CodeDeliveryDetails, { Destination: 'a***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
       const first = await mailbox.next('ann@example.com');
       assert.equal(first.trigger, 'CustomMessage_SignUp');
       assert.match(first.code, /^\d{6}$/);
@@ -101,7 +101,7 @@ for (const backend of backends()) {
       await gh.cognito.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'bob@example.com', ConfirmationCode: (await mailbox.next('bob@example.com')).code }));
 
       const forgot = await gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'bob@example.com' }));
-      assert.deepEqual(forgot.CodeDeliveryDetails, { Destination: 'b***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      assert.deepEqual(forgot.CodeDeliveryDetails, { Destination: 'b***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
       const { code } = await mailbox.next('bob@example.com');
       const wrong = await errorOf(
         gh.cognito.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'bob@example.com', ConfirmationCode: code === '123456' ? '654321' : '123456', Password: 'New-password1' })),
@@ -172,7 +172,7 @@ for (const backend of backends()) {
       assert.equal(await emailVerified(), 'true');
 
       const update = await gh.cognito.send(new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: 'email', Value: 'dee2@example.com' }, { Name: 'name', Value: 'Dee' }] }));
-      assert.equal(update.CodeDeliveryDetailsList![0]!.Destination, 'd***@e***.com');
+      assert.equal(update.CodeDeliveryDetailsList![0]!.Destination, 'd***@e***');
       assert.equal(await emailVerified(), 'false', 'a changed email is unverified until its code comes back');
       await gh.cognito.send(new VerifyUserAttributeCommand({ AccessToken: accessToken, AttributeName: 'email', Code: (await mailbox.next('dee2@example.com')).code }));
       assert.equal(await emailVerified(), 'true');
@@ -232,7 +232,7 @@ for (const backend of backends()) {
     test('PreventUserExistenceErrors ENABLED: ForgotPassword for an unknown user looks like a real one', async () => {
       const hiding = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hiding', PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!.ClientId!;
       const forgot = await gh.cognito.send(new ForgotPasswordCommand({ ClientId: hiding, Username: 'ghost@example.com' }));
-      assert.deepEqual(forgot.CodeDeliveryDetails, { Destination: 'g***@e***.com', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      assert.deepEqual(forgot.CodeDeliveryDetails, { Destination: 'g***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
       const legacy = await errorOf(gh.cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'ghost@example.com' })));
       assert.equal(legacy.name, 'UserNotFoundException');
     });

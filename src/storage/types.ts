@@ -193,6 +193,7 @@ export interface AuthSessionRecord {
   id: string;
   poolId: string;
   clientId: string;
+  /** The user signing in; a decoy challenge for an unknown name names no stored user. */
   sub: string;
   challenge: string;
   state: Record<string, unknown>;

@@ -84,7 +84,7 @@ describe('normalizeAttributes: names', () => {
   it('reports unknown attributes of an administrator update under "Invalid user attributes"', () => {
     refused(
       () => normalizeAttributes(attrs({ 'custom:nope': 'x' }), adminUpdate),
-      'Invalid user attributes: custom:nope: Attribute does not exist in the schema.\n',
+      'Invalid user attributes: user.custom:nope: Attribute does not exist in the schema.\n',
     );
   });
 
@@ -120,7 +120,7 @@ describe('normalizeAttributes: who may write', () => {
   it('refuses a verified flag that is not a boolean', () => {
     refused(
       () => normalizeAttributes(attrs({ email_verified: 'yes' }), adminUpdate),
-      'Invalid user attributes: email_verified: The attribute is not a valid boolean\n',
+      'Invalid user attributes: user.email_verified: The attribute is not a valid boolean\n',
     );
   });
 
@@ -164,7 +164,7 @@ describe('normalizeAttributes: mutability and deletion', () => {
   it('lets immutable attributes be set at creation only', () => {
     assert.equal(normalizeAttributes(attrs({ 'custom:tenant': 't1', nickname: 'n' }), adminCreate).get('custom:tenant'), 't1');
     refused(() => normalizeAttributes(attrs({ nickname: 'n' }), userUpdate), 'user.nickname: Attribute cannot be updated.\n');
-    refused(() => normalizeAttributes(attrs({ 'custom:tenant': 't2' }), adminUpdate), 'Invalid user attributes: custom:tenant: Attribute cannot be updated.\n');
+    refused(() => normalizeAttributes(attrs({ 'custom:tenant': 't2' }), adminUpdate), 'Invalid user attributes: user.custom:tenant: Attribute cannot be updated.\n');
   });
 
   it('treats an empty value in an update as a deletion', () => {
@@ -174,7 +174,7 @@ describe('normalizeAttributes: mutability and deletion', () => {
 
   it('refuses to delete a required attribute', () => {
     refused(() => normalizeAttributes(attrs({ email: '' }), userUpdate), 'user.email: Required attribute cannot be deleted.\n');
-    refused(() => normalizeAttributes(attrs({ email: '' }), adminUpdate), 'Invalid user attributes: email: Required attribute cannot be deleted.\n');
+    refused(() => normalizeAttributes(attrs({ email: '' }), adminUpdate), 'Invalid user attributes: user.email: Required attribute cannot be deleted.\n');
   });
 
   it('leaves empty values out at creation', () => {
@@ -194,7 +194,7 @@ describe('normalizeAttributes: values', () => {
     );
     refused(
       () => normalizeAttributes(attrs({ 'custom:tier': 'platinum', 'custom:level': '0' }), adminUpdate),
-      'Invalid user attributes: custom:tier: String must be no longer than 5 characters\ncustom:level: Number must be no less than 1\n',
+      'Invalid user attributes: user.custom:tier: String must be no longer than 5 characters\nuser.custom:level: Number must be no less than 1\n',
     );
     assert.equal(normalizeAttributes(attrs({ birthdate: '1990-01-31' }), signUp).get('birthdate'), '1990-01-31');
   });

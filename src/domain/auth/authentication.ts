@@ -13,7 +13,7 @@ import type { RefreshFlow } from './refresh-flow.js';
 import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import type { SignInSessions } from './sign-in-sessions.js';
-import type { SrpSignIn } from './srp-sign-in.js';
+import { isDecoy, type SrpSignIn } from './srp-sign-in.js';
 
 export type { AuthOutcome } from './sign-in.js';
 
@@ -130,6 +130,7 @@ export class Authentication {
     const invalid = async () => notAuthorized(proof ? INCORRECT_PASSWORD : (await this.sessions.wasUsed(sessionId)) ? SESSION_USED : SESSION_EXPIRED);
     const session = await this.sessions.peek(sessionId);
     if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw await invalid();
+    if (isDecoy(session)) return this.srp.answerDecoy(client, session, answer.responses);
     const signIn = await this.signInOf(client, session, answer);
     // Checked before the session is used up: a client told its device is gone retries without it.
     if (!(await this.sessions.consume(sessionId))) throw await invalid();
@@ -230,6 +231,8 @@ export class Authentication {
       await this.credentials.dummyVerify(password);
       throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
+    // Cognito tells an unconfirmed user so whatever the password, to send them to confirmation.
+    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     await this.lockout.password(user, () => this.credentials.verify(user, password));
     return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
   }

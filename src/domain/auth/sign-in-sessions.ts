@@ -14,7 +14,7 @@ export class SignInSessions {
   ) {}
 
   /** A new session for `challenge`; the id is random unless the challenge needs it to be a given value. */
-  async start(client: AppClient, user: UserRecord, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
+  async start(client: AppClient, user: Pick<UserRecord, 'sub'>, challenge: string, state: Record<string, unknown>, id = newSessionId()): Promise<string> {
     const minutes = client.settings.AuthSessionValidity ?? 3;
     const now = this.clock.now();
     await this.storage.authSessions.insert(

@@ -1,9 +1,9 @@
-import type { AppClient } from '../clients/app-clients.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { AuthSessionRecord} from '../../storage/types.js';
+import type { AuthSessionRecord } from '../../storage/types.js';
+import type { AppClient } from '../clients/app-clients.js';
 import type { Devices } from '../devices/devices.js';
-import { invalidParameter, notAuthorized } from '../errors.js';
+import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { poolNameOf, type PasswordCredentials } from '../passwords/credentials.js';
 import { checkPasswordClaim, isAcceptableA, isAcceptableTimestamp, startServerExchange } from '../srp/srp.js';
@@ -24,6 +24,16 @@ interface ExchangeState {
   BHex: string;
   deviceKey?: string;
 }
+
+/** An unknown user's challenge: a verifier nobody's password matches, under the name the client was given. */
+interface DecoyState extends ExchangeState {
+  decoy: true;
+  userId: string;
+  verifierHex: string;
+}
+
+/** Whether a PASSWORD_VERIFIER session is an unknown user's decoy. */
+export const isDecoy = (session: AuthSessionRecord): boolean => (session.state as Partial<DecoyState>).decoy === true;
 
 /**
  * USER_SRP_AUTH and the device's SRP (DEVICE_SRP_AUTH): the password, or the device's secret,
@@ -52,8 +62,10 @@ export class SrpSignIn {
     const verifier = user && this.credentials.srpVerifierOf(user);
     if (!user || !verifier) {
       if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
-      return this.decoy(client.poolId, username, (context.settings.UsernameAttributes ?? []).length > 0);
+      return this.decoy(client, srpA, username, context.names.usernameAttributes.length > 0);
     }
+    // As for a password, Cognito tells an unconfirmed user so before any proof.
+    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
     const state: ExchangeState = { srpA, bHex, BHex, deviceKey: parameterOf(parameters, 'DEVICE_KEY') };
     const secretBlock = await this.sessions.start(client, user, 'PASSWORD_VERIFIER', { ...state }, newSecretBlock());
@@ -114,18 +126,35 @@ export class SrpSignIn {
 
   /**
    * With PreventUserExistenceErrors an unknown user gets a challenge like anyone's, with a salt
-   * that stays the same for the name, so probing cannot tell who has an account.
+   * that stays the same for the name, so probing cannot tell who has an account. It is stored and
+   * answered like a real one (the same reads, the same modular exponentiations), so the answer
+   * does not come back sooner either.
    */
-  private decoy(poolId: string, username: string, usernameIsSub: boolean): AuthOutcome {
-    const digest = this.secrets.digest(`srp-decoy:${poolId}:${username}`);
+  private async decoy(client: AppClient, srpA: string, username: string, usernameIsSub: boolean): Promise<AuthOutcome> {
+    const digest = this.secrets.digest(`srp-decoy:${client.poolId}:${username}`);
     const salt = digest.subarray(0, 16).toString('hex');
+    const sub = uuidOf(digest.subarray(16, 32));
     // Where usernames are subs, a real user's USER_ID_FOR_SRP is a UUID, so the decoy's is one too.
-    const userId = usernameIsSub ? uuidOf(digest.subarray(16, 32)) : username;
-    const { BHex } = startServerExchange(randomBytes(384).toString('hex'));
+    const userId = usernameIsSub ? sub : username;
+    const verifierHex = randomBytes(384).toString('hex');
+    const { bHex, BHex } = startServerExchange(verifierHex);
+    const state: DecoyState = { decoy: true, srpA, bHex, BHex, userId, verifierHex };
+    const secretBlock = await this.sessions.start(client, { sub }, 'PASSWORD_VERIFIER', { ...state }, newSecretBlock());
     return {
       ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: newSecretBlock(), USER_ID_FOR_SRP: userId, USERNAME: userId },
+      ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: userId, USERNAME: userId },
     };
+  }
+
+  /** A decoy answered: looked up, used up and checked as a real answer is, and wrong, as it must be. */
+  async answerDecoy(client: AppClient, session: AuthSessionRecord, responses: Record<string, string>): Promise<never> {
+    const username = required(responses, 'USERNAME');
+    await this.users.find(await this.users.poolContext(client.poolId), username);
+    checkSecretHash(client, username, parameterOf(responses, 'SECRET_HASH'));
+    await this.sessions.consume(session.id);
+    const { userId, verifierHex } = session.state as unknown as DecoyState;
+    this.proves(responses, session, { poolName: poolNameOf(client.poolId), userId, verifierHex });
+    throw notAuthorized(INCORRECT_PASSWORD);
   }
 }
 

@@ -25,13 +25,11 @@ export interface CodeMessage {
   lifetimeMs: number;
 }
 
-/** `a***@e***.com` and `+*******1234`, as CodeDeliveryDetails shows them. */
+/** `t***@t***` for test@test.com and `+*******1234`, as CodeDeliveryDetails shows them. */
 export function maskDestination(attribute: CodeChannel, value: string): string {
   if (attribute === 'phone_number') return `+${'*'.repeat(Math.max(0, value.length - 5))}${value.slice(-4)}`;
-  const [local = '', domain = ''] = value.split('@');
-  const dot = domain.lastIndexOf('.');
-  const tld = dot >= 0 ? domain.slice(dot) : '';
-  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***${tld}`;
+  const at = value.lastIndexOf('@');
+  return `${value.slice(0, 1)}***@${value.slice(at + 1, at + 2)}***`;
 }
 
 /**

@@ -11,7 +11,7 @@ export type MfaFactor = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
  */
 export function poolFactors(settings: PoolSettings): MfaFactor[] {
   const factors: MfaFactor[] = [];
-  if (settings.SmsConfiguration) factors.push('SMS_MFA');
+  if (settings.SmsConfiguration && !settings.SmsMfaTurnedOff) factors.push('SMS_MFA');
   if (settings.SoftwareTokenMfaConfiguration?.Enabled) factors.push('SOFTWARE_TOKEN_MFA');
   if (settings.EmailMfaConfiguration) factors.push('EMAIL_OTP');
   return factors;
@@ -22,7 +22,7 @@ export function mfaConfigOf(settings: PoolSettings): GetUserPoolMfaConfigRespons
   const { SmsAuthenticationMessage, SmsConfiguration } = settings;
   return {
     MfaConfiguration: settings.MfaConfiguration ?? 'OFF',
-    ...((SmsConfiguration || SmsAuthenticationMessage !== undefined) && {
+    ...((SmsConfiguration || SmsAuthenticationMessage !== undefined) && !settings.SmsMfaTurnedOff && {
       SmsMfaConfiguration: { ...(SmsAuthenticationMessage !== undefined && { SmsAuthenticationMessage }), ...(SmsConfiguration && { SmsConfiguration }) },
     }),
     ...(settings.SoftwareTokenMfaConfiguration && { SoftwareTokenMfaConfiguration: settings.SoftwareTokenMfaConfiguration }),
@@ -54,8 +54,12 @@ export function settingsWithMfaConfig(current: PoolSettings, input: SetUserPoolM
   if (sms?.SmsAuthenticationMessage !== undefined) settings.SmsAuthenticationMessage = sms.SmsAuthenticationMessage;
   // SMS MFA needs a way to send SMS: turned on without one it would leave users a factor they cannot use.
   if (sms && !settings.SmsConfiguration) throw invalidParameter(SMS_CONFIGURATION_REQUIRED);
-  // SMS MFA cannot be left out while the pool can send SMS: it is on as long as the SmsConfiguration is there.
-  if (mode !== 'OFF' && !sms && settings.SmsConfiguration) throw invalidParameter("Can't turn off SMS_MFA when SMS configuration is set for the user pool");
+  // A pool that verifies phone numbers by SMS keeps SMS MFA while MFA is on; any other pool may leave it out.
+  if (mode !== 'OFF' && !sms && settings.SmsConfiguration && settings.AutoVerifiedAttributes?.includes('phone_number')) {
+    throw invalidParameter("Can't turn off SMS_MFA when SMS configuration is set for the user pool");
+  }
+  if (mode !== 'OFF' && !sms && settings.SmsConfiguration) settings.SmsMfaTurnedOff = true;
+  else delete settings.SmsMfaTurnedOff;
   if (input.EmailMfaConfiguration && (settings.UserPoolTier ?? 'ESSENTIALS') === 'LITE') {
     throw new CognitoError('FeatureUnavailableInTierException', 'Email MFA requires the ESSENTIALS or PLUS feature plan.');
   }

@@ -26,6 +26,8 @@ export type PoolSettings = Omit<
 > &
   Pick<GetUserPoolMfaConfigResponse, 'SoftwareTokenMfaConfiguration' | 'EmailMfaConfiguration' | 'WebAuthnConfiguration'> & {
     Policies: Omit<UserPoolPolicyType, 'PasswordPolicy'> & { PasswordPolicy: PasswordPolicy };
+    /** SetUserPoolMfaConfig left SMS out although the pool can send SMS: SMS is then no second factor. */
+    SmsMfaTurnedOff?: true;
   };
 
 /** Cognito's password policy when a pool is created without one. */
@@ -96,7 +98,7 @@ export function settingsAfterUpdate(current: PoolSettings, input: UpdateUserPool
 }
 
 /** Settings that GetUserPoolMfaConfig reports but DescribeUserPool does not. */
-export const MFA_FACTOR_FIELDS: ReadonlySet<string> = new Set(['SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration']);
+export const MFA_FACTOR_FIELDS: ReadonlySet<string> = new Set(['SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration', 'SmsMfaTurnedOff']);
 
 type MutableInput = Omit<CreateUserPoolRequest, 'PoolName' | 'Schema' | 'UsernameAttributes' | 'AliasAttributes' | 'UsernameConfiguration' | 'UserPoolTags'>;
 

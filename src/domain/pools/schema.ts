@@ -83,23 +83,18 @@ function customAttribute(requested: SchemaAttributeType): SchemaAttributeType {
   return attribute;
 }
 
-/** Constraints travel as strings of integers; min may not exceed max. */
+/** Constraints travel as strings of integers; min may not exceed max. Worded as Cognito words them (`user.<name>: …`). */
 function checkConstraints(attribute: SchemaAttributeType): void {
-  const pairs: [string | undefined, string | undefined, string][] = [
+  const pairs: [string | undefined, string | undefined, 'length' | 'value'][] = [
     [attribute.StringAttributeConstraints?.MinLength, attribute.StringAttributeConstraints?.MaxLength, 'length'],
     [attribute.NumberAttributeConstraints?.MinValue, attribute.NumberAttributeConstraints?.MaxValue, 'value'],
   ];
+  const fail = (reason: string) => invalidParameter(`user.${attribute.Name}: ${reason}`);
   for (const [min, max, what] of pairs) {
     for (const bound of [min, max]) {
-      if (bound !== undefined && !/^-?\d+$/.test(bound)) {
-        throw invalidParameter(`Invalid ${what} constraint for attribute ${attribute.Name}: '${bound}' is not an integer.`);
-      }
+      if (bound !== undefined && !/^-?\d+$/.test(bound)) throw fail(`Invalid ${what} constraint '${bound}': not an integer.`);
     }
-    if (min !== undefined && max !== undefined && Number(min) > Number(max)) {
-      throw invalidParameter(`Invalid ${what} constraints for attribute ${attribute.Name}: minimum ${min} exceeds maximum ${max}.`);
-    }
-    if (what === 'length' && max !== undefined && Number(max) > 2048) {
-      throw invalidParameter(`Invalid length constraint for attribute ${attribute.Name}: maximum length is 2048.`);
-    }
+    if (min !== undefined && max !== undefined && Number(min) > Number(max)) throw fail(`Max ${what} cannot be less than min ${what}.`);
+    if (what === 'length' && max !== undefined && Number(max) > 2048) throw fail('String attributes cannot have a length of more than 2048');
   }
 }

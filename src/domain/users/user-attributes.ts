@@ -198,5 +198,5 @@ function schemaError(problems: Problem[], context: AttributeCheckContext): Cogni
     return invalidParameter(`Attributes did not conform to the schema: ${items.join(', ')}`);
   }
   if (context.writer === 'user') return invalidParameter(problems.map(({ name, reason }) => `user.${name}: ${reason}\n`).join(''));
-  return invalidParameter(`Invalid user attributes: ${problems.map(({ name, reason }) => `${name}: ${reason}\n`).join('')}`);
+  return invalidParameter(`Invalid user attributes: ${problems.map(({ name, reason }) => `user.${name}: ${reason}\n`).join('')}`);
 }

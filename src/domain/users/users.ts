@@ -201,8 +201,8 @@ export class Users {
     for (const attribute of attributeNames) {
       const definition = schema.find((a) => a.Name === attribute);
       if (!definition) throw invalidParameter(`Invalid attribute name: ${attribute}`);
-      if (definition.Required) throw invalidParameter(`Invalid user attributes: ${attribute}: Required attribute cannot be deleted.\n`);
-      if (definition.Mutable === false) throw invalidParameter(`Invalid user attributes: ${attribute}: Attribute cannot be updated.\n`);
+      if (definition.Required) throw invalidParameter(`Invalid user attributes: user.${attribute}: Required attribute cannot be deleted.\n`);
+      if (definition.Mutable === false) throw invalidParameter(`Invalid user attributes: user.${attribute}: Attribute cannot be updated.\n`);
     }
     await this.update(context, user, (current) => {
       const attributes = { ...current.attributes };
@@ -250,8 +250,11 @@ export class Users {
     if (!(await this.storage.users.delete(poolId, user.sub))) throw userNotFound();
   }
 
-  async list(poolId: string, limit: number, filterText: string | undefined, after?: string): Promise<Page<UserRecord>> {
+  /** ListUsers: a page of users, by one filter if given; AttributesToGet may name only the pool's attributes. */
+  async list(poolId: string, limit: number, filterText: string | undefined, after?: string, attributesToGet?: string[]): Promise<Page<UserRecord>> {
     const context = await this.poolContext(poolId);
+    const known = new Set(['sub', ...(context.settings.SchemaAttributes ?? []).map((attribute) => attribute.Name)]);
+    if (attributesToGet?.some((name) => !known.has(name))) throw invalidParameter('One or more requested attributes do not exist.');
     const filter = parseUserFilter(filterText);
     if (filter?.attribute === 'username') filter.value = context.names.key(filter.value);
     try {

@@ -11,6 +11,7 @@ import * as attempts from './0009-attempt-counts.js';
 import * as claims from './0010-single-use-claims.js';
 import * as usedSessions from './0011-used-sessions.js';
 import * as versions from './0012-versions.js';
+import * as unownedSessions from './0013-unowned-sessions.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-single-use-claims': claims,
   '0011-used-sessions': usedSessions,
   '0012-versions': versions,
+  '0013-unowned-sessions': unownedSessions,
 };
 
 export const migrationProvider: MigrationProvider = {
