@@ -1,7 +1,7 @@
 import type { AddCustomAttributesRequest, AddCustomAttributesResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AddCustomAttributesRequest, AddCustomAttributesResponse>(async (input, { services }) => {
+export default operation('pools')<AddCustomAttributesRequest, AddCustomAttributesResponse>(async (input, { services }) => {
   await services.pools.addCustomAttributes(input.UserPoolId!, input.CustomAttributes!);
   return {};
 });

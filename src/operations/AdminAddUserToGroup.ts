@@ -1,7 +1,7 @@
 import type { AdminAddUserToGroupRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AdminAddUserToGroupRequest, Record<string, never>>(async (input, { services }) => {
+export default operation('groups')<AdminAddUserToGroupRequest, Record<string, never>>(async (input, { services }) => {
   await services.groups.addUser(input.UserPoolId!, input.GroupName!, input.Username!);
   return {};
 });

@@ -1,7 +1,7 @@
 import type { AdminEnableUserRequest, AdminEnableUserResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AdminEnableUserRequest, AdminEnableUserResponse>(async (input, { services }) => {
+export default operation('users')<AdminEnableUserRequest, AdminEnableUserResponse>(async (input, { services }) => {
   await services.users.setEnabled(input.UserPoolId!, input.Username!, true);
   return {};
 });

@@ -4,7 +4,7 @@ import { attributeList } from '../domain/users/user-description.js';
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<AdminGetUserRequest, Wire<AdminGetUserResponse>>(async (input, { services }) => {
+export default operation('secondFactors', 'users')<AdminGetUserRequest, Wire<AdminGetUserResponse>>(async (input, { services }) => {
   const { context, user } = await services.users.get(input.UserPoolId!, input.Username!);
   return {
     Username: user.username,

@@ -1,7 +1,7 @@
 import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, { services }) => {
+export default operation('selfService')<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, { services }) => {
   await services.selfService.adminResetPassword(input.UserPoolId!, input.Username!);
   return {};
 });

@@ -1,7 +1,7 @@
 import type { AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse>((input, { services, sourceIp }) =>
+export default operation('authentication')<AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse>((input, { services, sourceIp }) =>
   services.authentication.respond({
     clientId: input.ClientId!,
     poolId: input.UserPoolId!,

@@ -2,7 +2,7 @@ import type { AdminSetUserMFAPreferenceRequest, AdminSetUserMFAPreferenceRespons
 import { factorPreferences } from '../domain/mfa/user-mfa-state.js';
 import { operation } from './operation.js';
 
-export default operation<AdminSetUserMFAPreferenceRequest, AdminSetUserMFAPreferenceResponse>(async (input, { services }) => {
+export default operation('mfa')<AdminSetUserMFAPreferenceRequest, AdminSetUserMFAPreferenceResponse>(async (input, { services }) => {
   await services.mfa.setPreferences({ poolId: input.UserPoolId!, username: input.Username! }, factorPreferences(input));
   return {};
 });

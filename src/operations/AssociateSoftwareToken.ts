@@ -1,7 +1,7 @@
 import type { AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse>(async (input, { services }) => {
+export default operation('mfa')<AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse>(async (input, { services }) => {
   const { secretCode, session } = await services.mfa.associateSoftwareToken({ accessToken: input.AccessToken, session: input.Session });
   return { SecretCode: secretCode, ...(session && { Session: session }) };
 });

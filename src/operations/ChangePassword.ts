@@ -2,7 +2,7 @@ import type { ChangePasswordRequest, ChangePasswordResponse } from '@aws-sdk/cli
 import { invalidParameter } from '../domain/errors.js';
 import { operation } from './operation.js';
 
-export default operation<ChangePasswordRequest, ChangePasswordResponse>(async (input, { services }) => {
+export default operation('selfService')<ChangePasswordRequest, ChangePasswordResponse>(async (input, { services }) => {
   if (input.PreviousPassword === undefined) throw invalidParameter('PreviousPassword is required for a user with a password.');
   await services.selfService.changePassword(input.AccessToken!, input.PreviousPassword, input.ProposedPassword!);
   return {};

@@ -2,6 +2,6 @@ import type { CreateUserPoolRequest, CreateUserPoolResponse } from '@aws-sdk/cli
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<CreateUserPoolRequest, Wire<CreateUserPoolResponse>>(async (input, { services }) => ({
+export default operation('pools')<CreateUserPoolRequest, Wire<CreateUserPoolResponse>>(async (input, { services }) => ({
   UserPool: services.pools.describe(await services.pools.create(input)),
 }));

@@ -2,6 +2,6 @@ import type { CreateUserPoolClientRequest, CreateUserPoolClientResponse } from '
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<CreateUserPoolClientRequest, Wire<CreateUserPoolClientResponse>>(async (input, { services }) => ({
+export default operation('clients')<CreateUserPoolClientRequest, Wire<CreateUserPoolClientResponse>>(async (input, { services }) => ({
   UserPoolClient: services.clients.describe(await services.clients.create(input)),
 }));

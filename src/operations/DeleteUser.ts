@@ -1,7 +1,7 @@
 import type { DeleteUserRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<DeleteUserRequest, Record<string, never>>(async (input, { services }) => {
+export default operation('ownAttributes')<DeleteUserRequest, Record<string, never>>(async (input, { services }) => {
   await services.ownAttributes.deleteUser(input.AccessToken!);
   return {};
 });

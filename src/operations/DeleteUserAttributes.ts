@@ -1,7 +1,7 @@
 import type { DeleteUserAttributesRequest, DeleteUserAttributesResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<DeleteUserAttributesRequest, DeleteUserAttributesResponse>(async (input, { services }) => {
+export default operation('ownAttributes')<DeleteUserAttributesRequest, DeleteUserAttributesResponse>(async (input, { services }) => {
   await services.ownAttributes.delete(input.AccessToken!, input.UserAttributeNames!);
   return {};
 });

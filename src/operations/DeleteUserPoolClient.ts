@@ -1,7 +1,7 @@
 import type { DeleteUserPoolClientRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<DeleteUserPoolClientRequest, Record<string, never>>(async (input, { services }) => {
+export default operation('clients')<DeleteUserPoolClientRequest, Record<string, never>>(async (input, { services }) => {
   await services.clients.delete(input.UserPoolId!, input.ClientId!);
   return {};
 });

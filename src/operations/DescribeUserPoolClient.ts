@@ -2,6 +2,6 @@ import type { DescribeUserPoolClientRequest, DescribeUserPoolClientResponse } fr
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<DescribeUserPoolClientRequest, Wire<DescribeUserPoolClientResponse>>(async (input, { services }) => ({
+export default operation('clients')<DescribeUserPoolClientRequest, Wire<DescribeUserPoolClientResponse>>(async (input, { services }) => ({
   UserPoolClient: services.clients.describe(await services.clients.get(input.UserPoolId!, input.ClientId!)),
 }));

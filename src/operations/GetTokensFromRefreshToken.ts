@@ -1,7 +1,7 @@
 import type { GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(async (input, { services }) => ({
+export default operation('authentication')<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(async (input, { services }) => ({
   AuthenticationResult: await services.authentication.tokensFromRefreshToken({
     refreshToken: input.RefreshToken!,
     clientId: input.ClientId!,

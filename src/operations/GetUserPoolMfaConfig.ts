@@ -1,4 +1,4 @@
 import type { GetUserPoolMfaConfigRequest, GetUserPoolMfaConfigResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<GetUserPoolMfaConfigRequest, GetUserPoolMfaConfigResponse>((input, { services }) => services.mfa.poolConfig(input.UserPoolId!));
+export default operation('mfa')<GetUserPoolMfaConfigRequest, GetUserPoolMfaConfigResponse>((input, { services }) => services.mfa.poolConfig(input.UserPoolId!));

@@ -2,7 +2,7 @@ import type { ListDevicesRequest, ListDevicesResponse } from '@aws-sdk/client-co
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<ListDevicesRequest, Wire<ListDevicesResponse>>(async (input, { services }) => {
+export default operation('authentication', 'devices')<ListDevicesRequest, Wire<ListDevicesResponse>>(async (input, { services }) => {
   const user = await services.authentication.userOfAccessToken(input.AccessToken!);
   return services.devices.list(user, input.Limit, input.PaginationToken);
 });

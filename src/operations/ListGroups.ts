@@ -4,7 +4,7 @@ import { decodePageToken, nextTokenOf } from '../domain/pagination.js';
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<ListGroupsRequest, Wire<ListGroupsResponse>>(async (input, { services }) => {
+export default operation('groups')<ListGroupsRequest, Wire<ListGroupsResponse>>(async (input, { services }) => {
   const page = await services.groups.list(input.UserPoolId!, input.Limit, decodePageToken(input.NextToken));
   return { Groups: page.items.map(describeGroup), ...nextTokenOf(page) };
 });

@@ -4,7 +4,7 @@ import { operation } from './operation.js';
 
 const DEFAULT_PAGE = 60;
 
-export default operation<ListUserPoolClientsRequest, ListUserPoolClientsResponse>(async (input, { services }) => {
+export default operation('clients')<ListUserPoolClientsRequest, ListUserPoolClientsResponse>(async (input, { services }) => {
   const page = await services.clients.list(input.UserPoolId!, input.MaxResults || DEFAULT_PAGE, decodePageToken(input.NextToken));
   return {
     UserPoolClients: page.items.map((client) => ({ ClientId: client.clientId, UserPoolId: client.poolId, ClientName: client.name })),

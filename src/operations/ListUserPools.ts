@@ -4,7 +4,7 @@ import { decodePageToken, encodePageToken } from '../domain/pagination.js';
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<ListUserPoolsRequest, Wire<ListUserPoolsResponse>>(async (input, { services }) => {
+export default operation('pools')<ListUserPoolsRequest, Wire<ListUserPoolsResponse>>(async (input, { services }) => {
   const page = await services.pools.list(input.MaxResults!, decodePageToken(input.NextToken));
   return {
     UserPools: page.items.map((pool) => ({

@@ -4,7 +4,7 @@ import { describeUser } from '../domain/users/user-description.js';
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<ListUsersInGroupRequest, Wire<ListUsersInGroupResponse>>(async (input, { services }) => {
+export default operation('groups')<ListUsersInGroupRequest, Wire<ListUsersInGroupResponse>>(async (input, { services }) => {
   const page = await services.groups.listMembers(input.UserPoolId!, input.GroupName!, input.Limit, decodePageToken(input.NextToken));
   return { Users: page.items.map((user) => describeUser(user)), ...nextTokenOf(page) };
 });

@@ -1,7 +1,7 @@
 import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>((input, { services, sourceIp }) =>
+export default operation('authentication')<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>((input, { services, sourceIp }) =>
   services.authentication.respond({
     clientId: input.ClientId!,
     challenge: input.ChallengeName!,

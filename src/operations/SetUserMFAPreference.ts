@@ -2,7 +2,7 @@ import type { SetUserMFAPreferenceRequest, SetUserMFAPreferenceResponse } from '
 import { factorPreferences } from '../domain/mfa/user-mfa-state.js';
 import { operation } from './operation.js';
 
-export default operation<SetUserMFAPreferenceRequest, SetUserMFAPreferenceResponse>(async (input, { services }) => {
+export default operation('mfa')<SetUserMFAPreferenceRequest, SetUserMFAPreferenceResponse>(async (input, { services }) => {
   await services.mfa.setPreferences({ accessToken: input.AccessToken! }, factorPreferences(input));
   return {};
 });

@@ -1,4 +1,4 @@
 import type { SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse>((input, { services }) => services.mfa.setPoolConfig(input));
+export default operation('mfa')<SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse>((input, { services }) => services.mfa.setPoolConfig(input));

@@ -1,7 +1,7 @@
 import type { TagResourceRequest, TagResourceResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<TagResourceRequest, TagResourceResponse>(async (input, { services }) => {
+export default operation('pools')<TagResourceRequest, TagResourceResponse>(async (input, { services }) => {
   await services.pools.tag(input.ResourceArn!, input.Tags ?? {});
   return {};
 });

@@ -1,7 +1,7 @@
 import type { UntagResourceRequest, UntagResourceResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<UntagResourceRequest, UntagResourceResponse>(async (input, { services }) => {
+export default operation('pools')<UntagResourceRequest, UntagResourceResponse>(async (input, { services }) => {
   await services.pools.untag(input.ResourceArn!, input.TagKeys ?? []);
   return {};
 });

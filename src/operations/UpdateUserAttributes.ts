@@ -1,7 +1,7 @@
 import type { UpdateUserAttributesRequest, UpdateUserAttributesResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(async (input, { services }) => {
+export default operation('ownAttributes')<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(async (input, { services }) => {
   const details = await services.ownAttributes.update(input.AccessToken!, input.UserAttributes!);
   return details.length ? { CodeDeliveryDetailsList: details } : {};
 });

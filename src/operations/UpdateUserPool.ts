@@ -1,7 +1,7 @@
 import type { UpdateUserPoolRequest, UpdateUserPoolResponse } from '@aws-sdk/client-cognito-identity-provider';
 import { operation } from './operation.js';
 
-export default operation<UpdateUserPoolRequest, UpdateUserPoolResponse>(async (input, { services }) => {
+export default operation('pools')<UpdateUserPoolRequest, UpdateUserPoolResponse>(async (input, { services }) => {
   await services.pools.update(input);
   return {};
 });

@@ -2,6 +2,6 @@ import type { UpdateUserPoolClientRequest, UpdateUserPoolClientResponse } from '
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation<UpdateUserPoolClientRequest, Wire<UpdateUserPoolClientResponse>>(async (input, { services }) => ({
+export default operation('clients')<UpdateUserPoolClientRequest, Wire<UpdateUserPoolClientResponse>>(async (input, { services }) => ({
   UserPoolClient: services.clients.describe(await services.clients.update(input)),
 }));

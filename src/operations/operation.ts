@@ -1,7 +1,8 @@
 import type { Services } from '../domain/services.js';
 
-export interface OperationContext {
-  readonly services: Services;
+/** What a request hands an operation: the domain services it declared, and where the request came from. */
+export interface OperationContext<K extends keyof Services = keyof Services> {
+  readonly services: Pick<Services, K>;
   readonly requestId: string;
   /** The caller's address, which Cognito records on devices as last_ip_used. */
   readonly sourceIp: string;
@@ -13,4 +14,21 @@ export interface OperationContext {
  */
 export type Operation<Input = any, Output = any> = (input: Input, context: OperationContext) => Promise<Output>;
 
-export const operation = <Input, Output>(handler: Operation<Input, Output>): Operation<Input, Output> => handler;
+/**
+ * Declares an operation with the services it uses, which are all it is handed:
+ * `operation('users')<AdminGetUserRequest, AdminGetUserResponse>(async (input, { services }) => …)`.
+ */
+export function operation<K extends keyof Services>(...uses: K[]) {
+  return <Input, Output>(handler: (input: Input, context: OperationContext<K>) => Promise<Output>): Operation<Input, Output> => {
+    const picked = new WeakMap<Services, Pick<Services, K>>();
+    const servicesFor = (all: Services): Pick<Services, K> => {
+      let services = picked.get(all);
+      if (!services) {
+        services = Object.fromEntries(uses.map((name) => [name, all[name]])) as Pick<Services, K>;
+        picked.set(all, services);
+      }
+      return services;
+    };
+    return (input, context) => handler(input, { ...context, services: servicesFor(context.services as Services) });
+  };
+}
