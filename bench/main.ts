@@ -23,7 +23,8 @@ import { startOwnPostgres, type OwnPostgres } from '../test/support/embedded-pos
 import { SrpClient, srpTimestamp } from './srp-client.js';
 import { rawLoad, type RawRequest } from './raw-load.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The server under test; GATEHOUSE_BENCH_CLI points the same bench at another build, for before/after figures. */
+const CLI = process.env.GATEHOUSE_BENCH_CLI ?? fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -190,16 +191,23 @@ async function signIn(url: string, extra: Record<string, unknown>): Promise<void
     ClientName: 'bench',
     ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
   });
-  await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: 'bench', MessageAction: 'SUPPRESS' });
-  await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: 'bench', Password: 'Bench-password-1', Permanent: true });
+  // Sign-ins spread over as many users as requests in flight, as real traffic is; one user's own
+  // burst is measured apart, since a user has only as many password checks in flight as the lockout allows.
+  const users = Array.from({ length: CONCURRENCY }, (_, i) => `bench${i}`);
+  for (const Username of ['bench', ...users]) {
+    await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username, MessageAction: 'SUPPRESS' });
+    await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username, Password: 'Bench-password-1', Permanent: true });
+  }
   const auth = (AuthFlow: string, AuthParameters: Record<string, string>) =>
     call(url, 'AdminInitiateAuth', { UserPoolId: UserPool.Id, ClientId: UserPoolClient.ClientId, AuthFlow, AuthParameters });
 
   const hasher = new PasswordHasher(DEFAULT_ARGON2);
   const hash = await hasher.hash('Bench-password-1');
   const verifyFloor = await throughput(() => hasher.verify(hash, 'Bench-password-1'));
-  const signInResult = await measure('AdminInitiateAuth_password', extra, () => auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'bench', PASSWORD: 'Bench-password-1' }));
+  let next = 0;
+  const signInResult = await measure('AdminInitiateAuth_password', extra, () => auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: users[next++ % users.length]!, PASSWORD: 'Bench-password-1' }));
   console.log(JSON.stringify({ scenario: 'argon2id_verify_floor', ops_per_s: round(verifyFloor, 1), ratio: round(signInResult.opsPerSecond / verifyFloor), ...extra }));
+  await measure('AdminInitiateAuth_password_one_user', extra, () => auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'bench', PASSWORD: 'Bench-password-1' }));
 
   const { AuthenticationResult } = await auth('ADMIN_USER_PASSWORD_AUTH', { USERNAME: 'bench', PASSWORD: 'Bench-password-1' });
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -279,8 +287,6 @@ async function writeUsers(database: string, poolId: string, size: number, then?:
         passwordExpiresAt: null,
         attributes: { email: `user${i}@example.com`, email_verified: 'true', given_name: `Given${i % 1000}` },
         settings: {},
-        failedSignIns: 0,
-        lastFailedSignIn: null,
         createdAt: Date.now(),
         updatedAt: Date.now(),
         version: 0,
@@ -301,13 +307,18 @@ async function writeUsers(database: string, poolId: string, size: number, then?:
 async function srpSignIn(url: string, extra: Record<string, unknown>): Promise<void> {
   const { UserPool } = await call(url, 'CreateUserPool', { PoolName: 'srp-bench' });
   const { UserPoolClient } = await call(url, 'CreateUserPoolClient', { UserPoolId: UserPool.Id, ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] });
-  await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: 'srp', MessageAction: 'SUPPRESS' });
-  await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: 'srp', Password: 'Bench-password-1', Permanent: true });
   const poolName = UserPool.Id.slice(UserPool.Id.indexOf('_') + 1);
-  const client = new SrpClient(poolName, 'Bench-password-1');
+  // Spread over users, as real sign-ins are; each user's client keeps its own derived key.
+  const users = Array.from({ length: CONCURRENCY }, (_, i) => ({ name: `srp${i}`, client: new SrpClient(poolName, 'Bench-password-1') }));
+  for (const { name } of users) {
+    await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: name, MessageAction: 'SUPPRESS' });
+    await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: name, Password: 'Bench-password-1', Permanent: true });
+  }
   const ClientId = UserPoolClient.ClientId;
+  let next = 0;
   const result = await measure('InitiateAuth_srp_both_round_trips', extra, async () => {
-    const challenge = await call(url, 'InitiateAuth', { ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'srp', SRP_A: client.srpA } });
+    const { name, client } = users[next++ % users.length]!;
+    const challenge = await call(url, 'InitiateAuth', { ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: name, SRP_A: client.srpA } });
     const answer = client.answer(challenge.ChallengeParameters, srpTimestamp());
     await call(url, 'RespondToAuthChallenge', { ClientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: answer });
   });

@@ -230,6 +230,13 @@ for (const backend of backends()) {
       assert.deepEqual(await errorOf(signIn(poolId, clientId, 'burst', PASSWORD)), { name: 'NotAuthorizedException', message: 'Password attempts exceeded', status: 400 });
     });
 
+    test('16 right passwords at once all sign in: attempts in flight are not failures', async () => {
+      const { poolId, clientId } = await pool();
+      await confirmedUser(poolId, 'popular');
+      const outcomes = await tally(Array.from({ length: 16 }, () => signIn(poolId, clientId, 'popular', PASSWORD)));
+      assert.deepEqual([...outcomes], [['ok', 16]]);
+    });
+
     test('30 wrong SRP proofs at once share the same lockout', async () => {
       const { poolId, clientId } = await pool();
       await confirmedUser(poolId, 'srp-burst');
@@ -278,6 +285,22 @@ for (const backend of backends()) {
       assert.equal(compared + exhausted, 40, JSON.stringify([...outcomes]));
       const late = await errorOf(cognito.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'reset-burst', ConfirmationCode: code!, Password: 'Reset1!aa' })));
       assert.equal(late.name, 'LimitExceededException', 'the right code comes too late');
+    });
+
+    test('one reset code sent with ten different passwords at once sets exactly one of them', async () => {
+      const { poolId, clientId } = await pool({ AutoVerifiedAttributes: ['email'] });
+      const email = `once-${randomUUID().slice(0, 8)}@example.com`;
+      await confirmedUser(poolId, 'once', [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }]);
+      await cognito.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'once' }));
+      const { code } = await mailbox.next(email);
+      const passwords = Array.from({ length: 10 }, (_, i) => `Reset${i}!aa`);
+      const outcomes = await Promise.allSettled(
+        passwords.map((Password) => cognito.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'once', ConfirmationCode: code, Password }))),
+      );
+      const winners = passwords.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+      assert.equal(winners.length, 1, `one acknowledged reset, not ${winners.length}`);
+      for (const outcome of outcomes.filter((o) => o.status === 'rejected')) assert.equal((outcome as PromiseRejectedResult).reason.name, 'ExpiredCodeException');
+      await signIn(poolId, clientId, 'once', winners[0]!);
     });
 
     test('40 wrong sign-up codes at once: at most 5 are compared', async () => {

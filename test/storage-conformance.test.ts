@@ -40,7 +40,7 @@ const client = (poolId: string, clientId: string, name = clientId): ClientRecord
 const user = (poolId: string, sub: string, username: string): UserRecord => ({
   poolId, sub, username, usernameKey: username, status: 'CONFIRMED', enabled: true,
   passwordHash: null, passwordExpiresAt: null, srpVerifier: null, attributes: {}, settings: {},
-  failedSignIns: 0, lastFailedSignIn: null, createdAt: 1, updatedAt: 1, version: 0,
+  createdAt: 1, updatedAt: 1, version: 0,
 });
 
 for (const backend of backends()) {
@@ -159,16 +159,18 @@ for (const backend of backends()) {
       assert.equal((await storage.users.getByAlias('versions', { kind: 'email', key: `${winner}@example.com` }))?.sub, 'sub-v', "the winner's alias");
       assert.equal(await storage.users.getByAlias('versions', { kind: 'email', key: 'v@example.com' }), undefined);
 
-      const none = { count: 0, lastAt: null };
-      const swaps = await Promise.all([1, 2, 3].map((n) => storage.users.swapSignInFailures('versions', 'sub-v', none, { count: 1, lastAt: n })));
+      const none = { failures: 0, lastFailureAt: null, inFlight: 0, lastStartedAt: null };
+      assert.deepEqual(await storage.users.getSignInAttempts('versions', 'sub-v'), none);
+      const swaps = await Promise.all([1, 2, 3].map((n) => storage.users.swapSignInAttempts('versions', 'sub-v', none, { ...none, inFlight: 1, lastStartedAt: n })));
       assert.equal(swaps.filter(Boolean).length, 1, 'one of three swaps from the same state wins');
-      const failures = (await storage.users.getSignInFailures('versions', 'sub-v'))!;
-      assert.equal(failures.count, 1);
-      assert.equal(await storage.users.swapSignInFailures('versions', 'sub-v', failures, none), true);
+      const attempts = (await storage.users.getSignInAttempts('versions', 'sub-v'))!;
+      assert.equal(attempts.inFlight, 1);
+      assert.equal(await storage.users.swapSignInAttempts('versions', 'sub-v', attempts, { ...attempts, inFlight: 0, failures: 1, lastFailureAt: 5 }), true);
+      assert.equal(await storage.users.swapSignInAttempts('versions', 'sub-v', attempts, none), false, 'no longer what it was');
       assert.equal((await storage.users.getBySub('versions', 'sub-v'))!.version, 1, 'failures are not a write of the record');
     });
 
-    test('a code gives out at most its guesses, however many are taken at once; a guess given back can be taken again', async () => {
+    test('a code gives out at most its guesses, however many are taken at once; one of many removals wins', async () => {
       await storage.pools.insert(pool('guesses'), []);
       await storage.users.write([{ user: user('guesses', 'sub-g', 'gus'), aliases: [], search: {} }], new Set(['sub-g']));
       const code = { poolId: 'guesses', sub: 'sub-g', purpose: 'signup', codeHash: 'h1', destinationAttribute: 'email', expiresAt: 9_000, failedAttempts: 0 };
@@ -176,11 +178,11 @@ for (const backend of backends()) {
       const taken = await Promise.all(Array.from({ length: 12 }, () => storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5)));
       assert.deepEqual(taken.filter(Boolean).map((c) => c!.failedAttempts).sort(), [1, 2, 3, 4, 5]);
       assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5), undefined, 'none left');
-      await storage.verificationCodes.returnGuess('guesses', 'sub-g', 'signup', 'other-code');
-      assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5), undefined, "a guess at another code is not this one's");
-      await storage.verificationCodes.returnGuess('guesses', 'sub-g', 'signup', 'h1');
-      assert.equal((await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'signup', 5))?.failedAttempts, 5);
       assert.equal(await storage.verificationCodes.takeGuess('guesses', 'sub-g', 'other', 5), undefined, 'no such code');
+      assert.equal(await storage.verificationCodes.remove('guesses', 'sub-g', 'signup', 'other-code'), false, 'another code is not this one');
+      const removals = await Promise.all([1, 2, 3].map(() => storage.verificationCodes.remove('guesses', 'sub-g', 'signup', 'h1')));
+      assert.deepEqual(removals.filter(Boolean).length, 1, 'one of three removals wins');
+      assert.equal(await storage.verificationCodes.get('guesses', 'sub-g', 'signup'), undefined);
     });
 
     test('auth sessions answer once, across racing consumers; a released one answers again; used ones are told apart', async () => {

@@ -64,19 +64,21 @@ export interface UserRecord {
   attributes: Record<string, string>;
   /** Per-user settings later issues add (MFA preferences and the like), as one document. */
   settings: Record<string, unknown>;
-  /** Failed sign-ins in a row and when the last one was; kept by swapSignInFailures, ignored on writes. */
-  failedSignIns: number;
-  lastFailedSignIn: number | null;
   createdAt: number;
   updatedAt: number;
-  /** Counts the record's writes (not the failure counter's): an update lands only on the version it was read at. */
+  /** Counts the record's writes: an update lands only on the version it was read at. */
   version: number;
 }
 
-/** A user's failed sign-ins in a row, and when the last one was. */
-export interface SignInFailures {
-  count: number;
-  lastAt: number | null;
+/**
+ * What the lockout keeps of a user, apart from the record: failed sign-ins in a row and when the
+ * last one was, and how many attempts are being checked right now (and when the last one began).
+ */
+export interface SignInAttempts {
+  failures: number;
+  lastFailureAt: number | null;
+  inFlight: number;
+  lastStartedAt: number | null;
 }
 
 /** A sign-in name only one user may hold: an email, phone number or preferred_username. */
@@ -148,9 +150,9 @@ export interface UserStore {
   getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined>;
   delete(poolId: string, sub: string): Promise<boolean>;
-  getSignInFailures(poolId: string, sub: string): Promise<SignInFailures | undefined>;
-  /** Replaces the failures with `next` if they are still `expected`: false when another attempt changed them first. */
-  swapSignInFailures(poolId: string, sub: string, expected: SignInFailures, next: SignInFailures): Promise<boolean>;
+  getSignInAttempts(poolId: string, sub: string): Promise<SignInAttempts | undefined>;
+  /** Replaces the attempts with `next` if they are still `expected`: false when another attempt changed them first. */
+  swapSignInAttempts(poolId: string, sub: string, expected: SignInAttempts, next: SignInAttempts): Promise<boolean>;
   /** Users by username key, or by one filter's value; `after` is the key a previous page ended on. */
   list(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
 }
@@ -265,8 +267,8 @@ export interface VerificationCodeStore {
    * Undefined when there is no code or no guess left.
    */
   takeGuess(poolId: string, sub: string, purpose: string, maxGuesses: number): Promise<VerificationCodeRecord | undefined>;
-  /** Gives a guess back (it was right), if the code is still the one with `codeHash`. */
-  returnGuess(poolId: string, sub: string, purpose: string, codeHash: string): Promise<void>;
+  /** Deletes the code if it is still the one with `codeHash`: true for the one caller that did. */
+  remove(poolId: string, sub: string, purpose: string, codeHash: string): Promise<boolean>;
   delete(poolId: string, sub: string, purpose: string): Promise<void>;
 }
 

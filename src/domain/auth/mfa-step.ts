@@ -95,10 +95,7 @@ export class MfaStep {
 
   private async checkCode(user: UserRecord, code: string): Promise<'valid' | 'wrong' | 'expired'> {
     const check = await this.codes.check(user, CODE_PURPOSE, code);
-    if (check.outcome === 'valid') {
-      await this.codes.consume(user, CODE_PURPOSE);
-      return 'valid';
-    }
+    if (check.outcome === 'valid') return 'valid';
     return check.outcome === 'wrong' ? 'wrong' : 'expired';
   }
 

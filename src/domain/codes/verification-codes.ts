@@ -95,8 +95,9 @@ export class VerificationCodes {
   }
 
   /**
-   * Checks a code, lets `apply` make the change it authorises, and only then uses the code up,
-   * so a change refused (say, AliasExistsException) can be retried with the same code.
+   * Checks a code and lets `apply` make the change it authorises. The code is used up as it is
+   * found right, so of two requests with one code only one changes anything; a change refused
+   * (say, AliasExistsException) puts the code back, to be tried again.
    * Wrong codes count; after five the code is gone and the user must ask for a new one.
    */
   async use(user: UserRecord, purpose: string, code: string, apply: (channel: CodeChannel) => Promise<void>): Promise<void> {
@@ -105,26 +106,29 @@ export class VerificationCodes {
     if (check.outcome === 'exhausted') throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
     if (check.outcome === 'wrong') throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
     if (check.outcome !== 'valid') throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-    await apply(check.channel);
-    await this.consume(user, purpose);
+    try {
+      await apply(check.channel);
+    } catch (error) {
+      await check.putBack();
+      throw error;
+    }
   }
 
   /**
-   * Checks a code without using it up. The guess is taken from the code's allowance before the
-   * comparison and given back only when it was right, so a burst of guesses compares at most five.
+   * Checks a code, using it up when it is right. The guess is taken from the code's allowance
+   * before the comparison, so a burst of guesses compares at most five.
    */
   async check(user: UserRecord, purpose: string, code: string): Promise<CodeCheck> {
     const { poolId, sub } = user;
-    const stored = await this.storage.verificationCodes.takeGuess(poolId, sub, purpose, MAX_WRONG_GUESSES);
-    if (!stored) return { outcome: (await this.storage.verificationCodes.get(poolId, sub, purpose)) ? 'exhausted' : 'missing' };
+    const codes = this.storage.verificationCodes;
+    const stored = await codes.takeGuess(poolId, sub, purpose, MAX_WRONG_GUESSES);
+    if (!stored) return { outcome: (await codes.get(poolId, sub, purpose)) ? 'exhausted' : 'missing' };
     if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64'), this.digest(user, purpose, code))) return { outcome: 'wrong' };
-    await this.storage.verificationCodes.returnGuess(poolId, sub, purpose, stored.codeHash);
+    // Right: used up now, by this request alone.
+    if (!(await codes.remove(poolId, sub, purpose, stored.codeHash))) return { outcome: 'missing' };
     if (stored.expiresAt <= this.clock.now()) return { outcome: 'expired' };
-    return { outcome: 'valid', channel: stored.destinationAttribute as CodeChannel };
-  }
-
-  consume(user: UserRecord, purpose: string): Promise<void> {
-    return this.storage.verificationCodes.delete(user.poolId, user.sub, purpose);
+    const putBack = () => codes.put({ ...stored, failedAttempts: stored.failedAttempts - 1 });
+    return { outcome: 'valid', channel: stored.destinationAttribute as CodeChannel, putBack };
   }
 
   /** The code bound to its user and purpose, keyed so that a copy of the database does not give it away. */
@@ -133,4 +137,6 @@ export class VerificationCodes {
   }
 }
 
-export type CodeCheck = { outcome: 'valid'; channel: CodeChannel } | { outcome: 'missing' | 'exhausted' | 'wrong' | 'expired' };
+export type CodeCheck =
+  | { outcome: 'valid'; channel: CodeChannel; /** Restores the code a refused change used up. */ putBack(): Promise<void> }
+  | { outcome: 'missing' | 'exhausted' | 'wrong' | 'expired' };

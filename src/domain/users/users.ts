@@ -124,8 +124,6 @@ export class Users {
       passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
       settings: {},
-      failedSignIns: 0,
-      lastFailedSignIn: null,
       createdAt: now,
       updatedAt: now,
       version: 0,

@@ -43,6 +43,8 @@ export interface Database {
     settings: string;
     failed_sign_ins: Generated<number>;
     last_failed_sign_in: number | null;
+    sign_ins_in_flight: Generated<number>;
+    last_sign_in_started_at: number | null;
     srp_verifier: string | null;
     created_at: number;
     updated_at: number;

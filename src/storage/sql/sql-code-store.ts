@@ -54,16 +54,15 @@ export class SqlVerificationCodeStore implements VerificationCodeStore {
     return row && toCode(row);
   }
 
-  async returnGuess(poolId: string, sub: string, purpose: string, codeHash: string): Promise<void> {
-    await this.db
-      .updateTable('verification_codes')
-      .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
+  async remove(poolId: string, sub: string, purpose: string, codeHash: string): Promise<boolean> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('verification_codes')
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
       .where('purpose', '=', purpose)
       .where('code_hash', '=', codeHash)
-      .where('failed_attempts', '>', 0)
-      .execute();
+      .executeTakeFirst();
+    return numDeletedRows > 0n;
   }
 
   async delete(poolId: string, sub: string, purpose: string): Promise<void> {

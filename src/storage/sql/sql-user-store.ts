@@ -4,7 +4,7 @@ import {
   InvalidPageKeyError,
   type AliasKey,
   type Page,
-  type SignInFailures,
+  type SignInAttempts,
   type UserFilter,
   type UserRecord,
   type UserStatus,
@@ -31,16 +31,14 @@ export function toUser(row: UserRow): UserRecord {
     srpVerifier: row.srp_verifier,
     attributes: JSON.parse(row.attributes),
     settings: JSON.parse(row.settings),
-    failedSignIns: Number(row.failed_sign_ins),
-    lastFailedSignIn: row.last_failed_sign_in === null ? null : Number(row.last_failed_sign_in),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     version: Number(row.version),
   };
 }
 
-/** The columns a user write sets; the failure counter is only ever changed atomically on its own, the version by the store. */
-function toRow(user: UserRecord): Omit<UserRow, 'failed_sign_ins' | 'last_failed_sign_in' | 'version'> {
+/** The columns a user write sets; the lockout's columns change only on their own, the version only by the store. */
+function toRow(user: UserRecord): Omit<UserRow, 'failed_sign_ins' | 'last_failed_sign_in' | 'sign_ins_in_flight' | 'last_sign_in_started_at' | 'version'> {
   return {
     pool_id: user.poolId,
     sub: user.sub,
@@ -117,24 +115,34 @@ export class SqlUserStore implements UserStore {
     }
   }
 
-  async getSignInFailures(poolId: string, sub: string): Promise<SignInFailures | undefined> {
+  async getSignInAttempts(poolId: string, sub: string): Promise<SignInAttempts | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['failed_sign_ins', 'last_failed_sign_in'])
+      .select(['failed_sign_ins', 'last_failed_sign_in', 'sign_ins_in_flight', 'last_sign_in_started_at'])
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
       .executeTakeFirst();
-    return row && { count: Number(row.failed_sign_ins), lastAt: row.last_failed_sign_in === null ? null : Number(row.last_failed_sign_in) };
+    const time = (value: number | null) => (value === null ? null : Number(value));
+    return (
+      row && {
+        failures: Number(row.failed_sign_ins),
+        lastFailureAt: time(row.last_failed_sign_in),
+        inFlight: Number(row.sign_ins_in_flight),
+        lastStartedAt: time(row.last_sign_in_started_at),
+      }
+    );
   }
 
-  async swapSignInFailures(poolId: string, sub: string, expected: SignInFailures, next: SignInFailures): Promise<boolean> {
+  async swapSignInAttempts(poolId: string, sub: string, expected: SignInAttempts, next: SignInAttempts): Promise<boolean> {
     const { numUpdatedRows } = await this.db
       .updateTable('users')
-      .set({ failed_sign_ins: next.count, last_failed_sign_in: next.lastAt })
+      .set({ failed_sign_ins: next.failures, last_failed_sign_in: next.lastFailureAt, sign_ins_in_flight: next.inFlight, last_sign_in_started_at: next.lastStartedAt })
       .where('pool_id', '=', poolId)
       .where('sub', '=', sub)
-      .where('failed_sign_ins', '=', expected.count)
-      .where('last_failed_sign_in', expected.lastAt === null ? 'is' : '=', expected.lastAt)
+      .where('failed_sign_ins', '=', expected.failures)
+      .where('last_failed_sign_in', expected.lastFailureAt === null ? 'is' : '=', expected.lastFailureAt)
+      .where('sign_ins_in_flight', '=', expected.inFlight)
+      .where('last_sign_in_started_at', expected.lastStartedAt === null ? 'is' : '=', expected.lastStartedAt)
       .executeTakeFirst();
     return numUpdatedRows > 0n;
   }
