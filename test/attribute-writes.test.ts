@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 const PASSWORD = 'Password1!';
 const FLOWS = ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
@@ -33,7 +33,7 @@ for (const backend of backends()) {
     let mailbox: Mailbox;
     before(async () => {
       mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+      gh = await startTestGatehouse(backend, deliverTo(mailbox));
     });
     after(async () => {
       await gh.stop();

@@ -20,7 +20,7 @@ import type { CognitoUserSession, ICognitoUserPoolData } from 'amazon-cognito-id
 import { errorOf } from './support/errors.js';
 import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { AuthenticationDetails, CognitoRefreshToken, CognitoUser, CognitoUserAttribute, CognitoUserPool, MapStorage } from './support/identity-js.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 type CognitoUserType = InstanceType<typeof CognitoUser>;
 type LibraryError = Error & { code?: string };
@@ -81,7 +81,7 @@ describe('amazon-cognito-identity-js against Gatehouse', () => {
 
   before(async () => {
     mailbox = await startMailbox();
-    gh = await startTestGatehouse('sqlite', { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+    gh = await startTestGatehouse('sqlite', deliverTo(mailbox));
     app = await newPool({ PoolName: 'app', AutoVerifiedAttributes: ['email'], AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] } });
     tracked = await newPool({ PoolName: 'tracked', DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
     // The library calls the global fetch on each request: record what it sends and how it was answered.

@@ -37,7 +37,7 @@ import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, MapStorage } from './support/identity-js.js';
 import { deviceVerifier, poolNameOf, SrpClient, srpTimestamp, type SrpChallenge } from './support/srp-client.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sms', ExternalId: 'gatehouse' };
 const TOTP_ON = { SoftwareTokenMfaConfiguration: { Enabled: true } };
@@ -93,7 +93,7 @@ for (const backend of backends()) {
     let seq = 0;
     before(async () => {
       mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+      gh = await startTestGatehouse(backend, deliverTo(mailbox));
     });
     after(async () => {
       await gh.stop();
@@ -650,7 +650,7 @@ describe('amazon-cognito-identity-js MFA against Gatehouse', () => {
   let seq = 0;
   before(async () => {
     mailbox = await startMailbox();
-    gh = await startTestGatehouse('sqlite', { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+    gh = await startTestGatehouse('sqlite', deliverTo(mailbox));
   });
   after(async () => {
     await gh.stop();

@@ -18,7 +18,7 @@ import { SecretBox } from '../src/domain/keys/secret-box.js';
 import { openPrivateKey } from '../src/domain/keys/signing-keys.js';
 import { backends, databaseFor, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { adminSignIn, poolWithUser } from './support/sign-in.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 /** Tokens of a fresh sign-in verify against the pool's JWKS, and the API accepts the access token. */
 async function assertTokensWork(gh: TestGatehouse, target: Awaited<ReturnType<typeof poolWithUser>>): Promise<void> {
@@ -110,7 +110,7 @@ for (const backend of backends()) {
     let mailbox: Mailbox;
     before(async () => {
       mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+      gh = await startTestGatehouse(backend, deliverTo(mailbox));
     });
     after(async () => {
       await gh.stop();

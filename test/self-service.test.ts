@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 for (const backend of backends()) {
   describe(`self-service flows (${backend})`, () => {
@@ -34,7 +34,7 @@ for (const backend of backends()) {
     before(async () => {
       mailbox = await startMailbox();
       gh = await startTestGatehouse(backend, {
-        messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } },
+        ...deliverTo(mailbox),
       });
       poolId = (
         await gh.cognito.send(

@@ -39,7 +39,7 @@ import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type RawResponse, type TestGatehouse } from './support/gatehouse.js';
 import { libraryDeviceVerifier } from './support/identity-js.js';
 import { deviceVerifier, k, N, poolNameOf, SrpClient, srpTimestamp } from './support/srp-client.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 const secretHash = (secret: string, username: string, clientId: string) => createHmac('sha256', secret).update(username + clientId).digest('base64');
@@ -65,7 +65,7 @@ for (const backend of backends()) {
     let clientId: string;
     before(async () => {
       mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+      gh = await startTestGatehouse(backend, deliverTo(mailbox));
       poolId = (
         await gh.cognito.send(
           new CreateUserPoolCommand({

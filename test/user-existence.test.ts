@@ -24,7 +24,7 @@ import {
 import { errorOf, type CallError } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { poolNameOf, SrpClient, srpTimestamp } from './support/srp-client.js';
-import { startMailbox, type Mailbox } from './support/webhook.js';
+import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 const PASSWORD = 'Password1!';
 const FLOWS = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
@@ -52,7 +52,7 @@ for (const backend of backends()) {
     let legacy: string;
     before(async () => {
       mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, { messages: { email: { method: 'webhook', url: mailbox.url }, sms: { method: 'webhook', url: mailbox.url } } });
+      gh = await startTestGatehouse(backend, deliverTo(mailbox));
       poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'existence', AutoVerifiedAttributes: ['email'], UsernameAttributes: ['email'] }))).UserPool!.Id!;
       const client = (PreventUserExistenceErrors: 'ENABLED' | 'LEGACY') =>
         gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: PreventUserExistenceErrors, ExplicitAuthFlows: [...FLOWS], PreventUserExistenceErrors }));

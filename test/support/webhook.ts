@@ -51,3 +51,8 @@ export async function startMailbox(): Promise<Mailbox> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The config that sends both channels' messages to the mailbox. */
+export const deliverTo = (mailbox: Mailbox) => ({
+  messages: { email: { method: 'webhook' as const, url: mailbox.url }, sms: { method: 'webhook' as const, url: mailbox.url } },
+});
