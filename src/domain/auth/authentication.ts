@@ -10,7 +10,7 @@ import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-c
 import type { Lockout } from './lockout.js';
 import type { MfaStep } from './mfa-step.js';
 import type { RefreshFlow } from './refresh-flow.js';
-import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { checkConfirmed, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import type { SignInSessions } from './sign-in-sessions.js';
 import { isDecoy, type SrpSignIn } from './srp-sign-in.js';
@@ -231,8 +231,7 @@ export class Authentication {
       await this.credentials.dummyVerify(password);
       throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
-    // Cognito tells an unconfirmed user so whatever the password, to send them to confirmation.
-    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    checkConfirmed(user);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
     return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
   }

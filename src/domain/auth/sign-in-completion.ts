@@ -4,7 +4,7 @@ import { tracksDevices, type Devices } from '../devices/devices.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { Tokens } from '../tokens/tokens.js';
-import { planAttributeUpdate, type AttributeDoor } from '../users/attribute-writes.js';
+import { planAttributeUpdate, withAttributes, type AttributeDoor } from '../users/attribute-writes.js';
 import { missingRequiredAttributes } from '../users/user-attributes.js';
 import type { Users } from '../users/users.js';
 import type { AuthOutcome, SignIn } from './sign-in.js';
@@ -27,10 +27,12 @@ export class SignInCompletion {
     private readonly clock: Clock,
   ) {}
 
-  /** The user's state decides whether the sign-in may go on; this runs only after the password was right. */
+  /**
+   * The user's state decides whether the sign-in may go on; this runs only after the password was
+   * right (an unconfirmed user was turned away before it was checked: checkConfirmed).
+   */
   checkCanSignIn(user: UserRecord): void {
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
     if (user.status === 'FORCE_CHANGE_PASSWORD' && user.passwordExpiresAt !== null && user.passwordExpiresAt <= this.clock.now()) {
       throw notAuthorized('Temporary password has expired and must be reset by an administrator.');
@@ -117,8 +119,7 @@ export class SignInCompletion {
     planAttributeUpdate(user, given, door, context.settings);
     const confirmed = await this.users.setPermanentPassword(context, user, newPassword, (current) => {
       if (current.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized('Invalid session for the user, session is expired.');
-      const { attributes, pending } = planAttributeUpdate(current, given, door, context.settings);
-      return { status: 'CONFIRMED', attributes, settings: { ...current.settings, pendingAttributes: pending } };
+      return { ...withAttributes(current, planAttributeUpdate(current, given, door, context.settings)), status: 'CONFIRMED' };
     });
     return this.afterUserProven({ ...signIn, user: confirmed });
   }

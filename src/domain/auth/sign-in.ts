@@ -1,3 +1,4 @@
+import { CognitoError } from '../errors.js';
 import type { AppClient } from '../clients/app-clients.js';
 import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserRecord } from '../../storage/types.js';
@@ -21,6 +22,14 @@ export interface SignIn {
   /** The DEVICE_KEY the client sent, if any. */
   deviceKey: string | undefined;
   sourceIp: string | null;
+}
+
+/**
+ * Cognito tells an unconfirmed user so whatever the password, before any password or SRP proof is
+ * checked, so that the app can send them to confirmation.
+ */
+export function checkConfirmed(user: UserRecord): void {
+  if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
 }
 
 /** Cognito's answer to a wrong password or a wrong proof of one. */

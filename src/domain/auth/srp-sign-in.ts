@@ -3,14 +3,14 @@ import type { Clock } from '../../clock.js';
 import type { AuthSessionRecord } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import type { Devices } from '../devices/devices.js';
-import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
+import { invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { poolNameOf, type PasswordCredentials } from '../passwords/credentials.js';
 import { checkPasswordClaim, isAcceptableA, isAcceptableTimestamp, startServerExchange } from '../srp/srp.js';
 import { userNotFound, type Users } from '../users/users.js';
 import { checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
-import { INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { checkConfirmed, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import { newSecretBlock, type SignInSessions } from './sign-in-sessions.js';
 
@@ -64,8 +64,7 @@ export class SrpSignIn {
       if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
       return this.decoy(client, srpA, username, context.names.usernameAttributes.length > 0);
     }
-    // As for a password, Cognito tells an unconfirmed user so before any proof.
-    if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    checkConfirmed(user);
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
     const state: ExchangeState = { srpA, bHex, BHex, deviceKey: parameterOf(parameters, 'DEVICE_KEY') };
     const secretBlock = await this.sessions.start(client, user, 'PASSWORD_VERIFIER', { ...state }, newSecretBlock());

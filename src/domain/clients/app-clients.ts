@@ -8,7 +8,7 @@ import { DuplicateKeyError, type ClientRecord, type Page, type Storage } from '.
 import { CognitoError, resourceNotFound } from '../errors.js';
 import { newClientId, newClientSecret } from '../ids.js';
 import type { SecretBox } from '../keys/secret-box.js';
-import { retryStale, STALE } from '../optimistic.js';
+import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Wire } from '../wire.js';
 import { clientSettings, type ClientSettings } from './client-settings.js';
@@ -87,20 +87,16 @@ export class AppClients {
 
   /** UpdateUserPoolClient, a whole replacement of the settings; a seed file may also pin the secret. */
   async update(input: UpdateUserPoolClientRequest, fixedSecret?: string): Promise<AppClient> {
-    return retryStale(async () => {
-      const pool = await this.pools.get(input.UserPoolId!);
-      const current = await this.get(pool.id, input.ClientId!);
-      const secret = fixedSecret ?? current.secret;
-      const updated: AppClient = {
-        ...current,
-        name: input.ClientName ?? current.name,
-        secret,
-        settings: clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null }),
-        updatedAt: this.clock.now(),
-      };
-      if (!(await this.storage.clients.update(this.toRecord(updated)))) return STALE;
-      return { ...updated, version: current.version + 1 };
-    });
+    const pool = await this.pools.get(input.UserPoolId!);
+    return updateVersioned(
+      () => this.get(pool.id, input.ClientId!),
+      (current) => {
+        const secret = fixedSecret ?? current.secret;
+        const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null });
+        return { ...current, name: input.ClientName ?? current.name, secret, settings, updatedAt: this.clock.now() };
+      },
+      (client) => this.storage.clients.update(this.toRecord(client)),
+    );
   }
 
   async delete(poolId: string, clientId: string): Promise<void> {

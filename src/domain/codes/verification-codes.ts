@@ -6,6 +6,7 @@ import { CognitoError } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
+import { pendingAttributesOf } from '../users/attribute-writes.js';
 
 const HOUR = 3_600_000;
 /** Cognito's code lifetimes: a day to confirm a sign-up or verify an attribute, an hour to reset a password. */
@@ -31,6 +32,9 @@ export function maskDestination(attribute: CodeChannel, value: string): string {
   const at = value.lastIndexOf('@');
   return `${value.slice(0, 1)}***@${value.slice(at + 1, at + 2)}***`;
 }
+
+/** Cognito's answer to a wrong verification code (and, with PreventUserExistenceErrors, to any code of an unknown user). */
+export const wrongCode = () => new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 
 /**
  * Six-digit codes: one live code per user and purpose, stored as a digest keyed with the server key
@@ -61,8 +65,7 @@ export class VerificationCodes {
    * waiting for verification when there is one, else to the current value.
    */
   sendAttributeVerification(settings: PoolSettings, user: UserRecord, channel: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
-    const waiting = (user.settings.pendingAttributes as Record<string, string> | undefined)?.[channel];
-    const target = waiting ?? user.attributes[channel]!;
+    const target = pendingAttributesOf(user)[channel] ?? user.attributes[channel]!;
     return this.send(settings, { ...user, attributes: { ...user.attributes, [channel]: target } }, `verify:${channel}`, channel, trigger);
   }
 
@@ -104,7 +107,7 @@ export class VerificationCodes {
     const check = await this.check(user, purpose, code);
     if (check.outcome === 'missing') throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
     if (check.outcome === 'exhausted') throw new CognitoError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
-    if (check.outcome === 'wrong') throw new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+    if (check.outcome === 'wrong') throw wrongCode();
     if (check.outcome !== 'valid') throw new CognitoError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
     try {
       await apply(check.channel);

@@ -2,7 +2,7 @@ import type { CreateGroupRequest, GroupType, UpdateGroupRequest } from '@aws-sdk
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import { DuplicateKeyError, type GroupRecord, type Page, type Storage, type UserRecord } from '../../storage/types.js';
 import { CognitoError, resourceNotFound } from '../errors.js';
-import { retryStale, STALE } from '../optimistic.js';
+import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Users } from '../users/users.js';
 import type { Wire } from '../wire.js';
@@ -66,18 +66,17 @@ export class Groups {
 
   /** UpdateGroup changes only what the request names, on the group as stored now. */
   async update(input: UpdateGroupRequest): Promise<GroupRecord> {
-    return retryStale(async () => {
-      const current = await this.get(input.UserPoolId!, input.GroupName!);
-      const updated: GroupRecord = {
+    return updateVersioned(
+      () => this.get(input.UserPoolId!, input.GroupName!),
+      (current) => ({
         ...current,
         description: input.Description ?? current.description,
         precedence: input.Precedence ?? current.precedence,
         roleArn: input.RoleArn ?? current.roleArn,
         updatedAt: this.clock.now(),
-      };
-      if (!(await this.storage.groups.update(updated))) return STALE;
-      return { ...updated, version: current.version + 1 };
-    });
+      }),
+      (group) => this.storage.groups.update(group),
+    );
   }
 
   /** Deletes the group; its members stay users, outside it. */

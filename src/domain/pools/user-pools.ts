@@ -10,7 +10,7 @@ import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import { newPoolId } from '../ids.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { Wire } from '../wire.js';
-import { retryStale, STALE } from '../optimistic.js';
+import { updateVersioned } from '../optimistic.js';
 import { MFA_FACTOR_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
 import { appendCustomAttributes } from './schema.js';
 
@@ -141,12 +141,7 @@ export class UserPools {
 
   /** Applies `next` to the pool as stored now; a write that lost a race is made again on the winner's copy. */
   private change(id: string, next: (pool: Pool) => Pool): Promise<Pool> {
-    return retryStale(async () => {
-      const pool = await this.get(id);
-      const updated = next(pool);
-      if (!(await this.storage.pools.update(toRecord({ ...updated, version: pool.version })))) return STALE;
-      return { ...updated, version: pool.version + 1 };
-    });
+    return updateVersioned(() => this.get(id), next, (pool) => this.storage.pools.update(toRecord(pool)));
   }
 
   private typedPool(record: PoolRecord): Pool {

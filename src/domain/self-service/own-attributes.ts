@@ -6,7 +6,7 @@ import type { ClientSettings } from '../clients/client-settings.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
 import type { CodeChannel, VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter } from '../errors.js';
-import { pendingAttributesOf } from '../users/attribute-writes.js';
+import { pendingAttributesOf, withAttributes } from '../users/attribute-writes.js';
 import { readableAttributes } from '../users/user-attributes.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import type { PoolContext, Users } from '../users/users.js';
@@ -50,10 +50,9 @@ export class OwnAttributes {
     await this.attemptLimits.take(user, 'VerifyUserAttribute');
     await this.codes.use(user, `verify:${attributeName}`, code, async () => {
       await this.users.update(context, user, (current) => {
-        const pending = { ...pendingAttributesOf(current) };
-        const attributes = { ...current.attributes, ...(pending[attributeName] !== undefined && { [attributeName]: pending[attributeName] }), [`${attributeName}_verified`]: 'true' };
-        delete pending[attributeName];
-        return { ...current, attributes, settings: { ...current.settings, pendingAttributes: pending } };
+        const { [attributeName]: waiting, ...pending } = pendingAttributesOf(current);
+        const attributes = { ...current.attributes, ...(waiting !== undefined && { [attributeName]: waiting }), [`${attributeName}_verified`]: 'true' };
+        return withAttributes(current, { attributes, pending });
       });
     });
   }

@@ -4,7 +4,7 @@ import { checkSecretHash } from '../auth/client-checks.js';
 import type { Authentication } from '../auth/authentication.js';
 import type { AppClient, AppClients } from '../clients/app-clients.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
-import { maskDestination, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
+import { maskDestination, wrongCode, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
@@ -21,7 +21,6 @@ export interface PublicCall {
 
 /** What self-service answers for a name with no user behind it, when the client does not hide that. */
 const unknownUser = () => new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
-const WRONG_CODE = () => new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 
 /** A public call's client and pool, and the user it names when there is one. */
 interface Caller {
@@ -72,7 +71,7 @@ export class SelfService {
 
   async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<void> {
     const { context, user, hidesUsers } = await this.caller(call, name);
-    if (!user) throw hidesUsers ? WRONG_CODE() : unknownUser();
+    if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
     await this.attemptLimits.take(user, 'ConfirmSignUp');
     await this.codes.use(user, 'signup', code, async (channel) => {
@@ -104,10 +103,8 @@ export class SelfService {
   async forgotPassword(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
     const { context, user, hidesUsers } = await this.caller(call, name);
     // A disabled account is as good as none to someone probing names.
-    if (!user || (!user.enabled && hidesUsers)) {
-      if (hidesUsers) return this.decoyDelivery(context, name, recoveryOrder(context.settings));
-      throw unknownUser();
-    }
+    if (hidesUsers && !user?.enabled) return this.decoyDelivery(context, name, recoveryOrder(context.settings));
+    if (!user) throw unknownUser();
     if (!user.enabled) throw notAuthorized('User is disabled.');
     checkResettable(user);
     await this.attemptLimits.take(user, 'ForgotPassword');
@@ -129,7 +126,7 @@ export class SelfService {
 
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
     const { context, user, hidesUsers } = await this.caller(call, name);
-    if (!user) throw hidesUsers ? WRONG_CODE() : unknownUser();
+    if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     await this.codes.use(user, 'forgot_password', code, async () => {

@@ -45,6 +45,13 @@ const clientLimitOf = (door: AttributeDoor): string[] | undefined => ('writableB
 export const pendingAttributesOf = (user: Pick<UserRecord, 'settings'>): Record<string, string> =>
   (user.settings.pendingAttributes as Record<string, string> | undefined) ?? {};
 
+/** The user with these attributes, and these values waiting for verification. */
+export const withAttributes = (user: UserRecord, { attributes, pending }: Pick<AttributeUpdate, 'attributes' | 'pending'>): UserRecord => ({
+  ...user,
+  attributes,
+  settings: { ...user.settings, pendingAttributes: pending },
+});
+
 /** The attributes of a new user (SignUp, AdminCreateUser), checked against the schema and the door. */
 export function attributesAtCreation(given: AttributeType[], door: AttributeDoor & { operation: 'SignUp' | 'AdminCreateUser' }, settings: PoolSettings): Map<string, string> {
   return normalizeAttributes(given, { schema: settings.SchemaAttributes ?? [], writer: writerOf(door), creating: true, writableByClient: clientLimitOf(door) });

@@ -6,13 +6,13 @@ import type { VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter } from '../errors.js';
 import type { MessageDelivery } from '../messages/delivery.js';
 import { sendInvitation } from '../messages/invitation.js';
-import { retryStale, STALE } from '../optimistic.js';
+import { untilWritten, updateVersioned } from '../optimistic.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
 import { generateTemporaryPassword } from '../passwords/temporary-password.js';
 import { temporaryPasswordDays, type PoolSettings } from '../pools/pool-settings.js';
 import type { Pool, UserPools } from '../pools/user-pools.js';
-import { attributesAtCreation, planAttributeUpdate, type AttributeDoor } from './attribute-writes.js';
+import { attributesAtCreation, planAttributeUpdate, withAttributes, type AttributeDoor } from './attribute-writes.js';
 import { parseUserFilter } from './list-filter.js';
 import { SignInNames, searchValuesOf } from './sign-in-names.js';
 
@@ -36,6 +36,9 @@ export interface NewUser {
 export type UserChange = (current: UserRecord) => UserRecord | undefined;
 
 export const userNotFound = () => new CognitoError('UserNotFoundException', 'User does not exist.');
+const throwUserNotFound = (): never => {
+  throw userNotFound();
+};
 
 /** A pool together with what its settings say about naming users. */
 export interface PoolContext {
@@ -129,7 +132,8 @@ export class Users {
       version: 0,
     };
     const options = { inserting: true, forceAliasCreation: fields.forceAliasCreation };
-    return retryStale(async () => ((await this.write(context, user, options)) ? user : STALE));
+    await untilWritten(() => this.write(context, user, options));
+    return user;
   }
 
   /**
@@ -138,17 +142,15 @@ export class Users {
    * request wrote, so no acknowledged change is lost. The user as written is returned.
    */
   async update(context: PoolContext, user: UserRecord, change: UserChange, options: Omit<WriteOptions, 'inserting'> = {}): Promise<UserRecord> {
-    let current = user;
-    return retryStale(async () => {
-      const next = change(current);
-      if (next === undefined) return current;
-      const written: UserRecord = { ...next, poolId: current.poolId, sub: current.sub, version: current.version, updatedAt: this.clock.now() };
-      if (await this.write(context, written, options)) return { ...written, version: current.version + 1 };
-      const fresh = await this.storage.users.getBySub(current.poolId, current.sub);
-      if (!fresh) throw userNotFound();
-      current = fresh;
-      return STALE;
-    });
+    const { poolId, sub } = user;
+    return updateVersioned(
+      async (round) => (round === 0 ? user : ((await this.storage.users.getBySub(poolId, sub)) ?? throwUserNotFound())),
+      (current) => {
+        const next = change(current);
+        return next && { ...next, poolId, sub, updatedAt: this.clock.now() };
+      },
+      (next) => this.write(context, next, options),
+    );
   }
 
   /** A new password (already checked against the policy) that is the user's own from now on; `also` adds what else changes with it. */
@@ -181,7 +183,7 @@ export class Users {
     const updated = await this.update(context, user, (current) => {
       const update = planAttributeUpdate(current, changes, door, context.settings);
       toVerify = update.toVerify;
-      return { ...current, attributes: update.attributes, settings: { ...current.settings, pendingAttributes: update.pending } };
+      return withAttributes(current, update);
     });
     const deliveries: CodeDeliveryDetailsType[] = [];
     for (const channel of toVerify) deliveries.push(await this.codes.sendAttributeVerification(context.settings, updated, channel, trigger));
