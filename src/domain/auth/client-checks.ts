@@ -1,5 +1,5 @@
-import type { AppClient } from '../clients/app-clients.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AppClient } from '../clients/app-clients.js';
 import { authFlowsOf } from '../clients/client-settings.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 

@@ -1,5 +1,5 @@
-import type { AppClient } from '../clients/app-clients.js';
 import type { Storage, TokenFamilyRecord } from '../../storage/types.js';
+import type { AppClient } from '../clients/app-clients.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import type { Users } from '../users/users.js';

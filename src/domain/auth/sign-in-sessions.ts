@@ -1,7 +1,7 @@
-import type { AppClient } from '../clients/app-clients.js';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { AuthSessionRecord, Storage, UserRecord } from '../../storage/types.js';
+import type { AppClient } from '../clients/app-clients.js';
 
 /**
  * The state behind Cognito's `Session` between a challenge and its answer, kept in the database

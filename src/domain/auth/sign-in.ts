@@ -1,8 +1,8 @@
-import { CognitoError } from '../errors.js';
-import type { AppClient } from '../clients/app-clients.js';
 import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserRecord } from '../../storage/types.js';
+import type { AppClient } from '../clients/app-clients.js';
 import type { NewDeviceMetadata } from '../devices/devices.js';
+import { CognitoError } from '../errors.js';
 import type { IssuedTokens } from '../tokens/tokens.js';
 import type { PoolContext } from '../users/users.js';
 
