@@ -70,6 +70,20 @@ export type SeedGroup = Omit<CreateGroupRequest, 'UserPoolId'>;
 export type SeedPool = CreateUserPoolRequest & { Id?: string; Clients?: SeedClient[]; Groups?: SeedGroup[]; Users?: SeedUser[] };
 
 
+/**
+ * Where a trigger function runs instead of the Lambda Invoke API: an HTTP endpoint that receives
+ * the event as a signed POST and answers it back, or a local JS module exporting `handler`.
+ */
+export type TriggerRoute = { url: string; secret?: string } | { module: string };
+
+/** How Gatehouse calls the functions a pool's LambdaConfig names. */
+export interface LambdaOptions {
+  /** The Invoke API's address (SAM local, LocalStack, serverless-offline); by default AWS Lambda in the ARN's region. */
+  endpoint?: string;
+  /** How long one attempt at a trigger may take; Cognito allows 5 s. Raise it for slow local emulators. */
+  timeoutMs: number;
+}
+
 /** Everything Gatehouse can be told, in one typed object. */
 export interface GatehouseConfig {
   host: string;
@@ -122,6 +136,12 @@ export interface GatehouseConfig {
   serverKey?: string;
   /** Where the key is kept when serverKey is not set; made on first start. Default: beside the SQLite file. */
   serverKeyFile?: string;
+  /** The Lambda Invoke API that runs triggers by default. */
+  lambda: LambdaOptions;
+  /** Function ARN (or a glob over ARNs, `*` for any run of characters) → where it runs instead of Lambda. First match wins. */
+  triggers: Record<string, TriggerRoute>;
+  /** The KMS API that encrypts codes for the custom sender triggers; by default AWS KMS in the key's region. */
+  kms: { endpoint?: string };
 }
 
 /** One line per message on the server's log: the developer copies the code from there. */
@@ -184,6 +204,9 @@ export const defaultConfig = (): GatehouseConfig => ({
   rateLimits: { perPoolPerOperation: 0, operations: {} },
   attemptLimits: { ...COGNITO_ATTEMPT_LIMITS },
   messages: { email: { method: 'log' }, sms: { method: 'log' } },
+  lambda: { timeoutMs: 5000 },
+  triggers: {},
+  kms: {},
 });
 
 export class ConfigError extends Error {}
@@ -247,6 +270,9 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     attemptLimits: { ...base.attemptLimits, ...((overrides as Partial<GatehouseConfig>).attemptLimits ?? {}) },
     // Per channel, whole: a channel's fields belong to its method, so they are never mixed across methods.
     messages: { ...base.messages, ...((overrides as Partial<GatehouseConfig>).messages ?? {}) },
+    lambda: { ...base.lambda, ...((overrides as Partial<GatehouseConfig>).lambda ?? {}) },
+    triggers: { ...base.triggers, ...((overrides as Partial<GatehouseConfig>).triggers ?? {}) },
+    kms: { ...base.kms, ...((overrides as Partial<GatehouseConfig>).kms ?? {}) },
   };
   checkConfig(merged);
   return merged;
@@ -278,6 +304,30 @@ function checkConfig(config: GatehouseConfig): void {
   checkRateLimits(config.rateLimits, fail);
   checkAttemptLimits(config.attemptLimits, fail);
   checkMessages(config.messages, fail);
+  checkTriggers(config, fail);
+}
+
+function checkTriggers(config: GatehouseConfig, fail: (message: string) => void): void {
+  const { lambda, triggers, kms } = config;
+  if (lambda.endpoint !== undefined && !isHttpUrl(lambda.endpoint)) fail(`lambda.endpoint must be an http(s) URL, got ${JSON.stringify(lambda.endpoint)}`);
+  if (!Number.isInteger(lambda.timeoutMs) || lambda.timeoutMs < 100 || lambda.timeoutMs > 900_000) fail('lambda.timeoutMs must be an integer from 100 to 900000');
+  for (const key of Object.keys(lambda)) if (key !== 'endpoint' && key !== 'timeoutMs') fail(`unknown field 'lambda.${key}' (the fields are endpoint and timeoutMs)`);
+  if (kms.endpoint !== undefined && !isHttpUrl(kms.endpoint)) fail(`kms.endpoint must be an http(s) URL, got ${JSON.stringify(kms.endpoint)}`);
+  for (const key of Object.keys(kms)) if (key !== 'endpoint') fail(`unknown field 'kms.${key}' (the field is endpoint)`);
+  if (typeof triggers !== 'object' || triggers === null || Array.isArray(triggers)) return fail('triggers must map function ARNs (or globs) to {url} or {module}');
+  for (const [pattern, route] of Object.entries(triggers)) {
+    const at = `triggers['${pattern}']`;
+    const fields = typeof route === 'object' && route !== null ? Object.keys(route) : [];
+    if ('url' in (route ?? {})) {
+      const { url, secret } = route as { url: unknown; secret?: unknown };
+      if (!isHttpUrl(url)) fail(`${at}.url must be an http(s) URL, got ${JSON.stringify(url)}`);
+      if (secret !== undefined && (typeof secret !== 'string' || secret === '')) fail(`${at}.secret must be a non-empty string`);
+      for (const key of fields) if (key !== 'url' && key !== 'secret') fail(`unknown field '${at}.${key}' (a url route takes url and secret)`);
+    } else if ('module' in (route ?? {})) {
+      if (typeof (route as { module: unknown }).module !== 'string' || (route as { module: string }).module === '') fail(`${at}.module must be the path of a JS file`);
+      for (const key of fields) if (key !== 'module') fail(`unknown field '${at}.${key}' (a module route takes module only)`);
+    } else fail(`${at} must be {url, secret?} or {module}`);
+  }
 }
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;

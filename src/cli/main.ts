@@ -36,7 +36,9 @@ GATEHOUSE_ACCESS_KEY_ID and GATEHOUSE_SECRET_ACCESS_KEY set the key pair that mu
 sign Admin* and pool-management calls (SigV4, as AWS); without keys Gatehouse
 serves only on loopback and accepts any signature there.
 GATEHOUSE_WEBHOOK_URL (with GATEHOUSE_WEBHOOK_SECRET to sign) sends email and SMS
-messages to that webhook. GATEHOUSE_SERVER_KEY (32 random bytes, base64 or hex)
+messages to that webhook. GATEHOUSE_LAMBDA_ENDPOINT is the Lambda Invoke API that
+runs the pools' triggers (SAM local, LocalStack; default AWS Lambda), and
+GATEHOUSE_KMS_ENDPOINT the KMS API that encrypts codes for custom sender triggers. GATEHOUSE_SERVER_KEY (32 random bytes, base64 or hex)
 seals signing keys and password verifiers; without it the key is kept in
 server.key beside the SQLite file (.gatehouse/server.key for PostgreSQL),
 made on first start.
@@ -130,6 +132,9 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
   const accessKey = accessKeyFromEnvironment();
   if (accessKey) result.accessKeys = [accessKey];
   if (flags['allow-unauthenticated'] === true) result.allowUnauthenticated = true;
+  // Laid over the config file's lambda settings field by field (mergeConfig), so its timeoutMs stays.
+  if (env.GATEHOUSE_LAMBDA_ENDPOINT) result.lambda = { endpoint: env.GATEHOUSE_LAMBDA_ENDPOINT } as GatehouseConfig['lambda'];
+  if (env.GATEHOUSE_KMS_ENDPOINT) result.kms = { endpoint: env.GATEHOUSE_KMS_ENDPOINT };
   const webhookUrl = env.GATEHOUSE_WEBHOOK_URL;
   if (webhookUrl) {
     const secret = env.GATEHOUSE_WEBHOOK_SECRET;
