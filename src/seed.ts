@@ -3,6 +3,7 @@ import type { SeedClient, SeedGroup, SeedPool, SeedUser } from './config.js';
 import type { Services } from './domain/services.js';
 import { validateInput } from './http/model/validate.js';
 import type { Pool } from './domain/pools/user-pools.js';
+import { NO_CALLER } from './domain/triggers/caller.js';
 
 export class SeedError extends Error {}
 
@@ -84,7 +85,7 @@ async function ensureUser(services: Services, pool: Pool, declared: SeedUser): P
 }
 
 async function createUser(services: Services, input: AdminCreateUserRequest, password: string | undefined): Promise<string> {
-  const user = await services.users.adminCreate(input);
+  const user = await services.users.adminCreate(input, NO_CALLER);
   if (password !== undefined) await services.users.adminSetPassword(input.UserPoolId!, user.username, password, true);
   return user.username;
 }

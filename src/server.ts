@@ -7,8 +7,12 @@ import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig, describeDelivery } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
+import { CodeEncryption } from './domain/triggers/code-encryption.js';
+import type { FunctionInvoker } from './domain/triggers/invocation.js';
+import { createInvoker } from './domain/triggers/invokers/router.js';
+import type { InvocationRecord } from './domain/triggers/triggers.js';
 import { buildHttpApp } from './http/app.js';
-import type { Metrics } from './http/metrics.js';
+import { Metrics } from './http/metrics.js';
 import type { MetricsCollector } from './http/service-endpoints.js';
 import { applySeed } from './seed.js';
 import { resolveServerKey } from './server-key.js';
@@ -45,13 +49,15 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
   const delivery = deliveryFromConfig(config, logger);
+  const metrics = options.metrics ?? new Metrics();
+  const triggers = triggerRunning(config, logger, metrics);
   let services: Services;
   let app: FastifyInstance | undefined;
   try {
     const secretBox = await openSecretBox(config, logger);
-    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox });
+    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, ...triggers });
     if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
-    app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics: options.metrics, collectMetrics: options.collectMetrics });
+    app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {
       logger.info(`messages: ${describeDelivery(config)}`);
       warnIfOpen(config, logger);
@@ -61,6 +67,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     listeningUrl = urlOf(app.server.address() as AddressInfo);
   } catch (error) {
     await app?.close();
+    await triggers.close();
     await storage.close();
     throw error;
   }
@@ -71,7 +78,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     services,
     storage,
     app: server,
-    close: () => (closing ??= server.close().then(() => storage.close())),
+    close: () => (closing ??= server.close().then(() => Promise.all([storage.close(), triggers.close()])).then(() => undefined)),
   };
 }
 
@@ -87,8 +94,10 @@ export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
     logger.info(`messages: ${describeDelivery(config)}`);
     warnIfOpen(config, logger);
     const secretBox = await openSecretBox(config, logger);
-    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config, logger), secretBox });
+    const triggers = triggerRunning(config, logger);
+    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config, logger), secretBox, ...triggers });
     await prepareDatabase(storage, services, config, logger);
+    await triggers.close();
   } finally {
     await storage.close();
   }
@@ -132,4 +141,16 @@ async function openSecretBox(config: GatehouseConfig, logger: Logger): Promise<S
 function urlOf(address: AddressInfo): string {
   const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address;
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/** How this process runs triggers and encrypts their codes, with each invocation logged and counted. */
+function triggerRunning(config: GatehouseConfig, logger: Logger, metrics?: Metrics) {
+  const invoker: FunctionInvoker = createInvoker(config);
+  const sealer = new CodeEncryption({ endpoint: config.kms.endpoint, region: config.region });
+  const onInvocation = (record: InvocationRecord) => {
+    metrics?.recordTrigger(record.poolId, record.source, record.functionArn, record.outcome, record.milliseconds / 1000);
+    const level = record.outcome === 'answered' ? 'info' : 'warn';
+    logger[level]({ trigger: record }, `trigger ${record.source} → ${record.functionArn}: ${record.outcome} in ${Math.round(record.milliseconds)} ms`);
+  };
+  return { invoker, sealer, onInvocation, close: () => Promise.all([invoker.close?.(), sealer.close()]).then(() => undefined) };
 }

@@ -364,7 +364,7 @@ describe('message delivery in a running Gatehouse', () => {
       assert.equal(sent.code, 'Temp-pass-1');
       assert.ok(sent.message.includes('Temp-pass-1'));
       assert.equal(typeof sent.subject, 'string');
-      assert.equal(sent.trigger, 'AdminCreateUser');
+      assert.equal(sent.trigger, 'CustomMessage_AdminCreateUser');
       const timestamp = headers['x-gatehouse-timestamp'] as string;
       assert.equal(headers['x-gatehouse-signature'], `sha256=${sign('hook-secret', timestamp, body)}`);
     } finally {

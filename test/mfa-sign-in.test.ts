@@ -241,7 +241,7 @@ for (const backend of backends()) {
         assert.equal(smsMask(user.phone), `+*******${user.phone.slice(-4)}`);
         const text = await smsTo(user);
         assert.equal(text.message, `Your sign-in code is ${text.code}`, 'the pool’s SmsAuthenticationMessage');
-        assert.equal(text.trigger, 'Authentication');
+        assert.equal(text.trigger, 'CustomMessage_Authentication');
         assert.equal(text.username, user.username);
         const result = await assertTokens(await answer(user, step, text.code, { admin }), user);
         assert.equal(decode(result.IdToken!)['cognito:username'], user.username);

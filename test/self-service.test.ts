@@ -144,7 +144,7 @@ for (const backend of backends()) {
 
       await gh.cognito.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'cy@example.com' }));
       const reset = await mailbox.next('cy@example.com');
-      assert.equal(reset.trigger, 'CustomMessage_AdminResetUserPassword');
+      assert.equal(reset.trigger, 'CustomMessage_ForgotPassword');
       assert.equal((await errorOf(signIn('cy@example.com', 'Second-pass1'))).name, 'PasswordResetRequiredException');
       await gh.cognito.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'cy@example.com', ConfirmationCode: reset.code, Password: 'Third-pass1' }));
       assert.ok((await signIn('cy@example.com', 'Third-pass1')).AuthenticationResult);

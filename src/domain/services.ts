@@ -18,6 +18,7 @@ import { RefreshFlow } from './auth/refresh-flow.js';
 import { SignInCompletion } from './auth/sign-in-completion.js';
 import { SignInSessions } from './auth/sign-in-sessions.js';
 import { SrpSignIn } from './auth/srp-sign-in.js';
+import { CustomAuth } from './auth/custom-auth.js';
 import { MfaSettings } from './mfa/mfa-settings.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
@@ -26,6 +27,10 @@ import { AttemptLimits } from './codes/attempt-limits.js';
 import { OwnAttributes } from './self-service/own-attributes.js';
 import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
+import { Messenger, type CodeSealer } from './messages/messenger.js';
+import type { FunctionInvoker } from './triggers/invocation.js';
+import { Triggers, type InvocationRecord } from './triggers/triggers.js';
+import { UserTriggers } from './triggers/user-triggers.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -46,36 +51,46 @@ export interface Services {
   readonly devices: Devices;
   /** Seals secrets at rest with the server key. */
   readonly secretBox: SecretBox;
+  readonly triggers: Triggers;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
   secretBox: SecretBox;
+  /** Runs the functions pools name in their LambdaConfig. */
+  invoker: FunctionInvoker;
+  /** Encrypts codes for the custom sender triggers. */
+  sealer: CodeSealer;
+  /** Told of every trigger invocation, for the log and /metrics. */
+  onInvocation?: (record: InvocationRecord) => void;
 }
 
-export function createServices({ storage, clock, config, publicUrl, delivery, secretBox }: ServiceDependencies): Services {
+export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation }: ServiceDependencies): Services {
+  const triggers = new Triggers(invoker, { region: config.region, timeoutMs: config.lambda.timeoutMs, onInvocation });
+  const userTriggers = new UserTriggers(triggers);
+  const messenger = new Messenger(delivery, triggers, sealer);
   const signingKeys = new SigningKeys(storage, secretBox, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
   const clients = new AppClients(storage, pools, secretBox, clock);
   const credentials = new PasswordCredentials(new PasswordHasher(config.argon2), secretBox);
-  const codes = new VerificationCodes(storage, delivery, secretBox, clock);
-  const users = new Users(storage, pools, credentials, codes, delivery, clock);
+  const codes = new VerificationCodes(storage, messenger, secretBox, clock);
+  const users = new Users(storage, pools, credentials, codes, messenger, userTriggers, clock);
   const groups = new Groups(storage, pools, users, clock);
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
-  const tokens = new Tokens(storage, issuers, secretBox, clock);
+  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers);
   const secondFactors = new SecondFactors(users, secretBox, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox });
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, triggers: userTriggers, functions: triggers });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
-  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox);
+  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
-  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices };
+  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices, triggers };
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */
@@ -90,13 +105,16 @@ function signIn(parts: {
   secondFactors: SecondFactors;
   codes: VerificationCodes;
   secretBox: SecretBox;
+  triggers: UserTriggers;
+  functions: Triggers;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, triggers, functions } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
-  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock);
-  const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock);
+  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers);
+  const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
   const refreshing = new RefreshFlow(storage, users, tokens);
-  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing });
+  const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth });
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
+import { awsSdkVersionOf } from '../domain/triggers/caller.js';
 import type { Services } from '../domain/services.js';
 import { operations } from '../operations/index.js';
 import { sendError } from './error-response.js';
@@ -35,7 +36,8 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
       const input = parseBody(request.body);
       validateInput(name, input);
       limit(name, input);
-      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip });
+      const awsSdkVersion = awsSdkVersionOf(request.headers['user-agent']);
+      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion });
       done('success', output);
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {

@@ -15,6 +15,8 @@ export interface MetricsSnapshot {
   latency: Record<string, { buckets: number[]; sum: number; count: number }>;
   /** `flow\0result` → count */
   signIns: Record<string, number>;
+  /** `pool\0triggerSource\0function\0outcome` → invocations and their total seconds */
+  triggers: Record<string, { count: number; sum: number }>;
 }
 
 export interface DatabasePoolStats {
@@ -26,7 +28,7 @@ export interface DatabasePoolStats {
 const SIGN_IN_OPERATIONS = new Set(['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge']);
 
 export class Metrics {
-  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {} };
+  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {} };
 
   /** One answered request: `outcome` is `success` or the exception name. */
   record(operation: string, outcome: string, seconds: number, output?: unknown): void {
@@ -37,6 +39,13 @@ export class Metrics {
     latency.sum += seconds;
     latency.count += 1;
     if (SIGN_IN_OPERATIONS.has(operation)) increment(this.snapshot.signIns, `${operation}\0${signInResult(outcome, output)}`);
+  }
+
+  /** One trigger invocation: `outcome` is `answered` or the Cognito exception it ended in. */
+  recordTrigger(poolId: string, source: string, functionArn: string, outcome: string, seconds: number): void {
+    const entry = (this.snapshot.triggers[`${poolId}\0${source}\0${functionArn}\0${outcome}`] ??= { count: 0, sum: 0 });
+    entry.count += 1;
+    entry.sum += seconds;
   }
 
   current(): MetricsSnapshot {
@@ -57,10 +66,15 @@ const increment = (counts: Record<string, number>, key: string) => {
 
 /** Adds snapshots from several processes into one. */
 export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
-  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {} };
+  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {} };
   for (const snapshot of snapshots) {
     for (const [key, value] of Object.entries(snapshot.requests)) merged.requests[key] = (merged.requests[key] ?? 0) + value;
     for (const [key, value] of Object.entries(snapshot.signIns)) merged.signIns[key] = (merged.signIns[key] ?? 0) + value;
+    for (const [key, { count, sum }] of Object.entries(snapshot.triggers ?? {})) {
+      const target = (merged.triggers[key] ??= { count: 0, sum: 0 });
+      target.count += count;
+      target.sum += sum;
+    }
     for (const [operation, latency] of Object.entries(snapshot.latency)) {
       const target = (merged.latency[operation] ??= { buckets: new Array(BUCKETS.length + 1).fill(0), sum: 0, count: 0 });
       latency.buckets.forEach((count, i) => (target.buckets[i]! += count));
@@ -96,6 +110,14 @@ export function exposition(snapshot: MetricsSnapshot, database: { backend: strin
     const [operation, result] = key.split('\0');
     lines.push(`gatehouse_sign_in_results_total{operation="${operation}",result="${result}"} ${value}`);
   }
+  const triggerLabels = ([key]: [string, unknown]) => {
+    const [pool, source, fn, outcome] = key.split('\0');
+    return `pool="${pool}",source="${source}",function="${escapeLabel(fn!)}",outcome="${outcome}"`;
+  };
+  family('gatehouse_trigger_invocations_total', 'counter', 'Lambda trigger invocations by pool, trigger source, function and outcome (answered or the exception name).');
+  for (const entry of sorted(snapshot.triggers)) lines.push(`gatehouse_trigger_invocations_total{${triggerLabels(entry)}} ${entry[1].count}`);
+  family('gatehouse_trigger_seconds_total', 'counter', 'Time spent invoking triggers (every attempt), with the same labels.');
+  for (const entry of sorted(snapshot.triggers)) lines.push(`gatehouse_trigger_seconds_total{${triggerLabels(entry)}} ${entry[1].sum}`);
   family('gatehouse_database_up', 'gauge', 'Whether the database answered a ping just now.');
   lines.push(`gatehouse_database_up{backend="${database.backend}"} ${database.ready ? 1 : 0}`);
   if (database.pool) {
@@ -108,5 +130,7 @@ export function exposition(snapshot: MetricsSnapshot, database: { backend: strin
   lines.push(`gatehouse_processes ${processes}`);
   return `${lines.join('\n')}\n`;
 }
+
+const escapeLabel = (value: string) => value.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
 
 const sorted = <T>(record: Record<string, T>) => Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

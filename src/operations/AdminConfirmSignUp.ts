@@ -1,7 +1,7 @@
 import type { AdminConfirmSignUpRequest, AdminConfirmSignUpResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('users')<AdminConfirmSignUpRequest, AdminConfirmSignUpResponse>(async (input, { services }) => {
-  await services.users.adminConfirmSignUp(input.UserPoolId!, input.Username!);
+export default operation('users')<AdminConfirmSignUpRequest, AdminConfirmSignUpResponse>(async (input, context) => {
+  await context.services.users.adminConfirmSignUp(input.UserPoolId!, input.Username!, callerOf(input, context));
   return {};
 });

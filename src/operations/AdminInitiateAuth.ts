@@ -1,9 +1,9 @@
 import type { AdminInitiateAuthRequest, AdminInitiateAuthResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('authentication')<AdminInitiateAuthRequest, AdminInitiateAuthResponse>((input, { services, sourceIp }) =>
-  services.authentication.initiate(
-    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp },
+export default operation('authentication')<AdminInitiateAuthRequest, AdminInitiateAuthResponse>((input, context) =>
+  context.services.authentication.initiate(
+    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context) },
     true,
   ),
 );

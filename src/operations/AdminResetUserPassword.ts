@@ -1,7 +1,7 @@
 import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('selfService')<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, { services }) => {
-  await services.selfService.adminResetPassword(input.UserPoolId!, input.Username!);
+export default operation('selfService')<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(async (input, context) => {
+  await context.services.selfService.adminResetPassword(input.UserPoolId!, input.Username!, callerOf(input, context));
   return {};
 });

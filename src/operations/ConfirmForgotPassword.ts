@@ -1,9 +1,10 @@
 import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('selfService')<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>(async (input, { services }) => {
+export default operation('selfService')<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>(async (input, context) => {
+  const { services } = context;
   await services.selfService.confirmForgotPassword(
-    { clientId: input.ClientId!, secretHash: input.SecretHash },
+    { clientId: input.ClientId!, secretHash: input.SecretHash, caller: callerOf(input, context) },
     input.Username!,
     input.ConfirmationCode!,
     input.Password!,

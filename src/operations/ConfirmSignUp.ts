@@ -1,9 +1,10 @@
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('selfService')<ConfirmSignUpRequest, ConfirmSignUpResponse>(async (input, { services }) => {
+export default operation('selfService')<ConfirmSignUpRequest, ConfirmSignUpResponse>(async (input, context) => {
+  const { services } = context;
   await services.selfService.confirmSignUp(
-    { clientId: input.ClientId!, secretHash: input.SecretHash },
+    { clientId: input.ClientId!, secretHash: input.SecretHash, caller: callerOf(input, context) },
     input.Username!,
     input.ConfirmationCode!,
     input.ForceAliasCreation === true,

@@ -1,12 +1,13 @@
 import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('authentication')<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>((input, { services, sourceIp }) =>
-  services.authentication.respond({
+export default operation('authentication')<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>((input, context) =>
+  context.services.authentication.respond({
     clientId: input.ClientId!,
     challenge: input.ChallengeName!,
     session: input.Session,
     responses: input.ChallengeResponses ?? {},
-    sourceIp,
+    sourceIp: context.sourceIp,
+    caller: callerOf(input, context),
   }),
 );

@@ -1,4 +1,4 @@
 import type { SignUpRequest, SignUpResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('selfService')<SignUpRequest, SignUpResponse>((input, { services }) => services.selfService.signUp(input));
+export default operation('selfService')<SignUpRequest, SignUpResponse>((input, context) => context.services.selfService.signUp(input, callerOf(input, context)));

@@ -1,7 +1,7 @@
 import type { UpdateUserAttributesRequest, UpdateUserAttributesResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { operation } from './operation.js';
+import { callerOf, operation } from './operation.js';
 
-export default operation('ownAttributes')<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(async (input, { services }) => {
-  const details = await services.ownAttributes.update(input.AccessToken!, input.UserAttributes!);
+export default operation('ownAttributes')<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(async (input, context) => {
+  const details = await context.services.ownAttributes.update(input.AccessToken!, input.UserAttributes!, callerOf(input, context));
   return details.length ? { CodeDeliveryDetailsList: details } : {};
 });

@@ -1,4 +1,5 @@
 import type { Services } from '../domain/services.js';
+import type { Caller } from '../domain/triggers/caller.js';
 
 /** What a request hands an operation: the domain services it declared, and where the request came from. */
 export interface OperationContext<K extends keyof Services = keyof Services> {
@@ -6,6 +7,8 @@ export interface OperationContext<K extends keyof Services = keyof Services> {
   readonly requestId: string;
   /** The caller's address, which Cognito records on devices as last_ip_used. */
   readonly sourceIp: string;
+  /** The calling SDK in Cognito's `callerContext.awsSdkVersion` form, for the triggers the operation runs. */
+  readonly awsSdkVersion: string;
 }
 
 /**
@@ -30,5 +33,17 @@ export function operation<K extends keyof Services>(...uses: K[]) {
       return services;
     };
     return (input, context) => handler(input, { ...context, services: servicesFor(context.services as Services) });
+  };
+}
+
+/**
+ * The caller as the operation's triggers see it: the app client the request names (none for the
+ * admin operations without one), the calling SDK, and the request's ClientMetadata.
+ */
+export function callerOf(input: { ClientId?: string; ClientMetadata?: Record<string, string> }, context: Pick<OperationContext, 'awsSdkVersion'>): Caller {
+  return {
+    ...(input.ClientId !== undefined && { clientId: input.ClientId }),
+    awsSdkVersion: context.awsSdkVersion,
+    ...(input.ClientMetadata !== undefined && { clientMetadata: input.ClientMetadata }),
   };
 }

@@ -5,14 +5,17 @@ import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
 import type { MfaFactor } from '../pools/mfa-config.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
-import { userNotFound, type Users } from '../users/users.js';
+import { userNotFound, type PoolContext, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
 import type { MfaStep } from './mfa-step.js';
 import type { RefreshFlow } from './refresh-flow.js';
-import { checkConfirmed, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import type { Caller } from '../triggers/caller.js';
+import type { UserTriggers } from '../triggers/user-triggers.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import type { SignInSessions } from './sign-in-sessions.js';
+import type { ChallengeResult, CustomAuth } from './custom-auth.js';
 import { isDecoy, type SrpSignIn } from './srp-sign-in.js';
 
 export type { AuthOutcome } from './sign-in.js';
@@ -24,6 +27,7 @@ export interface AuthRequest {
   flow: string;
   parameters: Record<string, string>;
   sourceIp?: string;
+  caller: Caller;
 }
 
 export interface ChallengeAnswer {
@@ -33,12 +37,13 @@ export interface ChallengeAnswer {
   session: string | undefined;
   responses: Record<string, string>;
   sourceIp?: string;
+  caller: Caller;
 }
 
 type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
 
-const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
-const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN']);
+const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH']);
+const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH']);
 
 /** Challenges answered with a proof over SRP's SECRET_BLOCK, which names their session. */
 const PROOF_CHALLENGES = new Set(['PASSWORD_VERIFIER', 'DEVICE_PASSWORD_VERIFIER']);
@@ -61,6 +66,8 @@ export interface SignInParts {
   completion: SignInCompletion;
   srp: SrpSignIn;
   refreshing: RefreshFlow;
+  triggers: UserTriggers;
+  customAuth: CustomAuth;
 }
 
 /**
@@ -79,6 +86,8 @@ export class Authentication {
   private readonly mfa: MfaStep;
   private readonly srp: SrpSignIn;
   private readonly refreshing: RefreshFlow;
+  private readonly triggers: UserTriggers;
+  private readonly customAuth: CustomAuth;
   private readonly challenges: Record<string, ChallengeHandler>;
 
   constructor(parts: SignInParts) {
@@ -94,9 +103,12 @@ export class Authentication {
       completion: this.completion,
       srp: this.srp,
       refreshing: this.refreshing,
+      triggers: this.triggers,
+      customAuth: this.customAuth,
     } = parts);
     this.challenges = {
-      PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerPassword(signIn, session, responses),
+      PASSWORD_VERIFIER: (signIn, session, responses) => this.passwordVerifier(signIn, session, responses),
+      CUSTOM_CHALLENGE: (signIn, session, responses) => this.customAuth.answer(signIn, session, responses),
       DEVICE_SRP_AUTH: (signIn, session, responses) => this.srp.challengeDevice(signIn, session, responses),
       DEVICE_PASSWORD_VERIFIER: (signIn, session, responses) => this.srp.answerDevice(signIn, session, responses),
       NEW_PASSWORD_REQUIRED: (signIn, session, responses) => this.retryable(session, () => this.completion.completeNewPassword(signIn, responses)),
@@ -111,12 +123,13 @@ export class Authentication {
   async initiate(request: AuthRequest, admin: boolean): Promise<AuthOutcome> {
     const client = await this.clients.forCall(request.clientId, request.poolId);
     if (!(admin ? ADMIN_FLOWS : PUBLIC_FLOWS).has(request.flow)) {
-      throw invalidParameter(unsupportedFlowMessage(request.flow, client));
+      throw invalidParameter(unsupportedFlowMessage(request.flow));
     }
+    if (request.flow === 'CUSTOM_AUTH') return this.customFlow(client, request);
     checkFlowAllowed(client, request.flow);
-    if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters);
-    if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters);
-    return this.password(client, request.parameters, request.sourceIp ?? null);
+    if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, request.caller);
+    if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters, request.caller);
+    return this.password(client, request.parameters, request.sourceIp ?? null, request.caller);
   }
 
   async respond(answer: ChallengeAnswer): Promise<AuthOutcome> {
@@ -131,10 +144,30 @@ export class Authentication {
     const session = await this.sessions.peek(sessionId);
     if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw await invalid();
     if (isDecoy(session)) return this.srp.answerDecoy(client, session, answer.responses);
+    if (session.sub.startsWith('unknown:')) {
+      await this.sessions.consume(sessionId);
+      throw notAuthorized(INCORRECT_PASSWORD);
+    }
     const signIn = await this.signInOf(client, session, answer);
     // Checked before the session is used up: a client told its device is gone retries without it.
     if (!(await this.sessions.consume(sessionId))) throw await invalid();
     return handler(signIn, session, answer.responses);
+  }
+
+  private async customFlow(client: AppClient, request: AuthRequest): Promise<AuthOutcome> {
+    const allowed = authFlowsOf(client.settings);
+    if (!allowed.includes('ALLOW_CUSTOM_AUTH') && !allowed.includes('CUSTOM_AUTH_FLOW_ONLY')) throw invalidParameter('CUSTOM_AUTH is not enabled for the client.');
+    const context = await this.users.poolContext(client.poolId);
+    if (!this.customAuth.isConfigured(context)) throw invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+    return this.customAuth.start(client, context, request.parameters, request.sourceIp ?? null, request.caller);
+  }
+
+  /** SRP's proof; inside a custom challenge sequence, the pool's function decides what follows it. */
+  private async passwordVerifier(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
+    const rounds = (session.state as { customRounds?: ChallengeResult[] }).customRounds;
+    if (!rounds) return this.srp.answerPassword(signIn, session, responses);
+    await this.srp.provePassword(signIn, session, responses);
+    return this.customAuth.afterPassword(signIn, rounds);
   }
 
   /**
@@ -195,10 +228,10 @@ export class Authentication {
   }
 
   /** GetTokensFromRefreshToken (Amplify v6's refresh), with the client's refresh-token rotation. */
-  async tokensFromRefreshToken(input: { refreshToken: string; clientId: string; clientSecret?: string; deviceKey?: string }): Promise<IssuedTokens> {
+  async tokensFromRefreshToken(input: { refreshToken: string; clientId: string; clientSecret?: string; deviceKey?: string; caller: Caller }): Promise<IssuedTokens> {
     const client = await this.clients.forCall(input.clientId);
     checkClientSecret(client, input.clientSecret);
-    return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey);
+    return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey, input.caller);
   }
 
   private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<AuthOutcome> {
@@ -219,21 +252,38 @@ export class Authentication {
   }
 
   /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the rest of the sign-in. */
-  private async password(client: AppClient, parameters: Record<string, string>, sourceIp: string | null): Promise<AuthOutcome> {
+  private async password(client: AppClient, parameters: Record<string, string>, sourceIp: string | null, caller: Caller): Promise<AuthOutcome> {
     const username = parameterOf(parameters, 'USERNAME');
     const password = parameterOf(parameters, 'PASSWORD');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
     if (password === undefined) throw invalidParameter('Missing required parameter PASSWORD');
     checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
     const context = await this.users.poolContext(client.poolId);
-    const user = await this.users.find(context, username);
+    const user = (await this.users.find(context, username)) ?? (await this.migrate(context, client, username, password, caller));
+    const hidesUsers = client.settings.PreventUserExistenceErrors === 'ENABLED';
     if (!user || user.passwordHash === null) {
+      await beforeFirstFactor(this.triggers, context, client, username, undefined, caller);
       await this.credentials.dummyVerify(password);
-      throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
+      throw hidesUsers ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
-    checkConfirmed(user);
+    await beforeFirstFactor(this.triggers, context, client, username, user, caller);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
-    return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp });
+    return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller });
+  }
+
+  /**
+   * A name nobody has, on a pool with a migration function: the user as the old system knows them,
+   * who then signs in on this same request. A function that does not know them refuses by throwing.
+   */
+  private async migrate(context: PoolContext, client: AppClient, username: string, password: string, caller: Caller): Promise<UserRecord | undefined> {
+    if (!this.triggers.has(context.pool, 'UserMigration')) return undefined;
+    try {
+      return await this.users.migrate(context, username, password, 'Authentication', { ...caller, clientId: client.clientId });
+    } catch (error) {
+      if (!(error instanceof CognitoError) || error.type !== 'UserLambdaValidationException') throw error;
+      if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw notAuthorized(INCORRECT_PASSWORD);
+      throw new CognitoError('UserNotFoundException', `Exception migrating user in app client ${client.clientId}`);
+    }
   }
 
   /** The sign-in a session continues; the USERNAME and any SECRET_HASH and DEVICE_KEY must fit it. */
@@ -247,20 +297,14 @@ export class Authentication {
     checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
     // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
     const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;
-    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null };
+    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null, caller: answer.caller };
     await this.completion.checkDevice(signIn);
     return signIn;
   }
 }
 
 /** Cognito's answer to a flow this operation or this server does not run. */
-function unsupportedFlowMessage(flow: string, client: AppClient): string {
+function unsupportedFlowMessage(flow: string): string {
   if (PUBLIC_FLOWS.has(flow) || ADMIN_FLOWS.has(flow)) return 'Initiate Auth method not supported.';
-  if (flow === 'CUSTOM_AUTH') {
-    const allowed = authFlowsOf(client.settings);
-    if (!allowed.includes('ALLOW_CUSTOM_AUTH') && !allowed.includes('CUSTOM_AUTH_FLOW_ONLY')) return 'CUSTOM_AUTH is not enabled for the client.';
-    // Gatehouse has no Lambda triggers yet, so no pool has the ones CUSTOM_AUTH needs.
-    return 'Custom auth lambda trigger is not configured for the user pool.';
-  }
   return `Gatehouse does not support the ${flow} flow yet.`;
 }

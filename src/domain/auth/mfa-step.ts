@@ -109,7 +109,7 @@ export class MfaStep {
     const { settings } = signIn.context;
     const email = factor === 'EMAIL_OTP';
     const emailSettings = settings.EmailMfaConfiguration;
-    const delivery = await this.codes.sendWith(signIn.user, CODE_PURPOSE, email ? 'email' : 'phone_number', 'Authentication', {
+    const delivery = await this.codes.sendWith(settings, signIn.user, CODE_PURPOSE, email ? 'email' : 'phone_number', 'Authentication', signIn.caller, {
       message: (email ? emailSettings?.Message : settings.SmsAuthenticationMessage) ?? DEFAULT_SMS_MESSAGE,
       subject: emailSettings?.Subject ?? DEFAULT_EMAIL_SUBJECT,
       lifetimeMs: CODE_LIFETIME_MS,

@@ -11,6 +11,7 @@ import type { AuthOutcome, SignIn } from './sign-in.js';
 import type { SignInSessions } from './sign-in-sessions.js';
 import type { MfaStep } from './mfa-step.js';
 import type { Lockout } from './lockout.js';
+import type { UserTriggers } from '../triggers/user-triggers.js';
 
 /**
  * What follows a proven password, whichever way it was proven: the user's state, a forced new
@@ -25,6 +26,7 @@ export class SignInCompletion {
     private readonly mfa: MfaStep,
     private readonly lockout: Lockout,
     private readonly clock: Clock,
+    private readonly triggers: UserTriggers,
   ) {}
 
   /**
@@ -48,6 +50,15 @@ export class SignInCompletion {
     this.checkCanSignIn(signIn.user);
     if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
     return this.afterUserProven(signIn);
+  }
+
+  /**
+   * A custom challenge sequence the pool's function declared complete: no second factor follows,
+   * as Cognito leaves that to the sequence itself.
+   */
+  async afterCustomChallenges(signIn: SignIn): Promise<AuthOutcome> {
+    this.checkCanSignIn(signIn.user);
+    return this.afterUserProven(signIn, true);
   }
 
   /**
@@ -75,14 +86,17 @@ export class SignInCompletion {
   async issueTokens(signIn: SignIn, device?: DeviceRecord): Promise<AuthOutcome> {
     const { context, client, user } = signIn;
     let deviceKey: string | null = device?.verifier != null ? device.deviceKey : null;
+    const newDevice = deviceKey === null && tracksDevices(context.settings);
+    // A function that refuses the sign-in does so before anything of it is written.
+    await this.triggers.postAuthentication(context.pool, user, signIn.caller, newDevice && !device);
     let metadata;
-    if (deviceKey === null && tracksDevices(context.settings)) {
+    if (newDevice) {
       metadata = device ? { DeviceKey: device.deviceKey, DeviceGroupKey: device.groupKey } : await this.devices.issue(user, signIn.sourceIp);
       deviceKey = metadata.DeviceKey;
     }
     // Failures are forgiven only by a whole sign-in, so guessing MFA codes across sign-ins still locks.
     await this.lockout.succeeded(user);
-    const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey);
+    const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller });
     return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
   }
 
@@ -121,7 +135,7 @@ export class SignInCompletion {
       if (current.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized('Invalid session for the user, session is expired.');
       return { ...withAttributes(current, planAttributeUpdate(current, given, door, context.settings)), status: 'CONFIRMED' };
     });
-    return this.afterUserProven({ ...signIn, user: confirmed });
+    return this.afterUserProven({ ...signIn, user: confirmed, completedBy: 'NewPasswordChallenge' });
   }
 }
 

@@ -5,6 +5,8 @@ import type { NewDeviceMetadata } from '../devices/devices.js';
 import { CognitoError } from '../errors.js';
 import type { IssuedTokens } from '../tokens/tokens.js';
 import type { PoolContext } from '../users/users.js';
+import type { Caller } from '../triggers/caller.js';
+import type { UserTriggers } from '../triggers/user-triggers.js';
 
 /** What InitiateAuth and RespondToAuthChallenge answer: tokens, or the next challenge. */
 export interface AuthOutcome {
@@ -22,6 +24,13 @@ export interface SignIn {
   /** The DEVICE_KEY the client sent, if any. */
   deviceKey: string | undefined;
   sourceIp: string | null;
+  /** Who asked, for the triggers the sign-in runs. */
+  caller: Caller;
+  /**
+   * How the sign-in was completed, when not by the first factor and MFA alone: the
+   * TokenGeneration_ trigger source names it.
+   */
+  completedBy?: 'NewPasswordChallenge' | 'AuthenticateDevice';
 }
 
 /**
@@ -39,4 +48,15 @@ export const INCORRECT_PASSWORD = 'Incorrect username or password.';
 export function parameterOf(parameters: Record<string, string | null | undefined>, name: string): string | undefined {
   const value = parameters[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * What runs before a first factor is checked: Cognito's answer to an unconfirmed user, and the
+ * pool's PreAuthentication function, which hears of an unknown user only where the client hides
+ * unknown users (elsewhere the caller is told at once that there is no such user).
+ */
+export async function beforeFirstFactor(triggers: UserTriggers, context: PoolContext, client: AppClient, name: string, user: UserRecord | undefined, caller: Caller): Promise<void> {
+  if (user) checkConfirmed(user);
+  else if (client.settings.PreventUserExistenceErrors !== 'ENABLED') return;
+  await triggers.preAuthentication(context.pool, name, user, caller);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import type { AuthSessionRecord } from '../../storage/types.js';
+import type { AuthSessionRecord, UserRecord } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import type { Devices } from '../devices/devices.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
@@ -10,7 +10,9 @@ import { checkPasswordClaim, isAcceptableA, isAcceptableTimestamp, startServerEx
 import { userNotFound, type Users } from '../users/users.js';
 import { checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
-import { checkConfirmed, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import type { Caller } from '../triggers/caller.js';
+import type { UserTriggers } from '../triggers/user-triggers.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import { newSecretBlock, type SignInSessions } from './sign-in-sessions.js';
 
@@ -50,9 +52,10 @@ export class SrpSignIn {
     private readonly completion: SignInCompletion,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
+    private readonly triggers: UserTriggers,
   ) {}
 
-  async start(client: AppClient, parameters: Record<string, string>): Promise<AuthOutcome> {
+  async start(client: AppClient, parameters: Record<string, string>, caller: Caller): Promise<AuthOutcome> {
     const username = required(parameters, 'USERNAME');
     const srpA = required(parameters, 'SRP_A');
     checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
@@ -62,12 +65,20 @@ export class SrpSignIn {
     const verifier = user && this.credentials.srpVerifierOf(user);
     if (!user || !verifier) {
       if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
+      await beforeFirstFactor(this.triggers, context, client, username, undefined, caller);
       return this.decoy(client, srpA, username, context.names.usernameAttributes.length > 0);
     }
-    checkConfirmed(user);
+    await beforeFirstFactor(this.triggers, context, client, username, user, caller);
+    return this.challengePassword(client, user, srpA, { deviceKey: parameterOf(parameters, 'DEVICE_KEY') });
+  }
+
+  /** SRP's PASSWORD_VERIFIER challenge for a known user; `carried` rides along in the session (a custom sequence's rounds). */
+  async challengePassword(client: AppClient, user: UserRecord, srpA: string, carried: Record<string, unknown>): Promise<AuthOutcome> {
+    const verifier = this.credentials.srpVerifierOf(user);
+    if (!verifier) throw notAuthorized(INCORRECT_PASSWORD);
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
-    const state: ExchangeState = { srpA, bHex, BHex, deviceKey: parameterOf(parameters, 'DEVICE_KEY') };
-    const secretBlock = await this.sessions.start(client, user, 'PASSWORD_VERIFIER', { ...state }, newSecretBlock());
+    const state: ExchangeState = { srpA, bHex, BHex };
+    const secretBlock = await this.sessions.start(client, user, 'PASSWORD_VERIFIER', { ...carried, ...state }, newSecretBlock());
     return {
       ChallengeName: 'PASSWORD_VERIFIER',
       ChallengeParameters: { SALT: verifier.saltHex, SRP_B: BHex, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: user.username, USERNAME: user.username },
@@ -76,13 +87,18 @@ export class SrpSignIn {
 
   /** PASSWORD_VERIFIER answered: the proof, under the same lockout as a password. */
   async answerPassword(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<AuthOutcome> {
+    await this.provePassword(signIn, session, responses);
+    return this.completion.afterPassword(signIn);
+  }
+
+  /** The proof checked, or NotAuthorizedException; it counts towards the lockout either way. */
+  async provePassword(signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>): Promise<void> {
     const { user } = signIn;
     const verifier = this.credentials.srpVerifierOf(user);
     await this.lockout.password(
       user,
       () => verifier !== undefined && this.proves(responses, session, { poolName: poolNameOf(user.poolId), userId: user.username, verifierHex: verifier.verifierHex }),
     );
-    return this.completion.afterPassword(signIn);
   }
 
   /** DEVICE_SRP_AUTH answered with the device's SRP_A: the device's own challenge. */
@@ -112,7 +128,7 @@ export class SrpSignIn {
     const proven = verifier !== undefined && this.proves(responses, session, { poolName: device.groupKey, userId: device.deviceKey, verifierHex: verifier.verifierHex });
     if (!proven) throw notAuthorized(INCORRECT_PASSWORD);
     await this.devices.recordAuthentication(device, signIn.sourceIp);
-    return this.completion.issueTokens(signIn, device);
+    return this.completion.issueTokens({ ...signIn, completedBy: 'AuthenticateDevice' }, device);
   }
 
   private proves(responses: Record<string, string>, session: AuthSessionRecord, who: { poolName: string; userId: string; verifierHex: string }): boolean {

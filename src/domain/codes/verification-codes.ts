@@ -4,8 +4,9 @@ import type { Clock } from '../../clock.js';
 import type { Storage, UserRecord } from '../../storage/types.js';
 import { CognitoError } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
-import type { MessageDelivery } from '../messages/delivery.js';
+import type { MessagePurpose, Messenger } from '../messages/messenger.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
+import type { Caller } from '../triggers/caller.js';
 import { pendingAttributesOf } from '../users/attribute-writes.js';
 
 const HOUR = 3_600_000;
@@ -44,16 +45,16 @@ export const wrongCode = () => new CognitoError('CodeMismatchException', 'Invali
 export class VerificationCodes {
   constructor(
     private readonly storage: Storage,
-    private readonly delivery: MessageDelivery,
+    private readonly messenger: Messenger,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
   ) {}
 
   /** Makes a new code (replacing the last one), sends it, and describes where it went. */
-  async send(settings: PoolSettings, user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
+  async send(settings: PoolSettings, user: UserRecord, purpose: string, attribute: CodeChannel, why: MessagePurpose, caller: Caller): Promise<CodeDeliveryDetailsType> {
     const template = settings.VerificationMessageTemplate;
     const email = attribute === 'email';
-    return this.sendWith(user, purpose, attribute, trigger, {
+    return this.sendWith(settings, user, purpose, attribute, why, caller, {
       message: (email ? template?.EmailMessage : template?.SmsMessage) ?? DEFAULT_MESSAGE,
       subject: template?.EmailSubject ?? DEFAULT_SUBJECT,
       lifetimeMs: LIFETIME[purpose] ?? VERIFY_LIFETIME,
@@ -64,13 +65,21 @@ export class VerificationCodes {
    * A code that verifies a user's email or phone number (`verify:<attribute>`), sent to the value
    * waiting for verification when there is one, else to the current value.
    */
-  sendAttributeVerification(settings: PoolSettings, user: UserRecord, channel: CodeChannel, trigger: string): Promise<CodeDeliveryDetailsType> {
+  sendAttributeVerification(settings: PoolSettings, user: UserRecord, channel: CodeChannel, why: MessagePurpose, caller: Caller): Promise<CodeDeliveryDetailsType> {
     const target = pendingAttributesOf(user)[channel] ?? user.attributes[channel]!;
-    return this.send(settings, { ...user, attributes: { ...user.attributes, [channel]: target } }, `verify:${channel}`, channel, trigger);
+    return this.send(settings, { ...user, attributes: { ...user.attributes, [channel]: target } }, `verify:${channel}`, channel, why, caller);
   }
 
   /** The same with a message and lifetime of the caller's (MFA codes at sign-in). */
-  async sendWith(user: UserRecord, purpose: string, attribute: CodeChannel, trigger: string, options: CodeMessage): Promise<CodeDeliveryDetailsType> {
+  async sendWith(
+    settings: PoolSettings,
+    user: UserRecord,
+    purpose: string,
+    attribute: CodeChannel,
+    why: MessagePurpose,
+    caller: Caller,
+    options: CodeMessage,
+  ): Promise<CodeDeliveryDetailsType> {
     const destination = user.attributes[attribute]!;
     const code = String(randomInt(1_000_000)).padStart(6, '0');
     await this.storage.verificationCodes.put({
@@ -83,16 +92,16 @@ export class VerificationCodes {
       failedAttempts: 0,
     });
     const channel = attribute === 'email' ? 'EMAIL' : 'SMS';
-    await this.delivery.deliver({
-      userPoolId: user.poolId,
-      username: user.username,
-      sub: user.sub,
+    await this.messenger.send({
+      pool: { id: user.poolId, settings },
+      user,
       channel,
       destination,
       code,
-      message: options.message.replaceAll('{####}', code).replaceAll('{username}', user.username),
-      ...(channel === 'EMAIL' && { subject: options.subject }),
-      trigger,
+      text: options.message,
+      subject: options.subject,
+      purpose: why,
+      caller,
     });
     return { Destination: maskDestination(attribute, destination), DeliveryMedium: channel, AttributeName: attribute };
   }

@@ -1,42 +1,37 @@
-import type { PoolSettings } from '../pools/pool-settings.js';
-import type { MessageDelivery } from './delivery.js';
+import type { UserRecord } from '../../storage/types.js';
+import type { Caller } from '../triggers/caller.js';
+import type { TriggerPool } from '../triggers/triggers.js';
+import type { Messenger } from './messenger.js';
 
 const DEFAULT_MESSAGE = 'Your username is {username} and temporary password is {####}.';
 const DEFAULT_SUBJECT = 'Your temporary password';
-
-export interface Invitee {
-  poolId: string;
-  username: string;
-  sub: string;
-  attributes: Record<string, string>;
-}
 
 /**
  * AdminCreateUser's welcome message with the temporary password, on each requested channel
  * the user has an address for, worded by the pool's InviteMessageTemplate.
  */
 export async function sendInvitation(
-  delivery: MessageDelivery,
-  settings: PoolSettings,
-  invitee: Invitee,
+  messenger: Messenger,
+  pool: TriggerPool,
+  user: UserRecord,
   temporaryPassword: string,
   channels: readonly ('EMAIL' | 'SMS')[],
+  caller: Caller,
 ): Promise<void> {
-  const template = settings.AdminCreateUserConfig?.InviteMessageTemplate;
-  const fill = (text: string) => text.replaceAll('{username}', invitee.username).replaceAll('{####}', temporaryPassword);
+  const template = pool.settings.AdminCreateUserConfig?.InviteMessageTemplate;
   for (const channel of channels) {
-    const destination = channel === 'EMAIL' ? invitee.attributes.email : invitee.attributes.phone_number;
+    const destination = channel === 'EMAIL' ? user.attributes.email : user.attributes.phone_number;
     if (!destination) continue;
-    await delivery.deliver({
-      userPoolId: invitee.poolId,
-      username: invitee.username,
-      sub: invitee.sub,
+    await messenger.send({
+      pool,
+      user,
       channel,
       destination,
       code: temporaryPassword,
-      message: fill((channel === 'EMAIL' ? template?.EmailMessage : template?.SMSMessage) ?? DEFAULT_MESSAGE),
+      text: (channel === 'EMAIL' ? template?.EmailMessage : template?.SMSMessage) ?? DEFAULT_MESSAGE,
       ...(channel === 'EMAIL' && { subject: template?.EmailSubject ?? DEFAULT_SUBJECT }),
-      trigger: 'AdminCreateUser',
+      purpose: 'AdminCreateUser',
+      caller,
     });
   }
 }

@@ -10,6 +10,7 @@ import type {
 import { CognitoError, invalidParameter } from '../errors.js';
 import { checkMfaMode } from './mfa-config.js';
 import { schemaAtCreation } from './schema.js';
+import { checkLambdaConfig } from '../triggers/lambda-config.js';
 
 /** A password policy with every rule decided (PasswordHistorySize stays optional). */
 export type PasswordPolicy = PasswordPolicyType &
@@ -106,6 +107,7 @@ function mutableSettings(input: MutableInput, current?: PoolSettings): PoolSetti
   checkTier(input);
   checkMfaMode(input, current);
   checkValidityDays(input);
+  checkLambdaConfig(input.LambdaConfig, input.UserPoolTier ?? current?.UserPoolTier ?? 'ESSENTIALS');
   const settings: PoolSettings = {
     Policies: {
       PasswordPolicy: passwordPolicy(input.Policies?.PasswordPolicy),

@@ -10,6 +10,7 @@ import { pendingAttributesOf, withAttributes } from '../users/attribute-writes.j
 import { readableAttributes } from '../users/user-attributes.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import type { PoolContext, Users } from '../users/users.js';
+import type { Caller } from '../triggers/caller.js';
 
 const VERIFIABLE: readonly string[] = ['email', 'phone_number'];
 
@@ -27,20 +28,21 @@ export class OwnAttributes {
   ) {}
 
   /** UpdateUserAttributes, under the client's WriteAttributes; where codes went. */
-  async update(accessToken: string, changes: AttributeType[]): Promise<CodeDeliveryDetailsType[]> {
+  async update(accessToken: string, changes: AttributeType[], caller: Caller): Promise<CodeDeliveryDetailsType[]> {
     const { context, user, clientId } = await this.signedIn(accessToken);
     const writableByClient = (await this.clientSettings(user.poolId, clientId))?.WriteAttributes;
-    return this.users.updateAttributes(context, user, changes, { operation: 'UpdateUserAttributes', writableByClient }, 'CustomMessage_UpdateUserAttribute');
+    const door = { operation: 'UpdateUserAttributes', writableByClient } as const;
+    return this.users.updateAttributes(context, user, changes, door, 'UpdateUserAttribute', { ...caller, clientId });
   }
 
-  async sendVerificationCode(accessToken: string, attributeName: string): Promise<CodeDeliveryDetailsType> {
-    const { context, user } = await this.signedIn(accessToken);
+  async sendVerificationCode(accessToken: string, attributeName: string, caller: Caller): Promise<CodeDeliveryDetailsType> {
+    const { context, user, clientId } = await this.signedIn(accessToken);
     if (!VERIFIABLE.includes(attributeName)) throw invalidParameter(`Invalid attribute name: ${attributeName}`);
     if (!user.attributes[attributeName] && !pendingAttributesOf(user)[attributeName]) {
       throw invalidParameter(`The user does not have a value for ${attributeName}.`);
     }
     await this.attemptLimits.take(user, 'GetUserAttributeVerificationCode');
-    return this.codes.sendAttributeVerification(context.settings, user, attributeName as CodeChannel, 'CustomMessage_VerifyUserAttribute');
+    return this.codes.sendAttributeVerification(context.settings, user, attributeName as CodeChannel, 'VerifyUserAttribute', { ...caller, clientId });
   }
 
   /** A right code marks the attribute verified (applying a pending value); a wrong one changes nothing. */

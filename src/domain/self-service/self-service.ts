@@ -13,17 +13,20 @@ import type { PoolSettings } from '../pools/pool-settings.js';
 import { attributesAtCreation } from '../users/attribute-writes.js';
 import { checkRequiredPresent } from '../users/user-attributes.js';
 import type { PoolContext, Users } from '../users/users.js';
+import type { Caller } from '../triggers/caller.js';
+import { validationDataOf, type SignUpDecision, type UserTriggers } from '../triggers/user-triggers.js';
 
 export interface PublicCall {
   clientId: string;
   secretHash?: string;
+  caller: Caller;
 }
 
 /** What self-service answers for a name with no user behind it, when the client does not hide that. */
 const unknownUser = () => new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
 
 /** A public call's client and pool, and the user it names when there is one. */
-interface Caller {
+interface NamedUserCall {
   client: AppClient;
   context: PoolContext;
   user: UserRecord | undefined;
@@ -44,10 +47,11 @@ export class SelfService {
     private readonly credentials: PasswordCredentials,
     private readonly authentication: Authentication,
     private readonly secrets: SecretBox,
+    private readonly triggers: UserTriggers,
   ) {}
 
-  async signUp(input: SignUpRequest): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType }> {
-    const { client, context } = await this.call({ clientId: input.ClientId!, secretHash: input.SecretHash }, input.Username!);
+  async signUp(input: SignUpRequest, caller: Caller): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType }> {
+    const { client, context } = await this.call({ clientId: input.ClientId!, secretHash: input.SecretHash, caller }, input.Username!);
     const { settings } = context;
     if (settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) throw notAuthorized('SignUp is not permitted for this user pool');
     // The model marks Password optional for passwordless pools, which Gatehouse does not offer.
@@ -56,16 +60,28 @@ export class SelfService {
     const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
-    checkRequiredPresent(signInKind ? new Map([...attributes, [signInKind, input.Username!]]) : attributes, settings.SchemaAttributes ?? []);
+    const given = signInKind ? new Map([...attributes, [signInKind, input.Username!]]) : attributes;
+    checkRequiredPresent(given, settings.SchemaAttributes ?? []);
+    const decision = await this.triggers.preSignUp(
+      context.pool,
+      'SignUp',
+      { username: input.Username!, attributes: Object.fromEntries(given) },
+      caller,
+      input.ValidationData ? validationDataOf(input.ValidationData) : null,
+    );
     const user = await this.users.insert(context, {
       name: input.Username!,
-      attributes: Object.fromEntries(attributes),
+      attributes: { ...Object.fromEntries(attributes), ...autoVerified(decision, Object.fromEntries(given)) },
       password: input.Password!,
-      status: 'UNCONFIRMED',
+      status: decision.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
       passwordExpiresAt: null,
     });
+    if (decision.autoConfirmUser) {
+      await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', user, caller);
+      return { UserConfirmed: true, UserSub: user.sub };
+    }
     const channel = confirmationChannel(settings, user);
-    const details = channel ? await this.codes.send(settings, user, 'signup', channel, 'CustomMessage_SignUp') : undefined;
+    const details = channel ? await this.codes.send(settings, user, 'signup', channel, 'SignUp', caller) : undefined;
     return { UserConfirmed: false, UserSub: user.sub, ...(details && { CodeDeliveryDetails: details }) };
   }
 
@@ -74,8 +90,9 @@ export class SelfService {
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
     await this.attemptLimits.take(user, 'ConfirmSignUp');
+    let confirmed: UserRecord | undefined;
     await this.codes.use(user, 'signup', code, async (channel) => {
-      await this.users.update(
+      confirmed = await this.users.update(
         context,
         user,
         (current) => {
@@ -85,6 +102,8 @@ export class SelfService {
         { forceAliasCreation },
       );
     });
+    // Confirmed whatever the function says: a failing PostConfirmation is reported, not undone.
+    await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', confirmed!, call.caller);
   }
 
   async resendConfirmationCode(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
@@ -97,22 +116,37 @@ export class SelfService {
     const channel = confirmationChannel(context.settings, user);
     if (!channel) throw invalidParameter('Auto verification not turned on.');
     await this.attemptLimits.take(user, 'ResendConfirmationCode');
-    return this.codes.send(context.settings, user, 'signup', channel, 'CustomMessage_ResendCode');
+    return this.codes.send(context.settings, user, 'signup', channel, 'ResendCode', call.caller);
   }
 
   async forgotPassword(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
-    const { context, user, hidesUsers } = await this.caller(call, name);
+    const { context, hidesUsers, ...found } = await this.caller(call, name);
+    const user = found.user ?? (await this.migrate(context, name, call));
     // A disabled account is as good as none to someone probing names.
     if (hidesUsers && !user?.enabled) return this.decoyDelivery(context, name, recoveryOrder(context.settings));
     if (!user) throw unknownUser();
     if (!user.enabled) throw notAuthorized('User is disabled.');
     checkResettable(user);
     await this.attemptLimits.take(user, 'ForgotPassword');
-    return this.sendResetCode(context, user, 'CustomMessage_ForgotPassword');
+    return this.sendResetCode(context, user, call.caller);
+  }
+
+  /**
+   * ForgotPassword for a name nobody has: the pool's migration function may know them, without
+   * their password. A function that does not is as good as no user.
+   */
+  private async migrate(context: PoolContext, name: string, call: PublicCall): Promise<UserRecord | undefined> {
+    if (!this.triggers.has(context.pool, 'UserMigration')) return undefined;
+    try {
+      return await this.users.migrate(context, name, undefined, 'ForgotPassword', call.caller);
+    } catch (error) {
+      if (error instanceof CognitoError && error.type === 'UserLambdaValidationException') return undefined;
+      throw error;
+    }
   }
 
   /** AdminResetUserPassword: RESET_REQUIRED, and a reset code on the user's recovery channel. */
-  async adminResetPassword(poolId: string, name: string): Promise<void> {
+  async adminResetPassword(poolId: string, name: string, caller: Caller): Promise<void> {
     const { context, user } = await this.users.get(poolId, name);
     if (!user.enabled) throw notAuthorized('User is disabled.');
     checkResettable(user);
@@ -121,7 +155,7 @@ export class SelfService {
       checkResettable(current);
       return { ...current, status: 'RESET_REQUIRED' };
     });
-    await this.sendResetCode(context, reset, 'CustomMessage_AdminResetUserPassword');
+    await this.sendResetCode(context, reset, caller);
   }
 
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
@@ -129,11 +163,13 @@ export class SelfService {
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
+    let changed: UserRecord | undefined;
     await this.codes.use(user, 'forgot_password', code, async () => {
-      await this.users.setPermanentPassword(context, user, password, (current) =>
+      changed = await this.users.setPermanentPassword(context, user, password, (current) =>
         current.status === 'RESET_REQUIRED' || current.status === 'FORCE_CHANGE_PASSWORD' ? { status: 'CONFIRMED' } : {},
       );
     });
+    await this.triggers.postConfirmation(context.pool, 'ConfirmForgotPassword', changed!, call.caller);
   }
 
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
@@ -148,8 +184,8 @@ export class SelfService {
     await this.users.setPermanentPassword(context, user, proposed);
   }
 
-  private sendResetCode(context: PoolContext, user: UserRecord, trigger: string): Promise<CodeDeliveryDetailsType> {
-    return this.codes.send(context.settings, user, 'forgot_password', recoveryChannelOrFail(context.settings, user), trigger);
+  private sendResetCode(context: PoolContext, user: UserRecord, caller: Caller): Promise<CodeDeliveryDetailsType> {
+    return this.codes.send(context.settings, user, 'forgot_password', recoveryChannelOrFail(context.settings, user), 'ForgotPassword', caller);
   }
 
   /**
@@ -177,11 +213,25 @@ export class SelfService {
     return { client, context: await this.users.poolContext(client.poolId) };
   }
 
-  private async caller(call: PublicCall, name: string): Promise<Caller> {
+  private async caller(call: PublicCall, name: string): Promise<NamedUserCall> {
     const { client, context } = await this.call(call, name);
     const user = await this.users.find(context, name);
     return { client, context, user, hidesUsers: client.settings.PreventUserExistenceErrors === 'ENABLED' };
   }
+}
+
+/**
+ * The verified flags a pre sign-up function set. Cognito refuses to mark verified what the user
+ * did not give.
+ */
+function autoVerified(decision: SignUpDecision, attributes: Record<string, string>): Record<string, string> {
+  const verified: Record<string, string> = {};
+  for (const [flag, attribute] of [['autoVerifyEmail', 'email'], ['autoVerifyPhone', 'phone_number']] as const) {
+    if (!decision[flag]) continue;
+    if (!attributes[attribute]) throw invalidParameter(`Cannot ${flag} as the user has no ${attribute} attribute.`);
+    verified[`${attribute}_verified`] = 'true';
+  }
+  return verified;
 }
 
 /** A user who must still change an administrator's temporary password cannot reset it instead. */

@@ -12,6 +12,11 @@ import { openPrivateKey } from '../keys/signing-keys.js';
 import { groupClaims } from '../groups/group-claims.js';
 import type { Pool } from '../pools/user-pools.js';
 import { readableAttributes } from '../users/user-attributes.js';
+import type { Caller } from '../triggers/caller.js';
+import { eventAttributes } from '../triggers/event-attributes.js';
+import { preTokenVersionOf } from '../triggers/lambda-config.js';
+import type { Triggers } from '../triggers/triggers.js';
+import { applyCustomization, groupConfiguration, type CustomizableClaims } from './token-customization.js';
 
 const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -34,6 +39,13 @@ export interface VerifiedAccessToken {
   family: TokenFamilyRecord;
 }
 
+/** Why tokens are minted, as the pre token generation trigger hears it. */
+export interface TokenGeneration {
+  /** The TokenGeneration_ trigger source's suffix. */
+  source: 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth';
+  caller: Caller;
+}
+
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 /**
@@ -49,10 +61,11 @@ export class Tokens {
     private readonly issuers: Issuers,
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
+    private readonly triggers: Triggers,
   ) {}
 
   /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
-  async signIn(pool: Pool, client: AppClient, user: UserRecord, deviceKey: string | null = null): Promise<IssuedTokens> {
+  async signIn(pool: Pool, client: AppClient, user: UserRecord, deviceKey: string | null, generation: TokenGeneration): Promise<IssuedTokens> {
     const refreshToken = randomBytes(48).toString('base64url');
     const now = this.clock.now();
     const family: TokenFamilyRecord = {
@@ -69,7 +82,7 @@ export class Tokens {
       previousValidUntil: null,
     };
     await this.storage.tokenFamilies.insert(family);
-    return { ...(await this.mint(pool, client, user, family)), RefreshToken: refreshToken };
+    return { ...(await this.mint(pool, client, user, family, generation)), RefreshToken: refreshToken };
   }
 
   /** GlobalSignOut: every refresh token of the user, and every access token minted from them. */
@@ -121,11 +134,15 @@ export class Tokens {
   }
 
   /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */
-  async mint(pool: Pool, client: AppClient, user: UserRecord, family: TokenFamilyRecord): Promise<IssuedTokens> {
+  async mint(pool: Pool, client: AppClient, user: UserRecord, family: TokenFamilyRecord, generation: TokenGeneration): Promise<IssuedTokens> {
     // Groups are read at every mint, so a membership change shows in the next tokens issued.
     const [keys, groups] = await Promise.all([this.poolKeys(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
-    const claims = groupClaims(groups);
     const settings = client.settings;
+    const claims = await this.customized(pool, user, generation, {
+      id: { ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes), ...groupClaims(groups).id },
+      access: groupClaims(groups).access,
+      scopes: [ADMIN_SCOPE],
+    });
     const now = Math.floor(this.clock.now() / 1000);
     const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
     const common = {
@@ -147,10 +164,10 @@ export class Tokens {
     const [AccessToken, IdToken] = await Promise.all([
       sign(
         {
-          ...common,
           ...claims.access,
+          ...common,
           token_use: 'access',
-          scope: ADMIN_SCOPE,
+          scope: claims.scopes.join(' '),
           client_id: client.clientId,
           username: user.username,
           ...(family.deviceKey && { device_key: family.deviceKey }),
@@ -160,9 +177,8 @@ export class Tokens {
       ),
       sign(
         {
-          ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes),
-          ...common,
           ...claims.id,
+          ...common,
           aud: client.clientId,
           token_use: 'id',
           'cognito:username': user.username,
@@ -172,6 +188,27 @@ export class Tokens {
       ),
     ]);
     return { AccessToken, IdToken, ExpiresIn: accessLifetime, TokenType: 'Bearer' };
+  }
+
+  /** The claims as the pool's pre token generation function shapes them, when it has one. */
+  private async customized(pool: Pool, user: UserRecord, generation: TokenGeneration, claims: CustomizableClaims): Promise<CustomizableClaims> {
+    if (!this.triggers.has(pool, 'PreTokenGeneration')) return claims;
+    const version = { V1_0: '1', V2_0: '2', V3_0: '3' }[preTokenVersionOf(pool.settings.LambdaConfig)];
+    const response = await this.triggers.run(pool, {
+      trigger: 'PreTokenGeneration',
+      source: `TokenGeneration_${generation.source}`,
+      userName: user.username,
+      caller: generation.caller,
+      version,
+      request: {
+        userAttributes: eventAttributes(user),
+        groupConfiguration: groupConfiguration(claims.id),
+        ...(version !== '1' && { scopes: claims.scopes }),
+        clientMetadata: generation.caller.clientMetadata ?? {},
+      },
+      response: version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null },
+    });
+    return applyCustomization(version, response ?? {}, claims);
   }
 
   /**

@@ -22,6 +22,8 @@ import { missingRequiredAttributes, normalizeAttributes, type AttributeWriter } 
 export type AttributeDoor =
   | { operation: 'SignUp'; writableByClient?: string[] }
   | { operation: 'AdminCreateUser' }
+  /** A migration function's answer: written as an administrator would. */
+  | { operation: 'UserMigration' }
   | { operation: 'UpdateUserAttributes'; writableByClient?: string[] }
   | { operation: 'AdminUpdateUserAttributes' }
   | { operation: 'NewPasswordRequired'; writableByClient?: string[] };
@@ -38,7 +40,7 @@ export interface AttributeUpdate {
 const CHANNELS: readonly CodeChannel[] = ['email', 'phone_number'];
 const verifiedFlag = (channel: CodeChannel) => `${channel}_verified` as const;
 
-const writerOf = (door: AttributeDoor): AttributeWriter => (door.operation.startsWith('Admin') ? 'admin' : 'user');
+const writerOf = (door: AttributeDoor): AttributeWriter => (door.operation.startsWith('Admin') || door.operation === 'UserMigration' ? 'admin' : 'user');
 const clientLimitOf = (door: AttributeDoor): string[] | undefined => ('writableByClient' in door ? door.writableByClient : undefined);
 
 /** Values waiting for verification, as kept in a user's settings. */
@@ -53,7 +55,7 @@ export const withAttributes = (user: UserRecord, { attributes, pending }: Pick<A
 });
 
 /** The attributes of a new user (SignUp, AdminCreateUser), checked against the schema and the door. */
-export function attributesAtCreation(given: AttributeType[], door: AttributeDoor & { operation: 'SignUp' | 'AdminCreateUser' }, settings: PoolSettings): Map<string, string> {
+export function attributesAtCreation(given: AttributeType[], door: AttributeDoor & { operation: 'SignUp' | 'AdminCreateUser' | 'UserMigration' }, settings: PoolSettings): Map<string, string> {
   return normalizeAttributes(given, { schema: settings.SchemaAttributes ?? [], writer: writerOf(door), creating: true, writableByClient: clientLimitOf(door) });
 }
 

@@ -4,8 +4,8 @@ import type { Clock } from '../../clock.js';
 import { DuplicateKeyError, InvalidPageKeyError, type Page, type Storage, type UserRecord, type UserWrite } from '../../storage/types.js';
 import type { VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter } from '../errors.js';
-import type { MessageDelivery } from '../messages/delivery.js';
 import { sendInvitation } from '../messages/invitation.js';
+import type { MessagePurpose, Messenger } from '../messages/messenger.js';
 import { untilWritten, updateVersioned } from '../optimistic.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
@@ -14,7 +14,10 @@ import { temporaryPasswordDays, type PoolSettings } from '../pools/pool-settings
 import type { Pool, UserPools } from '../pools/user-pools.js';
 import { attributesAtCreation, planAttributeUpdate, withAttributes, type AttributeDoor } from './attribute-writes.js';
 import { parseUserFilter } from './list-filter.js';
+import { validationDataOf } from '../triggers/user-triggers.js';
 import { SignInNames, searchValuesOf } from './sign-in-names.js';
+import type { Caller } from '../triggers/caller.js';
+import type { UserTriggers } from '../triggers/user-triggers.js';
 
 const DAY_MS = 86_400_000;
 const EMAIL_OR_PHONE = { email: /^[^@\s]+@[^@\s]+$/, phone_number: /^\+\d+$/ } as const;
@@ -59,7 +62,8 @@ export class Users {
     private readonly pools: UserPools,
     private readonly credentials: PasswordCredentials,
     private readonly codes: VerificationCodes,
-    private readonly delivery: MessageDelivery,
+    private readonly messenger: Messenger,
+    private readonly triggers: UserTriggers,
     private readonly clock: Clock,
   ) {}
 
@@ -89,12 +93,14 @@ export class Users {
   }
 
   /** AdminCreateUser: a new user in FORCE_CHANGE_PASSWORD, or with RESEND a fresh invitation. */
-  async adminCreate(input: AdminCreateUserRequest): Promise<UserRecord> {
+  async adminCreate(input: AdminCreateUserRequest, caller: Caller): Promise<UserRecord> {
     const context = await this.poolContext(input.UserPoolId!);
-    if (input.MessageAction === 'RESEND') return this.resendInvitation(context, input);
+    if (input.MessageAction === 'RESEND') return this.resendInvitation(context, input, caller);
     const { settings } = context;
     const temporaryPassword = this.temporaryPassword(settings, input.TemporaryPassword);
     const attributes = Object.fromEntries(attributesAtCreation(input.UserAttributes ?? [], { operation: 'AdminCreateUser' }, settings));
+    // Its answer's flags do not apply here (the user is created confirmed by the administrator); it can only refuse.
+    await this.triggers.preSignUp(context.pool, 'AdminCreateUser', { username: input.Username!, attributes }, caller, input.ValidationData ? validationDataOf(input.ValidationData) : null);
     const user = await this.insert(context, {
       name: input.Username!,
       attributes,
@@ -103,8 +109,29 @@ export class Users {
       passwordExpiresAt: this.clock.now() + temporaryPasswordDays(settings) * DAY_MS,
       forceAliasCreation: input.ForceAliasCreation === true,
     });
-    if (input.MessageAction !== 'SUPPRESS') await this.invite(context, user, temporaryPassword, input.DesiredDeliveryMediums);
+    if (input.MessageAction !== 'SUPPRESS') await this.invite(context, user, temporaryPassword, input.DesiredDeliveryMediums, caller);
     return user;
+  }
+
+  /**
+   * A user the pool's migration function vouches for, created as it describes (with the password
+   * given at sign-in, else a random one that only a reset replaces), and welcomed if it asks.
+   */
+  async migrate(context: PoolContext, name: string, password: string | undefined, source: 'Authentication' | 'ForgotPassword', caller: Caller): Promise<UserRecord | undefined> {
+    const answer = await this.triggers.migrate(context.pool, source, name, password, caller);
+    if (!answer) return undefined;
+    // The sub and the status are Gatehouse's to give, whatever the old system called them.
+    const given = Object.entries(answer.userAttributes).filter(([Name]) => Name !== 'sub' && !Name.startsWith('cognito:') && Name !== 'username');
+    const attributes = Object.fromEntries(attributesAtCreation(given.map(([Name, Value]) => ({ Name, Value })), { operation: 'UserMigration' }, context.settings));
+    const status = answer.finalUserStatus ?? (source === 'Authentication' ? 'CONFIRMED' : 'RESET_REQUIRED');
+    return this.insert(context, {
+      name: context.names.usernameAttributes.length > 0 ? (attributes.email ?? attributes.phone_number ?? name) : name,
+      attributes,
+      password: password ?? generateTemporaryPassword(context.settings.Policies.PasswordPolicy),
+      status,
+      passwordExpiresAt: null,
+      forceAliasCreation: answer.forceAliasCreation === true,
+    });
   }
 
   /**
@@ -171,13 +198,20 @@ export class Users {
    * AdminUpdateUserAttributes. A new email or phone number is unverified unless the call says it is
    * verified, and a code goes to it where the pool verifies that attribute.
    */
-  async adminUpdateAttributes(poolId: string, name: string, changes: AttributeType[]): Promise<void> {
+  async adminUpdateAttributes(poolId: string, name: string, changes: AttributeType[], caller: Caller): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    await this.updateAttributes(context, user, changes, { operation: 'AdminUpdateUserAttributes' }, 'CustomMessage_UpdateUserAttribute');
+    await this.updateAttributes(context, user, changes, { operation: 'AdminUpdateUserAttributes' }, 'UpdateUserAttribute', caller);
   }
 
   /** An attribute update through any door, then the verification codes it calls for: where they went. */
-  async updateAttributes(context: PoolContext, user: UserRecord, changes: AttributeType[], door: AttributeDoor, trigger: string): Promise<CodeDeliveryDetailsType[]> {
+  async updateAttributes(
+    context: PoolContext,
+    user: UserRecord,
+    changes: AttributeType[],
+    door: AttributeDoor,
+    why: MessagePurpose,
+    caller: Caller,
+  ): Promise<CodeDeliveryDetailsType[]> {
     // Checked once up front, so a refused update costs no write.
     let toVerify = planAttributeUpdate(user, changes, door, context.settings).toVerify;
     const updated = await this.update(context, user, (current) => {
@@ -186,7 +220,7 @@ export class Users {
       return withAttributes(current, update);
     });
     const deliveries: CodeDeliveryDetailsType[] = [];
-    for (const channel of toVerify) deliveries.push(await this.codes.sendAttributeVerification(context.settings, updated, channel, trigger));
+    for (const channel of toVerify) deliveries.push(await this.codes.sendAttributeVerification(context.settings, updated, channel, why, caller));
     return deliveries;
   }
 
@@ -237,12 +271,13 @@ export class Users {
     }
   }
 
-  async adminConfirmSignUp(poolId: string, name: string): Promise<void> {
+  async adminConfirmSignUp(poolId: string, name: string, caller: Caller): Promise<void> {
     const { context, user } = await this.get(poolId, name);
-    await this.update(context, user, (current) => {
+    const confirmed = await this.update(context, user, (current) => {
       if (current.status !== 'UNCONFIRMED') throw new CognitoError('NotAuthorizedException', `User cannot be confirmed. Current status is ${current.status}`);
       return { ...current, status: 'CONFIRMED' };
     });
+    await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', confirmed, caller);
   }
 
   async delete(poolId: string, name: string): Promise<void> {
@@ -293,7 +328,7 @@ export class Users {
     }
   }
 
-  private async resendInvitation(context: PoolContext, input: AdminCreateUserRequest): Promise<UserRecord> {
+  private async resendInvitation(context: PoolContext, input: AdminCreateUserRequest, caller: Caller): Promise<UserRecord> {
     const user = await this.find(context, input.Username!);
     if (!user) throw userNotFound();
     const temporaryPassword = this.temporaryPassword(context.settings, input.TemporaryPassword);
@@ -304,7 +339,7 @@ export class Users {
       }
       return { ...current, ...credentials, passwordExpiresAt: this.clock.now() + temporaryPasswordDays(context.settings) * DAY_MS };
     });
-    await this.invite(context, renewed, temporaryPassword, input.DesiredDeliveryMediums);
+    await this.invite(context, renewed, temporaryPassword, input.DesiredDeliveryMediums, caller);
     return renewed;
   }
 
@@ -343,9 +378,9 @@ export class Users {
     return sub;
   }
 
-  private async invite(context: PoolContext, user: UserRecord, temporaryPassword: string, mediums?: DeliveryMediumType[]): Promise<void> {
+  private async invite(context: PoolContext, user: UserRecord, temporaryPassword: string, mediums: DeliveryMediumType[] | undefined, caller: Caller): Promise<void> {
     const channels = mediums?.length ? mediums : ['SMS' as const];
-    await sendInvitation(this.delivery, context.settings, user, temporaryPassword, channels);
+    await sendInvitation(this.messenger, context.pool, user, temporaryPassword, channels, caller);
   }
 }
 

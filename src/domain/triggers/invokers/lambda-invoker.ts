@@ -1,13 +1,10 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { LambdaOptions } from '../../../config.js';
 import type { FunctionInvoker, Invocation, InvocationResult } from '../invocation.js';
+import { credentialsOrPlaceholder } from '../local-credentials.js';
 import { regionOf } from './arn.js';
 import { TIMED_OUT, functionError, networkErrorCode, parseAnswer } from './results.js';
-
-/** Local emulators (SAM local, LocalStack) check no signature, but the SDK refuses to send a request unsigned. */
-const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: 'gatehouse', secretAccessKey: 'gatehouse' };
 
 /** The Invoke API's throttling answers (a concurrency limit reached): they pass, so another attempt may succeed. */
 const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'EC2ThrottledException']);
@@ -18,7 +15,7 @@ export class LambdaInvoker implements FunctionInvoker {
   private readonly credentials: AwsCredentialIdentityProvider | undefined;
 
   constructor(private readonly options: Pick<LambdaOptions, 'endpoint'> = {}) {
-    this.credentials = options.endpoint ? credentialsOrEmulatorDefault() : undefined;
+    this.credentials = options.endpoint ? credentialsOrPlaceholder() : undefined;
   }
 
   async invoke(invocation: Invocation): Promise<InvocationResult> {
@@ -53,21 +50,6 @@ export class LambdaInvoker implements FunctionInvoker {
     }
     return client;
   }
-}
-
-/** The SDK's own chain, so a real account works against an emulator too; once it has found nothing, it is not asked again (it may wait on EC2's metadata service). */
-function credentialsOrEmulatorDefault(): AwsCredentialIdentityProvider {
-  const chain = defaultProvider();
-  let noneFound = false;
-  return async () => {
-    if (noneFound) return EMULATOR_CREDENTIALS;
-    try {
-      return await chain();
-    } catch {
-      noneFound = true;
-      return EMULATOR_CREDENTIALS;
-    }
-  };
 }
 
 function rejectedWhenAborted(signal: AbortSignal): Promise<never> {
