@@ -31,6 +31,9 @@ import { startLambdaServer, startTriggerWebhook, type LambdaServer, type TestHan
 import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 import { buildClient, CommitmentPolicy, getClient, KMS, KmsKeyringNode } from '@aws-crypto/client-node';
 import { startKmsServer, type KmsServer } from './support/kms-server.js';
+import { confirmSignIn, fetchAuthSession, signIn as amplifySignIn, signOut as amplifySignOut } from '@aws-amplify/auth';
+import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
+import { Amplify } from '@aws-amplify/core';
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const PASSWORD = 'Password1!';
@@ -429,6 +432,28 @@ for (const backend of backends()) {
         assert.equal(claimsOf(session.getIdToken().getJwtToken())['cognito:username'], 'max');
         const rounds = pool.events('DefineAuthChallenge').map((e) => (e.request.session as { challengeName: string }[]).map((r) => r.challengeName));
         assert.deepEqual(rounds, [['SRP_A'], ['SRP_A', 'PASSWORD_VERIFIER'], ['SRP_A', 'PASSWORD_VERIFIER', 'CUSTOM_CHALLENGE']]);
+      });
+
+      test('Amplify v6: CUSTOM_WITHOUT_SRP, then confirmSignIn with the answer', async () => {
+        const pool = await poolWith({ DefineAuthChallenge: define, CreateAuthChallenge: create, VerifyAuthChallengeResponse: verify });
+        await confirmedUser(pool.poolId, 'noa');
+        // What aws-amplify's own configure does: the token provider is told the pool too.
+        const auth = { Cognito: { userPoolId: pool.poolId, userPoolClientId: pool.clientId, userPoolEndpoint: gatehouse.url } };
+        cognitoUserPoolsTokenProvider.setAuthConfig(auth);
+        Amplify.configure({ Auth: auth }, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
+        try {
+          const started = await amplifySignIn({ username: 'noa', options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+          assert.equal(started.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+          assert.deepEqual((started.nextStep as { additionalInfo?: Record<string, string> }).additionalInfo, { hint: 'colour of the sky', USERNAME: 'noa' });
+          const wrong = await confirmSignIn({ challengeResponse: 'grey' });
+          assert.equal(wrong.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+          const done = await confirmSignIn({ challengeResponse: 'blue' });
+          assert.equal(done.isSignedIn, true);
+          const { tokens } = await fetchAuthSession();
+          assert.equal(tokens?.idToken?.payload['cognito:username'], 'noa');
+        } finally {
+          await amplifySignOut().catch(() => undefined);
+        }
       });
     });
   });
