@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, getClient, KMS, KmsKeyringNode } from '@aws-crypto/client-node';
 import { CodeEncryption } from '../src/domain/triggers/code-encryption.js';
 import { startKmsServer, type KmsServer } from './support/kms-server.js';
+import { closedPort } from './support/sockets.js';
 
 const POOL_CONTEXT = { 'userpool-id': 'us-east-1_Encrypt01' };
 const HANDLER_CREDENTIALS = { accessKeyId: 'AKIDHANDLER', secretAccessKey: 'handler-secret' };
@@ -28,15 +29,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     return error;
   }
   assert.fail('expected a rejection');
-}
-
-/** A port that was free a moment ago: nothing answers there. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Sets environment variables for one test, restoring the previous values after. */

@@ -13,6 +13,7 @@ import { deliverReporting, type DeliveryLogger } from '../src/domain/messages/re
 import { SmtpDelivery } from '../src/domain/messages/smtp-delivery.js';
 import { WebhookDelivery } from '../src/domain/messages/webhook-delivery.js';
 import { startTestGatehouse } from './support/gatehouse.js';
+import { closedPort } from './support/sockets.js';
 
 const EMAIL: OutgoingMessage = {
   userPoolId: 'us-east-1_Delivery1',
@@ -56,15 +57,6 @@ async function startReceiver(answers: number[] = [204]): Promise<Receiver> {
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
   return receiver;
-}
-
-/** A port that was free a moment ago: nothing answers there. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Mail {

@@ -15,6 +15,7 @@ import { LambdaInvoker } from '../src/domain/triggers/invokers/lambda-invoker.js
 import { ModuleInvoker } from '../src/domain/triggers/invokers/module-invoker.js';
 import { createInvoker, globPattern } from '../src/domain/triggers/invokers/router.js';
 import { startLambdaServer, startTriggerWebhook, type LambdaServer } from './support/lambda-server.js';
+import { closedPort } from './support/sockets.js';
 
 const DEADLINE_MS = 400;
 const TIMED_OUT: InvocationResult = { outcome: 'failed', reason: 'Socket timeout while invoking Lambda function', retryable: true };
@@ -39,15 +40,6 @@ async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, w
     await sleep(20);
   }
   throw new Error(`gave up waiting for ${what}`);
-}
-
-/** A port that was free a moment ago: nothing answers there. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A server answering every request with one status and Lambda-style error headers, for failures the test Lambda server does not make. */

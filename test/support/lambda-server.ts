@@ -1,10 +1,11 @@
 // Stand-ins for a trigger's function over real sockets: the Lambda Invoke API (as AWS or SAM local
 // answer it) and the url route's receiver, each running a plain JS function from the test.
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookSignature } from '../../src/domain/messages/webhook-delivery.js';
 import { functionNameOf } from '../../src/domain/triggers/invokers/arn.js';
+import { readBody } from './sockets.js';
 
 /** A test's function; a never-settling promise makes it hang. */
 export type TestHandler = (event: unknown, context: TestContext) => unknown;
@@ -134,15 +135,6 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 async function listen(server: Server): Promise<string> {
