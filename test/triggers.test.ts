@@ -279,6 +279,39 @@ for (const backend of backends()) {
       assert.equal(forgot.request.password, undefined);
     });
 
+    test('parallel sign-ins of one unknown user migrate it once, and every one of them signs in', async () => {
+      const pool = await poolWith({
+        UserMigration: async (event: any) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { ...event, response: { userAttributes: { email: 'pia@example.com', email_verified: 'true' }, finalUserStatus: 'CONFIRMED', messageAction: 'SUPPRESS' } };
+        },
+      });
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => signIn(pool.clientId, 'pia', 'OldSecret1!')));
+      assert.deepEqual(results.map((r) => r.status), Array(6).fill('fulfilled'), JSON.stringify(results.filter((r) => r.status === 'rejected')));
+      const subs = new Set(results.map((r) => claimsOf((r as PromiseFulfilledResult<any>).value.AuthenticationResult.IdToken).sub));
+      assert.equal(subs.size, 1, 'one user, whoever migrated it');
+    });
+
+    test('CUSTOM_AUTH for an unknown user on a hiding client: the functions hear userNotFound, and no answer signs in', async () => {
+      const pool = await poolWith({
+        DefineAuthChallenge: (event: any) => ({ ...event, response: { challengeName: 'CUSTOM_CHALLENGE', issueTokens: event.request.session.length > 0, failAuthentication: false } }),
+        CreateAuthChallenge: (event: any) => ({ ...event, response: { publicChallengeParameters: { q: '1+1' }, privateChallengeParameters: { a: '2' } } }),
+        VerifyAuthChallengeResponse: (event: any) => ({ ...event, response: { answerCorrect: true } }),
+      });
+      const hiding = await gatehouse.cognito.send(
+        new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH'], PreventUserExistenceErrors: 'ENABLED' }),
+      );
+      const clientId = hiding.UserPoolClient!.ClientId!;
+      const started = await gatehouse.cognito.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'ghost' } }));
+      assert.equal(started.ChallengeName, 'CUSTOM_CHALLENGE');
+      assert.equal(pool.events('DefineAuthChallenge')[0]!.request.userNotFound, true);
+      assert.equal(pool.events('CreateAuthChallenge')[0]!.request.userNotFound, true);
+      const answered = await errorOf(
+        gatehouse.cognito.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'CUSTOM_CHALLENGE', Session: started.Session, ChallengeResponses: { USERNAME: 'ghost', ANSWER: '2' } })),
+      );
+      assert.deepEqual([answered.name, answered.message], ['NotAuthorizedException', 'Incorrect username or password.']);
+    });
+
     test('a function that hangs is UnexpectedLambdaException; an answer that is not the event is InvalidLambdaResponseException', async () => {
       const hanging = await poolWith({ PreAuthentication: () => new Promise(() => {}) });
       await confirmedUser(hanging.poolId, 'gil');

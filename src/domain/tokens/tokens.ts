@@ -138,9 +138,10 @@ export class Tokens {
     // Groups are read at every mint, so a membership change shows in the next tokens issued.
     const [keys, groups] = await Promise.all([this.poolKeys(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
     const settings = client.settings;
+    const groupsClaims = groupClaims(groups);
     const claims = await this.customized(pool, user, generation, {
-      id: { ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes), ...groupClaims(groups).id },
-      access: groupClaims(groups).access,
+      id: { ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes), ...groupsClaims.id },
+      access: groupsClaims.access,
       scopes: [ADMIN_SCOPE],
     });
     const now = Math.floor(this.clock.now() / 1000);

@@ -124,14 +124,20 @@ export class Users {
     const given = Object.entries(answer.userAttributes).filter(([Name]) => Name !== 'sub' && !Name.startsWith('cognito:') && Name !== 'username');
     const attributes = Object.fromEntries(attributesAtCreation(given.map(([Name, Value]) => ({ Name, Value })), { operation: 'UserMigration' }, context.settings));
     const status = answer.finalUserStatus ?? (source === 'Authentication' ? 'CONFIRMED' : 'RESET_REQUIRED');
-    return this.insert(context, {
-      name: context.names.usernameAttributes.length > 0 ? (attributes.email ?? attributes.phone_number ?? name) : name,
-      attributes,
-      password: password ?? generateTemporaryPassword(context.settings.Policies.PasswordPolicy),
-      status,
-      passwordExpiresAt: null,
-      forceAliasCreation: answer.forceAliasCreation === true,
-    });
+    try {
+      return await this.insert(context, {
+        name: context.names.usernameAttributes.length > 0 ? (attributes.email ?? attributes.phone_number ?? name) : name,
+        attributes,
+        password: password ?? generateTemporaryPassword(context.settings.Policies.PasswordPolicy),
+        status,
+        passwordExpiresAt: null,
+        forceAliasCreation: answer.forceAliasCreation === true,
+      });
+    } catch (error) {
+      // Another request migrated the same user first: this one goes on with the user it made.
+      if (error instanceof CognitoError && error.type === 'UsernameExistsException') return this.find(context, name);
+      throw error;
+    }
   }
 
   /**
