@@ -7,7 +7,8 @@ import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig, describeDelivery } from './domain/messages/delivery-from-config.js';
 import { createServices, type Services } from './domain/services.js';
-import { CodeEncryption } from './domain/triggers/code-encryption.js';
+import type { CodeSealer } from './domain/messages/messenger.js';
+import type { CodeEncryption } from './domain/triggers/code-encryption.js';
 import type { FunctionInvoker } from './domain/triggers/invocation.js';
 import { createInvoker } from './domain/triggers/invokers/router.js';
 import type { InvocationRecord } from './domain/triggers/triggers.js';
@@ -146,11 +147,19 @@ function urlOf(address: AddressInfo): string {
 /** How this process runs triggers and encrypts their codes, with each invocation logged and counted. */
 function triggerRunning(config: GatehouseConfig, logger: Logger, metrics?: Metrics) {
   const invoker: FunctionInvoker = createInvoker(config);
-  const sealer = new CodeEncryption({ endpoint: config.kms.endpoint, region: config.region });
+  // Loaded on first use: the Encryption SDK and the KMS client add a third of a second to every start.
+  let encryption: Promise<CodeEncryption> | undefined;
+  const loadEncryption = () =>
+    (encryption ??= import('./domain/triggers/code-encryption.js').then(({ CodeEncryption }) => new CodeEncryption({ endpoint: config.kms.endpoint, region: config.region })));
+  const sealer: CodeSealer = { encrypt: async (code, keyId, context) => (await loadEncryption()).encrypt(code, keyId, context) };
   const onInvocation = (record: InvocationRecord) => {
     metrics?.recordTrigger(record.poolId, record.source, record.functionArn, record.outcome, record.milliseconds / 1000);
     const level = record.outcome === 'answered' ? 'info' : 'warn';
     logger[level]({ trigger: record }, `trigger ${record.source} → ${record.functionArn}: ${record.outcome} in ${Math.round(record.milliseconds)} ms`);
   };
-  return { invoker, sealer, onInvocation, close: () => Promise.all([invoker.close?.(), sealer.close()]).then(() => undefined) };
+  const close = async () => {
+    await invoker.close?.();
+    (await encryption)?.close();
+  };
+  return { invoker, sealer, onInvocation, close };
 }

@@ -1,7 +1,7 @@
 import type { GatehouseConfig, LambdaOptions, TriggerRoute } from '../../../config.js';
 import type { FunctionInvoker, Invocation, InvocationResult } from '../invocation.js';
 import { HttpInvoker } from './http-invoker.js';
-import { LambdaInvoker } from './lambda-invoker.js';
+import type { LambdaInvoker } from './lambda-invoker.js';
 import { ModuleInvoker } from './module-invoker.js';
 
 export interface RouterOptions {
@@ -20,24 +20,25 @@ interface Route {
 /** Sends each function to the back end the `triggers` config names for its ARN, or else to the Lambda Invoke API. */
 export class TriggerRouter implements FunctionInvoker {
   private readonly routes: Route[];
-  private lambda: LambdaInvoker | undefined;
+  /** Loaded on first use: the Lambda SDK adds a tenth of a second to every start, and most servers never call it. */
+  private lambda: Promise<LambdaInvoker> | undefined;
 
   constructor(private readonly options: RouterOptions) {
     this.routes = Object.entries(options.triggers).map(([glob, target]) => ({ pattern: globPattern(glob), target }));
   }
 
-  invoke(invocation: Invocation): Promise<InvocationResult> {
-    return this.invokerFor(invocation.arn).invoke(invocation);
+  async invoke(invocation: Invocation): Promise<InvocationResult> {
+    return (await this.invokerFor(invocation.arn)).invoke(invocation);
   }
 
   async close(): Promise<void> {
-    const invokers = [this.lambda, ...this.routes.map((route) => route.invoker)];
+    const invokers = [await this.lambda, ...this.routes.map((route) => route.invoker)];
     await Promise.all(invokers.map((invoker) => invoker?.close?.()));
   }
 
-  private invokerFor(arn: string): FunctionInvoker {
+  private async invokerFor(arn: string): Promise<FunctionInvoker> {
     const route = this.routes.find((candidate) => candidate.pattern.test(arn));
-    if (!route) return (this.lambda ??= new LambdaInvoker(this.options.lambda));
+    if (!route) return (this.lambda ??= import('./lambda-invoker.js').then(({ LambdaInvoker }) => new LambdaInvoker(this.options.lambda)));
     return (route.invoker ??= invokerForRoute(route.target));
   }
 }
