@@ -279,6 +279,25 @@ for (const backend of backends()) {
       assert.equal(forgot.request.password, undefined);
     });
 
+    test('UserMigration: RESET_REQUIRED asks for a reset, and enableSMSMFA turns SMS MFA on', async () => {
+      const pool = await poolWith({
+        UserMigration: (event: any) => ({
+          ...event,
+          response: {
+            userAttributes: { email: 'quinn@example.com', email_verified: 'true', phone_number: '+15555550123' },
+            finalUserStatus: 'RESET_REQUIRED',
+            enableSMSMFA: true,
+            forceAliasCreation: true,
+          },
+        }),
+      });
+      const reset = await errorOf(signIn(pool.clientId, 'quinn', 'OldSecret1!'));
+      assert.equal(reset.name, 'PasswordResetRequiredException');
+      const user = await gatehouse.cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'quinn' }));
+      assert.equal(user.UserStatus, 'RESET_REQUIRED');
+      assert.deepEqual(user.UserMFASettingList, ['SMS_MFA']);
+    });
+
     test('parallel sign-ins of one unknown user migrate it once, and every one of them signs in', async () => {
       const pool = await poolWith({
         UserMigration: async (event: any) => {

@@ -18,6 +18,7 @@ export interface MigratedUser {
   messageAction?: 'RESEND' | 'SUPPRESS';
   desiredDeliveryMediums?: ('EMAIL' | 'SMS')[];
   forceAliasCreation?: boolean;
+  enableSMSMFA?: boolean;
 }
 
 /** `ValidationData` arrives as Cognito's attribute list and reaches the function as a map. */

@@ -17,6 +17,7 @@ import { parseUserFilter } from './list-filter.js';
 import { validationDataOf } from '../triggers/user-triggers.js';
 import { SignInNames, searchValuesOf } from './sign-in-names.js';
 import type { Caller } from '../triggers/caller.js';
+import type { UserMfaState } from '../mfa/user-mfa-state.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
 
 const DAY_MS = 86_400_000;
@@ -30,6 +31,8 @@ export interface NewUser {
   status: UserRecord['status'];
   passwordExpiresAt: number | null;
   forceAliasCreation?: boolean;
+  /** The user's settings document (MFA state, …) from the start; empty by default. */
+  settings?: Record<string, unknown>;
 }
 
 /**
@@ -132,6 +135,7 @@ export class Users {
         status,
         passwordExpiresAt: null,
         forceAliasCreation: answer.forceAliasCreation === true,
+        ...(answer.enableSMSMFA === true && { settings: { mfa: { enabled: ['SMS_MFA'] } satisfies UserMfaState } }),
       });
     } catch (error) {
       // Another request migrated the same user first: this one goes on with the user it made.
@@ -159,7 +163,7 @@ export class Users {
       ...(await this.credentials.derive({ poolId: context.pool.id, username }, fields.password)),
       passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
-      settings: {},
+      settings: fields.settings ?? {},
       createdAt: now,
       updatedAt: now,
       version: 0,
