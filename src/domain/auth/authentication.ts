@@ -15,7 +15,7 @@ import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
 import type { SignInCompletion } from './sign-in-completion.js';
 import type { SignInSessions } from './sign-in-sessions.js';
-import type { ChallengeResult, CustomAuth } from './custom-auth.js';
+import { isUnknownUserSession, type ChallengeResult, type CustomAuth } from './custom-auth.js';
 import { isDecoy, type SrpSignIn } from './srp-sign-in.js';
 
 export type { AuthOutcome } from './sign-in.js';
@@ -144,7 +144,7 @@ export class Authentication {
     const session = await this.sessions.peek(sessionId);
     if (!session || session.clientId !== client.clientId || session.challenge !== answer.challenge) throw await invalid();
     if (isDecoy(session)) return this.srp.answerDecoy(client, session, answer.responses);
-    if (session.sub.startsWith('unknown:')) {
+    if (isUnknownUserSession(session)) {
       await this.sessions.consume(sessionId);
       throw notAuthorized(INCORRECT_PASSWORD);
     }
@@ -276,7 +276,6 @@ export class Authentication {
    * who then signs in on this same request. A function that does not know them refuses by throwing.
    */
   private async migrate(context: PoolContext, client: AppClient, username: string, password: string, caller: Caller): Promise<UserRecord | undefined> {
-    if (!this.triggers.has(context.pool, 'UserMigration')) return undefined;
     try {
       return await this.users.migrate(context, username, password, 'Authentication', { ...caller, clientId: client.clientId });
     } catch (error) {

@@ -27,6 +27,10 @@ interface CustomState {
   deviceKey?: string;
 }
 
+/** An unknown user's sequence runs in a session of its own, which no answer can complete. */
+const UNKNOWN_USER = 'unknown:';
+export const isUnknownUserSession = (session: AuthSessionRecord): boolean => session.sub.startsWith(UNKNOWN_USER);
+
 /** A sequence that goes on this long is a function that never decides; Cognito's session would have expired. */
 const MAX_ROUNDS = 30;
 
@@ -137,8 +141,7 @@ export class CustomAuth {
       ...(typeof created.challengeMetadata === 'string' && { challengeMetadata: created.challengeMetadata }),
       ...(signIn.deviceKey !== undefined && { deviceKey: signIn.deviceKey }),
     };
-    // An unknown user's sequence runs in a session of its own, which no answer can complete.
-    const session = await this.sessions.start(signIn.client, user ?? { sub: `unknown:${signIn.username}` }, 'CUSTOM_CHALLENGE', { ...state });
+    const session = await this.sessions.start(signIn.client, user ?? { sub: `${UNKNOWN_USER}${signIn.username}` }, 'CUSTOM_CHALLENGE', { ...state });
     const publicParameters = (created.publicChallengeParameters as Record<string, string> | undefined) ?? {};
     return { ChallengeName: 'CUSTOM_CHALLENGE', Session: session, ChallengeParameters: { ...publicParameters, USERNAME: user?.username ?? signIn.username } };
   }

@@ -29,9 +29,9 @@ export interface OutgoingCode {
 const PLACEHOLDERS = { codeParameter: '{####}', linkParameter: '{##Click Here##}' };
 
 /**
- * Every message with a code goes out here: worded by the pool's CustomMessage trigger when it has
- * one (the function sees placeholders, never the code), then handed to the pool's custom sender
- * trigger for its channel with the code encrypted, or else to Gatehouse's own delivery.
+ * Every message with a code goes out here: to the pool's custom sender trigger for its channel,
+ * with the code encrypted, when it has one; else worded by the pool's CustomMessage trigger when it
+ * has one (the function sees placeholders, never the code) and sent by Gatehouse's own delivery.
  */
 export class Messenger {
   constructor(
@@ -41,8 +41,9 @@ export class Messenger {
   ) {}
 
   async send(message: OutgoingCode): Promise<void> {
-    const { text, subject } = await this.worded(message);
+    // A custom sender words and sends the message itself, from the code alone.
     if (await this.sendThroughTrigger(message)) return;
+    const { text, subject } = await this.worded(message);
     const fill = (template: string) => template.replaceAll('{####}', message.code).replaceAll('{username}', message.user.username);
     await this.delivery.deliver({
       userPoolId: message.pool.id,

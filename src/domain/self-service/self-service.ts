@@ -136,7 +136,6 @@ export class SelfService {
    * their password. A function that does not is as good as no user.
    */
   private async migrate(context: PoolContext, name: string, call: PublicCall): Promise<UserRecord | undefined> {
-    if (!this.triggers.has(context.pool, 'UserMigration')) return undefined;
     try {
       return await this.users.migrate(context, name, undefined, 'ForgotPassword', call.caller);
     } catch (error) {

@@ -112,8 +112,4 @@ export class UserTriggers {
     if (!response) return undefined;
     return { ...(response as Omit<MigratedUser, 'userAttributes'>), userAttributes: (response.userAttributes as Record<string, string> | undefined) ?? {} };
   }
-
-  has(pool: TriggerPool, trigger: 'UserMigration'): boolean {
-    return this.triggers.has(pool, trigger);
-  }
 }
