@@ -12,14 +12,18 @@ import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
   UpdateUserPoolCommand,
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
@@ -184,6 +188,32 @@ for (const backend of backends()) {
       const failed = await errorOf(gatehouse.cognito.send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: 'cat', ConfirmationCode: message.code })));
       assert.deepEqual([failed.name, failed.message], ['UserLambdaValidationException', 'PostConfirmation failed with error CRM is down.']);
       assert.equal((await gatehouse.cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'cat' }))).UserStatus, 'CONFIRMED');
+    });
+
+    test('every code message goes through CustomMessage, each under its own trigger source', async () => {
+      const pool = await poolWith({ CustomMessage: (event: any) => ({ ...event, response: { emailSubject: event.triggerSource, emailMessage: `code ${event.request.codeParameter}` } }) });
+      await gatehouse.cognito.send(new SignUpCommand({ ClientId: pool.clientId, Username: 'ray', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'ray@example.com' }] }));
+      await gatehouse.cognito.send(new ResendConfirmationCodeCommand({ ClientId: pool.clientId, Username: 'ray' }));
+      await gatehouse.cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: 'ray' }));
+      await gatehouse.cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool.poolId, Username: 'ray', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
+      await gatehouse.cognito.send(new ForgotPasswordCommand({ ClientId: pool.clientId, Username: 'ray' }));
+      const { AuthenticationResult } = await signIn(pool.clientId, 'ray');
+      await gatehouse.cognito.send(new UpdateUserAttributesCommand({ AccessToken: AuthenticationResult!.AccessToken, UserAttributes: [{ Name: 'email', Value: 'ray2@example.com' }] }));
+      await gatehouse.cognito.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: AuthenticationResult!.AccessToken, AttributeName: 'email' }));
+      assert.deepEqual(
+        pool.events('CustomMessage').map((e) => e.triggerSource),
+        ['CustomMessage_SignUp', 'CustomMessage_ResendCode', 'CustomMessage_ForgotPassword', 'CustomMessage_UpdateUserAttribute', 'CustomMessage_VerifyUserAttribute'],
+      );
+      const subjects = mailbox.messages.filter((m) => m.destination.startsWith('ray')).map((m) => [m.subject, m.message.replace(/\d{6}/, 'NNNNNN')]);
+      assert.deepEqual(subjects, [
+        ['CustomMessage_SignUp', 'code NNNNNN'],
+        ['CustomMessage_ResendCode', 'code NNNNNN'],
+        ['CustomMessage_ForgotPassword', 'code NNNNNN'],
+        ['CustomMessage_UpdateUserAttribute', 'code NNNNNN'],
+        ['CustomMessage_VerifyUserAttribute', 'code NNNNNN'],
+      ]);
+      // The access token's operations name the client the token was issued to.
+      assert.equal(pool.events('CustomMessage').at(-1)!.callerContext.clientId, pool.clientId);
     });
 
     test('sign-in runs PreAuthentication, PostAuthentication and PreTokenGeneration V1; a refresh runs only the last', async () => {
