@@ -216,6 +216,29 @@ for (const backend of backends()) {
       assert.equal(await storage.groups.count('counted'), 2);
     });
 
+    test('pool documents: unique per pool and kind, domain names unique across pools, versioned, gone with the pool', async () => {
+      await storage.pools.insert(pool('docs-a'), []);
+      await storage.pools.insert(pool('docs-b'), []);
+      const doc = (poolId: string, kind: 'resource-server' | 'domain', key: string, body: Record<string, unknown> = {}) => ({ poolId, kind, key, body, createdAt: 1, updatedAt: 1, version: 0 });
+      for (const key of ['zeta', 'alpha', 'mid']) await storage.poolDocuments.insert(doc('docs-a', 'resource-server', key, { Name: key }));
+      await storage.poolDocuments.insert(doc('docs-b', 'resource-server', 'alpha'));
+      await assert.rejects(storage.poolDocuments.insert(doc('docs-a', 'resource-server', 'alpha')), DuplicateKeyError);
+      const first = await storage.poolDocuments.list('docs-a', 'resource-server', 2);
+      assert.deepEqual([first.items.map((d) => d.key), first.nextKey], [['alpha', 'mid'], 'mid']);
+      assert.deepEqual((await storage.poolDocuments.list('docs-a', 'resource-server', 2, 'mid')).items.map((d) => d.key), ['zeta']);
+      await storage.poolDocuments.insert(doc('docs-a', 'domain', 'login-a'));
+      await assert.rejects(storage.poolDocuments.insert(doc('docs-b', 'domain', 'login-a')), DuplicateKeyError, 'a domain name is one pool’s');
+      assert.equal((await storage.poolDocuments.find('domain', 'login-a'))?.poolId, 'docs-a');
+      const stored = (await storage.poolDocuments.get('docs-a', 'resource-server', 'mid'))!;
+      const racers = await Promise.all([1, 2].map((n) => storage.poolDocuments.update({ ...stored, body: { Name: `v${n}` }, updatedAt: 2 })));
+      assert.deepEqual(racers.filter(Boolean).length, 1, 'one of two writes from the same version lands');
+      assert.equal((await storage.poolDocuments.get('docs-a', 'resource-server', 'mid'))!.version, 1);
+      assert.equal(await storage.poolDocuments.delete('docs-a', 'resource-server', 'mid'), true);
+      assert.equal(await storage.poolDocuments.delete('docs-a', 'resource-server', 'mid'), false);
+      await storage.pools.delete('docs-a');
+      assert.equal(await storage.poolDocuments.find('domain', 'login-a'), undefined);
+    });
+
     test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {
       const { database: fresh } = await databaseFor('postgres');
       const nodes = await Promise.all([1, 2, 3].map(() => openStorage({ ...defaultConfig(), database: fresh })));

@@ -31,6 +31,8 @@ import { Messenger, type CodeSealer } from './messages/messenger.js';
 import type { FunctionInvoker } from './triggers/invocation.js';
 import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
+import { ResourceServers } from './oauth/resource-servers.js';
+import { ClientCredentials } from './oauth/client-credentials.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -52,6 +54,8 @@ export interface Services {
   /** Seals secrets at rest with the server key. */
   readonly secretBox: SecretBox;
   readonly triggers: Triggers;
+  readonly resourceServers: ResourceServers;
+  readonly clientCredentials: ClientCredentials;
 }
 
 export interface ServiceDependencies {
@@ -76,7 +80,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const messenger = new Messenger(delivery, triggers, sealer);
   const signingKeys = new SigningKeys(storage, secretBox, clock);
   const pools = new UserPools(storage, signingKeys, clock, config);
-  const clients = new AppClients(storage, pools, secretBox, clock);
+  const resourceServers = new ResourceServers(storage, pools, clock);
+  const clients = new AppClients(storage, pools, secretBox, clock, resourceServers);
   const credentials = new PasswordCredentials(new PasswordHasher(config.argon2), secretBox);
   const codes = new VerificationCodes(storage, messenger, secretBox, clock);
   const users = new Users(storage, pools, credentials, codes, messenger, userTriggers, clock);
@@ -90,7 +95,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
-  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices, triggers };
+  const clientCredentials = new ClientCredentials(clients, pools, resourceServers, tokens);
+  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices, triggers, resourceServers, clientCredentials };
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */

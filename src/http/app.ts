@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import { registerCors } from './cors.js';
 import { sendError } from './error-response.js';
 import { registerWellKnown } from './well-known.js';
+import { registerOAuthEndpoints } from './oauth-endpoints.js';
 
 export interface HttpDependencies {
   services: Services;
@@ -72,6 +73,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   const limit = rateLimiter(config.rateLimits, () => clock.now(), rateShare);
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
+  registerOAuthEndpoints(app, services);
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;
 }

@@ -5,6 +5,14 @@ import { CognitoError } from '../domain/errors.js';
 import { operationAuth } from './model/validate.js';
 import { verifySigV4 } from './sigv4.js';
 
+/**
+ * Operations the service model marks as signed whose caller proves itself otherwise: GetClientToken
+ * carries the client's secret, and AWS documents it as needing no IAM authorisation.
+ */
+const AUTHORISED_BY_CLIENT_SECRET = new Set(['GetClientToken']);
+
+const needsSignature = (operation: string) => operationAuth(operation) === 'sigv4' && !AUTHORISED_BY_CLIENT_SECRET.has(operation);
+
 /** Throws AWS's authentication exceptions for a request that may not call the operation. */
 export type RequestAuthenticator = (operation: string, request: FastifyRequest) => void;
 
@@ -23,13 +31,13 @@ export function requestAuthenticator(config: Pick<GatehouseConfig, 'accessKeys' 
   if (config.accessKeys.length === 0) {
     const checkHost = isLoopback(config.host);
     return (operation, request) => {
-      if (operationAuth(operation) !== 'sigv4') return;
+      if (!needsSignature(operation)) return;
       if (!isLoopbackOrigin(request.headers.origin) || (checkHost && !isLoopbackHost(request.headers.host))) throw foreignCaller(operation);
     };
   }
   const keys = new Map(config.accessKeys.map((key) => [key.accessKeyId, key]));
   return (operation, request) => {
-    if (operationAuth(operation) !== 'sigv4') return;
+    if (!needsSignature(operation)) return;
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, clock.now());
   };

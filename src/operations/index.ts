@@ -27,17 +27,21 @@ import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateGroup from './CreateGroup.js';
+import CreateResourceServer from './CreateResourceServer.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import DeleteGroup from './DeleteGroup.js';
+import DeleteResourceServer from './DeleteResourceServer.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DescribeResourceServer from './DescribeResourceServer.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
+import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
@@ -48,6 +52,7 @@ import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListDevices from './ListDevices.js';
 import ListGroups from './ListGroups.js';
+import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
@@ -64,6 +69,7 @@ import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
+import UpdateResourceServer from './UpdateResourceServer.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
@@ -102,17 +108,21 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmForgotPassword,
   ConfirmSignUp,
   CreateGroup,
+  CreateResourceServer,
   CreateUserPool,
   CreateUserPoolClient,
   DeleteGroup,
+  DeleteResourceServer,
   DeleteUser,
   DeleteUserAttributes,
   DeleteUserPool,
   DeleteUserPoolClient,
+  DescribeResourceServer,
   DescribeUserPool,
   DescribeUserPoolClient,
   ForgetDevice,
   ForgotPassword,
+  GetClientToken,
   GetDevice,
   GetGroup,
   GetTokensFromRefreshToken,
@@ -123,6 +133,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   InitiateAuth,
   ListDevices,
   ListGroups,
+  ListResourceServers,
   ListTagsForResource,
   ListUserPoolClients,
   ListUserPools,
@@ -139,6 +150,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UntagResource,
   UpdateDeviceStatus,
   UpdateGroup,
+  UpdateResourceServer,
   UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,

@@ -327,6 +327,35 @@ export interface SigningKeyStore {
   replacePrivateKey(kid: string, privateKeyPem: string): Promise<void>;
 }
 
+/**
+ * A piece of a pool's configuration kept beside the pool: a resource server under its identifier,
+ * a domain under its name, and so on. `domain` keys are unique across all pools.
+ */
+export interface PoolDocumentRecord<Body = unknown> {
+  poolId: string;
+  kind: PoolDocumentKind;
+  key: string;
+  body: Body;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export type PoolDocumentKind = 'resource-server' | 'domain';
+
+export interface PoolDocumentStore {
+  /** A key the pool (or, for domains, any pool) already has fails with DuplicateKeyError. */
+  insert(document: PoolDocumentRecord): Promise<void>;
+  get<Body = unknown>(poolId: string, kind: PoolDocumentKind, key: string): Promise<PoolDocumentRecord<Body> | undefined>;
+  /** The document of this kind and key in whichever pool has it (a domain by its name). */
+  find<Body = unknown>(kind: PoolDocumentKind, key: string): Promise<PoolDocumentRecord<Body> | undefined>;
+  /** A pool's documents of one kind in key order, strictly after `afterKey`. */
+  list<Body = unknown>(poolId: string, kind: PoolDocumentKind, limit: number, afterKey?: string): Promise<Page<PoolDocumentRecord<Body>>>;
+  /** Writes the body if the document is still at `version`; false otherwise (or when it is gone). */
+  update(document: PoolDocumentRecord): Promise<boolean>;
+  delete(poolId: string, kind: PoolDocumentKind, key: string): Promise<boolean>;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly pools: PoolStore;
@@ -339,6 +368,7 @@ export interface Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
+  readonly poolDocuments: PoolDocumentStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

@@ -10,6 +10,7 @@ import { newClientId, newClientSecret } from '../ids.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
+import type { ResourceServers } from '../oauth/resource-servers.js';
 import type { Wire } from '../wire.js';
 import { clientSettings, type ClientSettings } from './client-settings.js';
 
@@ -33,12 +34,14 @@ export class AppClients {
     private readonly pools: UserPools,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
+    private readonly resourceServers: ResourceServers,
   ) {}
 
   async create(input: CreateUserPoolClientRequest, fixed: FixedClientCredentials = {}): Promise<AppClient> {
     const pool = await this.pools.get(input.UserPoolId!);
     const secret = fixed.clientSecret ?? (input.GenerateSecret ? newClientSecret() : null);
-    const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== null });
+    const customScopes = await this.resourceServers.scopesOfPool(pool.id);
+    const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== null, customScopes });
     const now = this.clock.now();
     const client: AppClient = {
       clientId: fixed.clientId ?? newClientId(),
@@ -88,11 +91,12 @@ export class AppClients {
   /** UpdateUserPoolClient, a whole replacement of the settings; a seed file may also pin the secret. */
   async update(input: UpdateUserPoolClientRequest, fixedSecret?: string): Promise<AppClient> {
     const pool = await this.pools.get(input.UserPoolId!);
+    const customScopes = await this.resourceServers.scopesOfPool(pool.id);
     return updateVersioned(
       () => this.get(pool.id, input.ClientId!),
       (current) => {
         const secret = fixedSecret ?? current.secret;
-        const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null });
+        const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null, customScopes });
         return { ...current, name: input.ClientName ?? current.name, secret, settings, updatedAt: this.clock.now() };
       },
       (client) => this.storage.clients.update(this.toRecord(client)),

@@ -13,11 +13,15 @@ const invalidOAuthFlow = (message: string) => new CognitoError('InvalidOAuthFlow
 /** A client's stored settings: Cognito's UserPoolClientType less ids, name, secret and dates. */
 export type ClientSettings = Omit<UserPoolClientType, 'UserPoolId' | 'ClientName' | 'ClientId' | 'ClientSecret' | 'CreationDate' | 'LastModifiedDate'>;
 
-/** What the checks need to know beyond the request: the action, for messages, and whether there is a secret. */
+/** What the checks need to know beyond the request: the action, for messages, whether there is a secret, the pool's custom scopes. */
 export interface ClientContext {
   action: 'creating' | 'updating';
   hasSecret: boolean;
+  customScopes: ReadonlySet<string>;
 }
+
+/** The scopes every pool has; the rest are its resource servers' (`identifier/scope`). */
+export const RESERVED_SCOPES: ReadonlySet<string> = new Set(['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin']);
 
 type SettingsInput = Omit<CreateUserPoolClientRequest, 'UserPoolId' | 'ClientName' | 'GenerateSecret'>;
 
@@ -139,5 +143,33 @@ function checkOAuth(settings: ClientSettings, context: ClientContext): void {
   }
   if (settings.DefaultRedirectURI && !settings.CallbackURLs?.includes(settings.DefaultRedirectURI)) {
     throw invalidParameter('DefaultRedirectURI must be one of the CallbackURLs.');
+  }
+  for (const scope of settings.AllowedOAuthScopes ?? []) {
+    if (!RESERVED_SCOPES.has(scope) && !context.customScopes.has(scope)) throw new CognitoError('ScopeDoesNotExistException', `Invalid scope requested: ${scope}`);
+    if (flows.includes('client_credentials') && RESERVED_SCOPES.has(scope)) {
+      throw invalidOAuthFlow('client_credentials flow can only be used with custom scopes of the pool\'s resource servers.');
+    }
+  }
+  for (const [field, urls] of [['CallbackURLs', settings.CallbackURLs], ['LogoutURLs', settings.LogoutURLs]] as const) {
+    for (const url of urls ?? []) checkRedirectUrl(field, url);
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Cognito's rule for callback and sign-out URLs: absolute, no fragment, and https unless the host is
+ * this machine (http://localhost, 127.0.0.1, [::1]); an app's own scheme (myapp://callback) is fine.
+ */
+function checkRedirectUrl(field: string, url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidParameter(`${field} must be absolute URLs: ${url}`);
+  }
+  if (url.includes('#')) throw invalidParameter(`${field} cannot contain a fragment: ${url}`);
+  if (parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+    throw invalidParameter(`${field} must use https, except for http://localhost: ${url}`);
   }
 }

@@ -23,21 +23,26 @@ export class Issuers {
     return `${this.baseUrl()}/${poolId}`;
   }
 
-  /** The document Cognito serves for a pool without a domain: endpoints sit under the issuer. */
+  /**
+   * The pool's discovery document. The OAuth endpoints are Gatehouse's own (`/oauth2/…`, where the
+   * client id picks the pool), so an OIDC library finds every one it uses, PKCE's method included.
+   */
   discoveryDocument(poolId: string): Record<string, unknown> {
-    const issuer = this.issuer(poolId);
-    const served = this.served(poolId);
+    const base = this.baseUrl();
     return {
-      authorization_endpoint: `${served}/authorize`,
+      authorization_endpoint: `${base}/oauth2/authorize`,
+      code_challenge_methods_supported: ['S256'],
+      end_session_endpoint: `${base}/logout`,
       id_token_signing_alg_values_supported: ['RS256'],
-      issuer,
-      jwks_uri: `${served}/.well-known/jwks.json`,
+      issuer: this.issuer(poolId),
+      jwks_uri: `${this.served(poolId)}/.well-known/jwks.json`,
       response_types_supported: ['code', 'token'],
+      revocation_endpoint: `${base}/oauth2/revoke`,
       scopes_supported: ['openid', 'email', 'phone', 'profile'],
       subject_types_supported: ['public'],
-      token_endpoint: `${served}/token`,
+      token_endpoint: `${base}/oauth2/token`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      userinfo_endpoint: `${served}/userInfo`,
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
     };
   }
 }

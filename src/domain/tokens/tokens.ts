@@ -20,6 +20,13 @@ import { applyCustomization, groupConfiguration, type CustomizableClaims } from 
 
 const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 
+/** What client_credentials and GetClientToken answer: an access token only. */
+export interface ClientToken {
+  AccessToken: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+}
+
 export interface IssuedTokens {
   AccessToken: string;
   IdToken: string;
@@ -42,7 +49,7 @@ export interface VerifiedAccessToken {
 /** Why tokens are minted, as the pre token generation trigger hears it. */
 export interface TokenGeneration {
   /** The TokenGeneration_ trigger source's suffix. */
-  source: 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth';
+  source: 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth' | 'ClientCredentials';
   caller: Caller;
 }
 
@@ -136,31 +143,20 @@ export class Tokens {
   /** New access and ID tokens in an existing family (a refresh): same origin_jti and auth_time. */
   async mint(pool: Pool, client: AppClient, user: UserRecord, family: TokenFamilyRecord, generation: TokenGeneration): Promise<IssuedTokens> {
     // Groups are read at every mint, so a membership change shows in the next tokens issued.
-    const [keys, groups] = await Promise.all([this.poolKeys(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
+    const [sign, groups] = await Promise.all([this.signer(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
     const settings = client.settings;
     const groupsClaims = groupClaims(groups);
-    const claims = await this.customized(pool, user, generation, {
+    const claims = await this.customized(pool, { name: user.username, user }, generation, {
       id: { ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes), ...groupsClaims.id },
       access: groupsClaims.access,
       scopes: [ADMIN_SCOPE],
     });
-    const now = Math.floor(this.clock.now() / 1000);
     const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
     const common = {
       sub: user.sub,
       origin_jti: family.originJti,
       event_id: randomUUID(),
       auth_time: Math.floor(family.authTime / 1000),
-    };
-    const issuer = this.issuers.issuer(pool.id);
-    const sign = (claims: Record<string, unknown>, purpose: KeyPurpose, lifetime: number) => {
-      const { kid, key } = keys.signing.get(purpose)!;
-      return new SignJWT({ ...claims, jti: randomUUID() })
-        .setProtectedHeader({ kid, alg: 'RS256' })
-        .setIssuer(issuer)
-        .setIssuedAt(now)
-        .setExpirationTime(now + lifetime)
-        .sign(key);
     };
     const [AccessToken, IdToken] = await Promise.all([
       sign(
@@ -191,18 +187,62 @@ export class Tokens {
     return { AccessToken, IdToken, ExpiresIn: accessLifetime, TokenType: 'Bearer' };
   }
 
-  /** The claims as the pool's pre token generation function shapes them, when it has one. */
-  private async customized(pool: Pool, user: UserRecord, generation: TokenGeneration, claims: CustomizableClaims): Promise<CustomizableClaims> {
+  /**
+   * A machine-to-machine access token (client_credentials, GetClientToken): the client is its own
+   * subject, the scopes are custom ones, and there is no ID or refresh token.
+   */
+  async clientToken(pool: Pool, client: AppClient, scopes: string[], caller: Caller): Promise<ClientToken> {
+    const sign = await this.signer(pool.id);
+    const claims = await this.customized(pool, { name: client.clientId }, { source: 'ClientCredentials', caller }, { id: {}, access: {}, scopes });
+    const lifetime = tokenValiditySeconds(client.settings, 'AccessToken');
+    const AccessToken = await sign(
+      {
+        ...claims.access,
+        sub: client.clientId,
+        token_use: 'access',
+        scope: claims.scopes.join(' '),
+        auth_time: Math.floor(this.clock.now() / 1000),
+        client_id: client.clientId,
+        version: 2,
+      },
+      'access',
+      lifetime,
+    );
+    return { AccessToken, ExpiresIn: lifetime, TokenType: 'Bearer' };
+  }
+
+  /** Signs claims with one of the pool's keys, as the pool's issuer, from now for `lifetime` seconds. */
+  private async signer(poolId: string): Promise<(claims: Record<string, unknown>, purpose: KeyPurpose, lifetime: number) => Promise<string>> {
+    const keys = await this.poolKeys(poolId);
+    const issuer = this.issuers.issuer(poolId);
+    const now = Math.floor(this.clock.now() / 1000);
+    return (claims, purpose, lifetime) => {
+      const { kid, key } = keys.signing.get(purpose)!;
+      return new SignJWT({ ...claims, jti: randomUUID() })
+        .setProtectedHeader({ kid, alg: 'RS256' })
+        .setIssuer(issuer)
+        .setIssuedAt(now)
+        .setExpirationTime(now + lifetime)
+        .sign(key);
+    };
+  }
+
+  /**
+   * The claims as the pool's pre token generation function shapes them, when it has one. Tokens
+   * for a client rather than a user reach only a version 3 function, as in Cognito.
+   */
+  private async customized(pool: Pool, subject: { name: string; user?: UserRecord }, generation: TokenGeneration, claims: CustomizableClaims): Promise<CustomizableClaims> {
     if (!this.triggers.has(pool, 'PreTokenGeneration')) return claims;
     const version = { V1_0: '1', V2_0: '2', V3_0: '3' }[preTokenVersionOf(pool.settings.LambdaConfig)];
+    if (!subject.user && version !== '3') return claims;
     const response = await this.triggers.run(pool, {
       trigger: 'PreTokenGeneration',
       source: `TokenGeneration_${generation.source}`,
-      userName: user.username,
+      userName: subject.name,
       caller: generation.caller,
       version,
       request: {
-        userAttributes: eventAttributes(user),
+        userAttributes: subject.user ? eventAttributes(subject.user) : {},
         groupConfiguration: groupConfiguration(claims.id),
         ...(version !== '1' && { scopes: claims.scopes }),
         clientMetadata: generation.caller.clientMetadata ?? {},

@@ -12,6 +12,7 @@ import * as claims from './0010-single-use-claims.js';
 import * as usedSessions from './0011-used-sessions.js';
 import * as versions from './0012-versions.js';
 import * as unownedSessions from './0013-unowned-sessions.js';
+import * as poolDocuments from './0014-pool-documents.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011-used-sessions': usedSessions,
   '0012-versions': versions,
   '0013-unowned-sessions': unownedSessions,
+  '0014-pool-documents': poolDocuments,
 };
 
 export const migrationProvider: MigrationProvider = {

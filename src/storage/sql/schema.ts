@@ -131,4 +131,13 @@ export interface Database {
     username_key: string;
     sub: string;
   };
+  pool_documents: {
+    pool_id: string;
+    kind: string;
+    doc_key: string;
+    body: string;
+    created_at: number;
+    updated_at: number;
+    version: Generated<number>;
+  };
 }

@@ -6,6 +6,7 @@ import {
   type ClientStore,
   type Page,
   type PoolRecord,
+  type PoolDocumentStore,
   type PoolStore,
   type SigningKeyRecord,
   type SigningKeyStore,
@@ -26,6 +27,7 @@ import { SqlUserStore } from './sql-user-store.js';
 import { SqlDeviceStore } from './sql-device-store.js';
 import { SqlAttemptCountStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
+import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
 import { page } from './page.js';
 
 /**
@@ -43,6 +45,7 @@ export class SqlStorage implements Storage {
   readonly devices: DeviceStore;
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
+  readonly poolDocuments: PoolDocumentStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -60,6 +63,7 @@ export class SqlStorage implements Storage {
     this.devices = new SqlDeviceStore(db);
     this.groups = new SqlGroupStore(db, this.translate);
     this.attemptCounts = new SqlAttemptCountStore(db);
+    this.poolDocuments = new SqlPoolDocumentStore(db, this.translate);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */

@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CognitoError } from '../domain/errors.js';
+import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
+import type { Services } from '../domain/services.js';
+import { awsSdkVersionOf, type Caller } from '../domain/triggers/caller.js';
+
+/** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic, or the form's own fields. */
+interface ClientAuthentication {
+  clientId: string;
+  secret: string | undefined;
+}
+
+type TokenGrant = (form: URLSearchParams, client: ClientAuthentication, caller: Caller) => Promise<Record<string, unknown>>;
+
+/**
+ * Cognito's OAuth 2.0 endpoints on the pool domain: the token endpoint (client_credentials and
+ * refresh_token grants) and token revocation. The pool follows from the client, so they answer on
+ * Gatehouse's own address as well as on a domain's.
+ */
+export function registerOAuthEndpoints(app: FastifyInstance, services: Services): void {
+  const grants: Record<string, TokenGrant> = {
+    client_credentials: async (form, client, caller) => {
+      const scope = form.get('scope');
+      const token = await services.clientCredentials.issue({ ...client, scopes: scope === null ? undefined : scope.split(' ').filter(Boolean), caller });
+      return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
+    },
+    refresh_token: async (form, client, caller) => {
+      const refreshToken = required(form, 'refresh_token');
+      await services.clientCredentials.authenticate(client.clientId, client.secret);
+      const tokens = await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret, caller });
+      return {
+        id_token: tokens.IdToken,
+        access_token: tokens.AccessToken,
+        ...(tokens.RefreshToken !== undefined && { refresh_token: tokens.RefreshToken }),
+        expires_in: tokens.ExpiresIn,
+        token_type: tokens.TokenType,
+      };
+    },
+  };
+
+  app.post('/oauth2/token', async (request, reply) => {
+    try {
+      const form = formOf(request);
+      const client = clientOf(request, form);
+      const grant = grants[required(form, 'grant_type')];
+      if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported.');
+      return sendJson(reply, 200, await grant(form, client, callerOf(request, form, client)));
+    } catch (error) {
+      return sendOAuthError(reply, error, request);
+    }
+  });
+
+  app.post('/oauth2/revoke', async (request, reply) => {
+    try {
+      const form = formOf(request);
+      const client = clientOf(request, form);
+      await services.clientCredentials.authenticate(client.clientId, client.secret);
+      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, client.secret);
+      return reply.code(200).header('cache-control', 'no-store').send();
+    } catch (error) {
+      return sendOAuthError(reply, error, request);
+    }
+  });
+}
+
+/** The body of a form POST; any other content type is an invalid request, as at Cognito. */
+function formOf(request: FastifyRequest): URLSearchParams {
+  const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
+  return new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+}
+
+function required(form: URLSearchParams, name: string): string {
+  const value = form.get(name);
+  if (value === null || value === '') throw new OAuthError('invalid_request', `Missing ${name}.`);
+  return value;
+}
+
+function clientOf(request: FastifyRequest, form: URLSearchParams): ClientAuthentication {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization.');
+    // RFC 6749 §2.3.1: both halves are form-urlencoded before they are joined.
+    const decode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
+    return { clientId: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
+  }
+  return { clientId: required(form, 'client_id'), secret: form.get('client_secret') ?? undefined };
+}
+
+/** `aws_client_metadata` (JSON) reaches the pre token generation trigger as clientMetadata. */
+function callerOf(request: FastifyRequest, form: URLSearchParams, client: ClientAuthentication): Caller {
+  const metadata = form.get('aws_client_metadata');
+  let clientMetadata: Record<string, string> | undefined;
+  if (metadata !== null) {
+    try {
+      clientMetadata = JSON.parse(metadata) as Record<string, string>;
+    } catch {
+      throw new OAuthError('invalid_request', 'aws_client_metadata must be a JSON object.');
+    }
+  }
+  return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
+}
+
+function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json;charset=UTF-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send(JSON.stringify(body));
+}
+
+/** Cognito exceptions from the shared domain code, in OAuth's words. */
+const OAUTH_CODES: Record<string, OAuthErrorCode> = {
+  ResourceNotFoundException: 'invalid_client',
+  NotAuthorizedException: 'invalid_grant',
+  RefreshTokenReuseException: 'invalid_grant',
+  UnsupportedTokenTypeException: 'invalid_request',
+  InvalidParameterException: 'invalid_request',
+};
+
+function sendOAuthError(reply: FastifyReply, error: unknown, request: FastifyRequest): FastifyReply {
+  if (error instanceof OAuthError) return sendJson(reply, error.code === 'invalid_client' ? 401 : 400, { error: error.code });
+  if (error instanceof CognitoError) {
+    const code = OAUTH_CODES[error.type] ?? 'invalid_request';
+    return sendJson(reply, code === 'invalid_client' ? 401 : 400, { error: code });
+  }
+  request.log.error({ err: error }, 'OAuth endpoint failed');
+  return sendJson(reply, 500, { error: 'server_error' });
+}
