@@ -341,7 +341,8 @@ export interface PoolDocumentRecord<Body = unknown> {
   version: number;
 }
 
-export type PoolDocumentKind = 'resource-server' | 'domain';
+/** `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id. */
+export type PoolDocumentKind = 'resource-server' | 'domain' | 'ui-customization' | 'managed-login-branding' | 'terms';
 
 export interface PoolDocumentStore {
   /** A key the pool (or, for domains, any pool) already has fails with DuplicateKeyError. */
