@@ -56,6 +56,8 @@ export interface Services {
   readonly triggers: Triggers;
   readonly resourceServers: ResourceServers;
   readonly clientCredentials: ClientCredentials;
+  // managed login configuration (domains, branding, terms)
+  // hosted sign-in
 }
 
 export interface ServiceDependencies {
@@ -96,7 +98,27 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
   const clientCredentials = new ClientCredentials(clients, pools, resourceServers, tokens);
-  return { pools, clients, users, groups, tokens, authentication, secondFactors, mfa, selfService, ownAttributes, signingKeys, issuers, secretBox, devices, triggers, resourceServers, clientCredentials };
+  return {
+    pools,
+    clients,
+    users,
+    groups,
+    tokens,
+    authentication,
+    secondFactors,
+    mfa,
+    selfService,
+    ownAttributes,
+    signingKeys,
+    issuers,
+    secretBox,
+    devices,
+    triggers,
+    resourceServers,
+    clientCredentials,
+    // managed login configuration (domains, branding, terms)
+    // hosted sign-in
+  };
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */
