@@ -33,6 +33,10 @@ import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
 import { ResourceServers } from './oauth/resource-servers.js';
 import { ClientCredentials } from './oauth/client-credentials.js';
+import { UserPoolDomains } from './managed-login/domains.js';
+import { UiCustomizations } from './managed-login/ui-customization.js';
+import { ManagedLoginBrandings } from './managed-login/branding.js';
+import { Terms } from './managed-login/terms.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -57,6 +61,11 @@ export interface Services {
   readonly resourceServers: ResourceServers;
   readonly clientCredentials: ClientCredentials;
   // managed login configuration (domains, branding, terms)
+  readonly userPoolDomains: UserPoolDomains;
+  /** The classic hosted UI's CSS and logo. */
+  readonly uiCustomizations: UiCustomizations;
+  readonly managedLoginBrandings: ManagedLoginBrandings;
+  readonly terms: Terms;
   // hosted sign-in
 }
 
@@ -97,6 +106,10 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
+  const userPoolDomains = new UserPoolDomains(storage, pools, clock, config);
+  const uiCustomizations = new UiCustomizations(storage, pools, clients, userPoolDomains, clock, publicUrl);
+  const managedLoginBrandings = new ManagedLoginBrandings(storage, pools, clients, clock);
+  const terms = new Terms(storage, pools, clients, clock);
   const clientCredentials = new ClientCredentials(clients, pools, resourceServers, tokens);
   return {
     pools,
@@ -117,6 +130,10 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     resourceServers,
     clientCredentials,
     // managed login configuration (domains, branding, terms)
+    userPoolDomains,
+    uiCustomizations,
+    managedLoginBrandings,
+    terms,
     // hosted sign-in
   };
 }

@@ -2,6 +2,7 @@ import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from '@aws-sdk
 import type { Wire } from '../domain/wire.js';
 import { operation } from './operation.js';
 
-export default operation('pools')<DescribeUserPoolRequest, Wire<DescribeUserPoolResponse>>(async (input, { services }) => ({
-  UserPool: services.pools.describe(await services.pools.get(input.UserPoolId!)),
-}));
+export default operation('pools', 'userPoolDomains')<DescribeUserPoolRequest, Wire<DescribeUserPoolResponse>>(async (input, { services }) => {
+  const pool = await services.pools.get(input.UserPoolId!);
+  return { UserPool: { ...services.pools.describe(pool), ...(await services.userPoolDomains.namesOf(pool.id)) } };
+});

@@ -27,24 +27,36 @@ import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateGroup from './CreateGroup.js';
+import CreateManagedLoginBranding from './CreateManagedLoginBranding.js';
 import CreateResourceServer from './CreateResourceServer.js';
+import CreateTerms from './CreateTerms.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
+import CreateUserPoolDomain from './CreateUserPoolDomain.js';
 import DeleteGroup from './DeleteGroup.js';
+import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
 import DeleteResourceServer from './DeleteResourceServer.js';
+import DeleteTerms from './DeleteTerms.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
+import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
+import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
 import DescribeResourceServer from './DescribeResourceServer.js';
+import DescribeTerms from './DescribeTerms.js';
+import DescribeTermsByClient from './DescribeTermsByClient.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import DescribeUserPoolDomain from './DescribeUserPoolDomain.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
+import GetUICustomization from './GetUICustomization.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
 import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
@@ -54,6 +66,7 @@ import ListDevices from './ListDevices.js';
 import ListGroups from './ListGroups.js';
 import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
+import ListTerms from './ListTerms.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
@@ -61,6 +74,7 @@ import ListUsersInGroup from './ListUsersInGroup.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SetUICustomization from './SetUICustomization.js';
 import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
 import SetUserSettings from './SetUserSettings.js';
@@ -69,10 +83,13 @@ import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
+import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
 import UpdateResourceServer from './UpdateResourceServer.js';
+import UpdateTerms from './UpdateTerms.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
+import UpdateUserPoolDomain from './UpdateUserPoolDomain.js';
 import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
 import type { Operation } from './operation.js';
@@ -108,24 +125,36 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmForgotPassword,
   ConfirmSignUp,
   CreateGroup,
+  CreateManagedLoginBranding,
   CreateResourceServer,
+  CreateTerms,
   CreateUserPool,
   CreateUserPoolClient,
+  CreateUserPoolDomain,
   DeleteGroup,
+  DeleteManagedLoginBranding,
   DeleteResourceServer,
+  DeleteTerms,
   DeleteUser,
   DeleteUserAttributes,
   DeleteUserPool,
   DeleteUserPoolClient,
+  DeleteUserPoolDomain,
+  DescribeManagedLoginBranding,
+  DescribeManagedLoginBrandingByClient,
   DescribeResourceServer,
+  DescribeTerms,
+  DescribeTermsByClient,
   DescribeUserPool,
   DescribeUserPoolClient,
+  DescribeUserPoolDomain,
   ForgetDevice,
   ForgotPassword,
   GetClientToken,
   GetDevice,
   GetGroup,
   GetTokensFromRefreshToken,
+  GetUICustomization,
   GetUser,
   GetUserAttributeVerificationCode,
   GetUserPoolMfaConfig,
@@ -135,6 +164,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListGroups,
   ListResourceServers,
   ListTagsForResource,
+  ListTerms,
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
@@ -142,6 +172,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
+  SetUICustomization,
   SetUserMFAPreference,
   SetUserPoolMfaConfig,
   SetUserSettings,
@@ -150,10 +181,13 @@ export const operations: Readonly<Record<string, Operation>> = {
   UntagResource,
   UpdateDeviceStatus,
   UpdateGroup,
+  UpdateManagedLoginBranding,
   UpdateResourceServer,
+  UpdateTerms,
   UpdateUserAttributes,
   UpdateUserPool,
   UpdateUserPoolClient,
+  UpdateUserPoolDomain,
   VerifySoftwareToken,
   VerifyUserAttribute,
 };

@@ -1,0 +1,8 @@
+import type { UpdateManagedLoginBrandingRequest, UpdateManagedLoginBrandingResponse } from '@aws-sdk/client-cognito-identity-provider';
+import { describeBranding } from '../domain/managed-login/branding.js';
+import type { Wire } from '../domain/wire.js';
+import { operation } from './operation.js';
+
+export default operation('managedLoginBrandings')<Wire<UpdateManagedLoginBrandingRequest>, Wire<UpdateManagedLoginBrandingResponse>>(async (input, { services }) => ({
+  ManagedLoginBranding: describeBranding(await services.managedLoginBrandings.update(input)),
+}));

@@ -1,0 +1,8 @@
+import type { UpdateTermsRequest, UpdateTermsResponse } from '@aws-sdk/client-cognito-identity-provider';
+import { describeTerms } from '../domain/managed-login/terms.js';
+import type { Wire } from '../domain/wire.js';
+import { operation } from './operation.js';
+
+export default operation('terms')<UpdateTermsRequest, Wire<UpdateTermsResponse>>(async (input, { services }) => ({
+  Terms: describeTerms(await services.terms.update(input)),
+}));
