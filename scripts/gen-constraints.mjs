@@ -31,6 +31,20 @@ const OVERRIDES = [
     from: ['SnsCallerArn'],
     to: undefined,
   },
+  {
+    // Custom domains (auth.example.com) go through CreateUserPoolDomain too, but the model's pattern
+    // and length fit only a prefix. The domain code checks which of the two a name is.
+    shape: 'DomainType',
+    field: 'pattern',
+    from: String.raw`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$`,
+    to: String.raw`^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$`,
+  },
+  {
+    shape: 'DomainType',
+    field: 'max',
+    from: 63,
+    to: 253,
+  },
 ];
 
 const modelPath = process.argv[2];

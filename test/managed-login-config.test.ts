@@ -11,6 +11,7 @@ import {
   CreateUserPoolDomainCommand,
   DeleteManagedLoginBrandingCommand,
   DeleteTermsCommand,
+  DeleteUserPoolCommand,
   DeleteUserPoolDomainCommand,
   DescribeManagedLoginBrandingByClientCommand,
   DescribeManagedLoginBrandingCommand,
@@ -91,21 +92,21 @@ for (const backend of backends()) {
       const pool = await newPool();
       await send(new CreateUserPoolDomainCommand({ UserPoolId: pool, Domain: 'both-kinds' }));
       // The model's DomainType admits no dots, so the custom domain here is a single-label host name.
-      const created = await send(new CreateUserPoolDomainCommand({ UserPoolId: pool, Domain: 'login-example', ManagedLoginVersion: 2, CustomDomainConfig: { CertificateArn: CERTIFICATE } }));
-      assert.deepEqual(bodyOf(created), { ManagedLoginVersion: 2, CloudFrontDomain: 'login-example' });
-      const described = await send(new DescribeUserPoolDomainCommand({ Domain: 'login-example' }));
+      const created = await send(new CreateUserPoolDomainCommand({ UserPoolId: pool, Domain: 'auth.example.com', ManagedLoginVersion: 2, CustomDomainConfig: { CertificateArn: CERTIFICATE } }));
+      assert.deepEqual(bodyOf(created), { ManagedLoginVersion: 2, CloudFrontDomain: 'auth.example.com' });
+      const described = await send(new DescribeUserPoolDomainCommand({ Domain: 'auth.example.com' }));
       assert.deepEqual(described.DomainDescription, {
         UserPoolId: pool,
         AWSAccountId: ACCOUNT,
-        Domain: 'login-example',
-        CloudFrontDistribution: 'login-example',
+        Domain: 'auth.example.com',
+        CloudFrontDistribution: 'auth.example.com',
         Version: stampOf(gatehouse.clock.now()),
         Status: 'ACTIVE',
         CustomDomainConfig: { CertificateArn: CERTIFICATE },
         ManagedLoginVersion: 2,
       });
       const userPool = (await send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool!;
-      assert.deepEqual([userPool.Domain, userPool.CustomDomain], ['both-kinds', 'login-example']);
+      assert.deepEqual([userPool.Domain, userPool.CustomDomain], ['both-kinds', 'auth.example.com']);
       const second = await errorOf(send(new CreateUserPoolDomainCommand({ UserPoolId: pool, Domain: 'login-other', CustomDomainConfig: { CertificateArn: CERTIFICATE } })));
       assert.deepEqual([second.name, second.message], ['InvalidParameterException', 'User pool already has a domain configured.']);
     });
@@ -140,6 +141,8 @@ for (const backend of backends()) {
       assert.deepEqual(bodyOf(await send(new DescribeUserPoolDomainCommand({ Domain: 'never-created' }))), { DomainDescription: {} });
       const pool = await newPool();
       await send(new CreateUserPoolDomainCommand({ UserPoolId: pool, Domain: 'short-lived' }));
+      const guarded = await errorOf(send(new DeleteUserPoolCommand({ UserPoolId: pool })));
+      assert.deepEqual([guarded.name, guarded.message], ['InvalidParameterException', 'User pool cannot be deleted. It has a domain configured that should be deleted first.']);
       const wrongPool = await errorOf(send(new DeleteUserPoolDomainCommand({ UserPoolId: await newPool(), Domain: 'short-lived' })));
       assert.deepEqual([wrongPool.name, wrongPool.message], ['InvalidParameterException', 'No such domain or user pool exists.']);
       assert.deepEqual(bodyOf(await send(new DeleteUserPoolDomainCommand({ UserPoolId: pool, Domain: 'short-lived' }))), {});
@@ -147,6 +150,7 @@ for (const backend of backends()) {
       assert.equal((await send(new DescribeUserPoolCommand({ UserPoolId: pool }))).UserPool!.Domain, undefined);
       assert.equal((await errorOf(send(new DeleteUserPoolDomainCommand({ UserPoolId: pool, Domain: 'short-lived' })))).name, 'InvalidParameterException');
       await send(new CreateUserPoolDomainCommand({ UserPoolId: await newPool(), Domain: 'short-lived' }));
+      await send(new DeleteUserPoolCommand({ UserPoolId: pool }));
     });
 
     test('UI customization: needs a domain; the pool default (ALL) and a client own one; clients fall back to ALL; the logo is served', async () => {

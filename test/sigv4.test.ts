@@ -102,9 +102,9 @@ describe('SigV4 with access keys configured', () => {
   });
 
   test('an operation Gatehouse does not implement still asks for the signature first', async () => {
-    const unsigned = await send(protocolRequest(gh.url, 'CreateUserPoolDomain', { UserPoolId: poolId, Domain: 'example' }));
+    const unsigned = await send(protocolRequest(gh.url, 'CreateIdentityProvider', { UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'OIDC', ProviderDetails: {} }));
     assertCognitoError(unsigned, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const signedAnswer = await send(await handSigned('CreateUserPoolDomain', { UserPoolId: poolId, Domain: 'example' }));
+    const signedAnswer = await send(await handSigned('CreateIdentityProvider', { UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'OIDC', ProviderDetails: {} }));
     assertCognitoError(signedAnswer, 'UnsupportedOperationException');
   });
 

@@ -121,6 +121,11 @@ export class UserPoolDomains {
     return names;
   }
 
+  /** Cognito refuses to delete a pool that still has a domain. */
+  async checkDeletable(poolId: string): Promise<void> {
+    if (await this.hasDomain(poolId)) throw invalidParameter('User pool cannot be deleted. It has a domain configured that should be deleted first.');
+  }
+
   async hasDomain(poolId: string): Promise<boolean> {
     return (await this.ofPool(poolId)).length > 0;
   }
