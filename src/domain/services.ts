@@ -37,6 +37,8 @@ import { UserPoolDomains } from './managed-login/domains.js';
 import { UiCustomizations } from './managed-login/ui-customization.js';
 import { ManagedLoginBrandings } from './managed-login/branding.js';
 import { Terms } from './managed-login/terms.js';
+import { Authorizations } from './hosted/authorization.js';
+import { LoginSessions } from './hosted/login-sessions.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -67,6 +69,10 @@ export interface Services {
   readonly managedLoginBrandings: ManagedLoginBrandings;
   readonly terms: Terms;
   // hosted sign-in
+  /** The OAuth authorization code and implicit grants behind /oauth2/authorize and /oauth2/token. */
+  readonly authorizations: Authorizations;
+  /** The managed login pages' single sign-on cookie. */
+  readonly loginSessions: LoginSessions;
 }
 
 export interface ServiceDependencies {
@@ -135,6 +141,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     managedLoginBrandings,
     terms,
     // hosted sign-in
+    authorizations: new Authorizations(storage, clients, pools, tokens, clock),
+    loginSessions: new LoginSessions(secretBox, clock),
   };
 }
 

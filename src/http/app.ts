@@ -13,6 +13,7 @@ import { registerCors } from './cors.js';
 import { sendError } from './error-response.js';
 import { registerWellKnown } from './well-known.js';
 import { registerOAuthEndpoints } from './oauth-endpoints.js';
+import { registerHostedPages } from './hosted/pages.js';
 import { registerUiAssets } from './ui-assets.js';
 
 export interface HttpDependencies {
@@ -75,6 +76,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
   registerOAuthEndpoints(app, services);
+  registerHostedPages(app, services);
   registerUiAssets(app, services);
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;

@@ -3,6 +3,7 @@ import { CognitoError } from '../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
 import type { Services } from '../domain/services.js';
 import { awsSdkVersionOf, type Caller } from '../domain/triggers/caller.js';
+import type { IssuedTokens } from '../domain/tokens/tokens.js';
 
 /** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic, or the form's own fields. */
 interface ClientAuthentication {
@@ -24,17 +25,21 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
       const token = await services.clientCredentials.issue({ ...client, scopes: scope === null ? undefined : scope.split(' ').filter(Boolean), caller });
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
     },
+    authorization_code: async (form, client, caller) => {
+      const authenticated = await services.clientCredentials.authenticate(client.clientId, client.secret);
+      const tokens = await services.authorizations.redeem({
+        client: authenticated,
+        code: required(form, 'code'),
+        redirectUri: form.get('redirect_uri') ?? undefined,
+        codeVerifier: form.get('code_verifier') ?? undefined,
+        caller,
+      });
+      return oauthTokens(tokens);
+    },
     refresh_token: async (form, client, caller) => {
       const refreshToken = required(form, 'refresh_token');
       await services.clientCredentials.authenticate(client.clientId, client.secret);
-      const tokens = await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret, caller });
-      return {
-        id_token: tokens.IdToken,
-        access_token: tokens.AccessToken,
-        ...(tokens.RefreshToken !== undefined && { refresh_token: tokens.RefreshToken }),
-        expires_in: tokens.ExpiresIn,
-        token_type: tokens.TokenType,
-      };
+      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret, caller }));
     },
   };
 
@@ -49,6 +54,22 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
       return sendOAuthError(reply, error, request);
     }
   });
+
+  const userInfo = async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization ?? '';
+    if (!/^bearer /i.test(header)) return sendUserInfoError(reply, 400, 'invalid_request', 'Bad OAuth2 request at UserInfo Endpoint');
+    try {
+      return sendJson(reply, 200, await services.authorizations.userInfo(header.slice(7).trim()));
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === 'invalid_request') return sendUserInfoError(reply, 400, 'invalid_request', 'Bad OAuth2 request at UserInfo Endpoint');
+      if (error instanceof OAuthError || error instanceof CognitoError) {
+        return sendUserInfoError(reply, 401, 'invalid_token', 'Access token is expired, disabled, or deleted, or the user has globally signed out.');
+      }
+      throw error;
+    }
+  };
+  app.get('/oauth2/userInfo', userInfo);
+  app.post('/oauth2/userInfo', userInfo);
 
   app.post('/oauth2/revoke', async (request, reply) => {
     try {
@@ -101,6 +122,22 @@ function callerOf(request: FastifyRequest, form: URLSearchParams, client: Client
     }
   }
   return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
+}
+
+/** The token endpoint's answer for a user's tokens: an ID token only with openid, a refresh token where one is issued. */
+function oauthTokens(tokens: IssuedTokens): Record<string, unknown> {
+  return {
+    ...(tokens.IdToken !== undefined && { id_token: tokens.IdToken }),
+    access_token: tokens.AccessToken,
+    ...(tokens.RefreshToken !== undefined && { refresh_token: tokens.RefreshToken }),
+    expires_in: tokens.ExpiresIn,
+    token_type: tokens.TokenType,
+  };
+}
+
+/** userInfo's refusals as Cognito words them: in WWW-Authenticate, with an empty JSON body. */
+function sendUserInfoError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
+  return reply.header('www-authenticate', `error="${error}", error_description="${description}"`).code(status).header('content-type', 'application/json;charset=UTF-8').send('{}');
 }
 
 function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {

@@ -173,6 +173,8 @@ export interface TokenFamilyRecord {
   /** With rotation: the refresh token the current one replaced, honoured until previousValidUntil. */
   previousRefreshHash: string | null;
   previousValidUntil: number | null;
+  /** The scopes an OAuth sign-in granted, which every token of the family carries; null for the API's sign-ins. */
+  scopes: string[] | null;
 }
 
 export interface TokenFamilyStore {

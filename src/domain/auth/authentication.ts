@@ -4,7 +4,7 @@ import { authFlowsOf } from '../clients/client-settings.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
 import type { MfaFactor } from '../pools/mfa-config.js';
-import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
+import { ADMIN_SCOPE, type IssuedTokens, type Tokens } from '../tokens/tokens.js';
 import { userNotFound, type PoolContext, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
@@ -38,6 +38,8 @@ export interface ChallengeAnswer {
   responses: Record<string, string>;
   sourceIp?: string;
   caller: Caller;
+  /** Answered on the managed login pages; their sessions and the API's never stand in for each other. */
+  hosted?: true;
 }
 
 type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
@@ -210,7 +212,9 @@ export class Authentication {
 
   /** The signed-in user, and the app client their access token was issued to. */
   async holderOfAccessToken(accessToken: string): Promise<{ user: UserRecord; clientId: string }> {
-    const { family } = await this.tokens.verifyAccessToken(accessToken);
+    const { family, claims } = await this.tokens.verifyAccessToken(accessToken);
+    // An OAuth sign-in's token reaches the user's own operations only if it was granted this scope.
+    if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw notAuthorized('Access Token does not have required scopes');
     const user = await this.storage.users.getBySub(family.poolId, family.sub);
     if (!user) throw notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw notAuthorized('User is disabled.');
@@ -258,6 +262,20 @@ export class Authentication {
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
     if (password === undefined) throw invalidParameter('Missing required parameter PASSWORD');
     checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
+    return this.passwordSignIn({ client, username, password, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller });
+  }
+
+  /**
+   * The managed login page's sign-in: the password checked exactly as the API's password flow
+   * checks it (migration, triggers, lockout, challenges), whatever API flows the client allows, and
+   * ending in the signed-in user rather than tokens.
+   */
+  hostedSignIn(input: { clientId: string; username: string; password: string; sourceIp: string | null; caller: Caller }): Promise<AuthOutcome> {
+    return this.clients.forCall(input.clientId).then((client) => this.passwordSignIn({ ...input, client, deviceKey: undefined, hosted: true }));
+  }
+
+  private async passwordSignIn(input: { client: AppClient; username: string; password: string; deviceKey: string | undefined; sourceIp: string | null; caller: Caller; hosted?: true }): Promise<AuthOutcome> {
+    const { client, username, password, caller } = input;
     const context = await this.users.poolContext(client.poolId);
     const user = (await this.users.find(context, username)) ?? (await this.migrate(context, client, username, password, caller));
     const hidesUsers = client.settings.PreventUserExistenceErrors === 'ENABLED';
@@ -268,7 +286,7 @@ export class Authentication {
     }
     await beforeFirstFactor(this.triggers, context, client, username, user, caller);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
-    return this.completion.afterPassword({ context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller });
+    return this.completion.afterPassword({ context, client, user, deviceKey: input.deviceKey, sourceIp: input.sourceIp, caller, ...(input.hosted && { hosted: true }) });
   }
 
   /**
@@ -293,10 +311,12 @@ export class Authentication {
     const username = parameterOf(answer.responses, 'USERNAME');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
     if ((await this.users.find(context, username))?.sub !== user.sub) throw notAuthorized(SESSION_EXPIRED);
-    checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
+    const hosted = (session.state as { hosted?: boolean }).hosted === true;
+    if (hosted !== (answer.hosted === true)) throw notAuthorized(SESSION_EXPIRED);
+    if (!hosted) checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
     // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
     const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;
-    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null, caller: answer.caller };
+    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null, caller: answer.caller, ...(hosted && { hosted: true }) };
     await this.completion.checkDevice(signIn);
     return signIn;
   }

@@ -56,7 +56,7 @@ export class MfaStep {
     const preferred = this.mfa.preferredFactor(signIn.user);
     if (preferred && factors.includes(preferred)) return this.challenge(signIn, preferred);
     if (factors.length === 1) return this.challenge(signIn, factors[0]!);
-    const session = await this.sessions.start(signIn.client, signIn.user, 'SELECT_MFA_TYPE', this.carried(signIn));
+    const session = await this.sessions.continue(signIn, 'SELECT_MFA_TYPE');
     return { ChallengeName: 'SELECT_MFA_TYPE', Session: session, ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(factors) } };
   }
 
@@ -101,7 +101,7 @@ export class MfaStep {
 
   private async challenge(signIn: SignIn, factor: MfaFactor): Promise<AuthOutcome> {
     const parameters = factor === 'SOFTWARE_TOKEN_MFA' ? {} : await this.sendCode(signIn, factor);
-    const session = await this.sessions.start(signIn.client, signIn.user, factor, this.carried(signIn));
+    const session = await this.sessions.continue(signIn, factor);
     return { ChallengeName: factor as ChallengeNameType, Session: session, ChallengeParameters: parameters };
   }
 
@@ -119,11 +119,7 @@ export class MfaStep {
 
   /** MFA is required and the user has no factor: TOTP is set up inside the sign-in. */
   private async setUp(signIn: SignIn): Promise<AuthOutcome> {
-    const session = await this.sessions.start(signIn.client, signIn.user, 'MFA_SETUP', this.carried(signIn));
+    const session = await this.sessions.continue(signIn, 'MFA_SETUP');
     return { ChallengeName: 'MFA_SETUP', Session: session, ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(this.mfa.factorsUserCanSetUp(signIn.context.settings)) } };
-  }
-
-  private carried(signIn: SignIn): Record<string, unknown> {
-    return { deviceKey: signIn.deviceKey };
   }
 }

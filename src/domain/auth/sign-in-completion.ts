@@ -73,7 +73,7 @@ export class SignInCompletion {
       if (challenge) return challenge;
     }
     if (device?.verifier != null) {
-      const session = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey }, sessionId);
+      const session = await this.sessions.continue(signIn, 'DEVICE_SRP_AUTH', { deviceKey: device.deviceKey }, sessionId);
       return { ChallengeName: 'DEVICE_SRP_AUTH', Session: session, ChallengeParameters: {} };
     }
     return this.issueTokens(signIn, device);
@@ -85,6 +85,7 @@ export class SignInCompletion {
    */
   async issueTokens(signIn: SignIn, device?: DeviceRecord): Promise<AuthOutcome> {
     const { context, client, user } = signIn;
+    if (signIn.hosted) return this.signedInOnPage(signIn);
     let deviceKey: string | null = device?.verifier != null ? device.deviceKey : null;
     const newDevice = deviceKey === null && tracksDevices(context.settings);
     // A function that refuses the sign-in does so before anything of it is written.
@@ -100,9 +101,16 @@ export class SignInCompletion {
     return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
   }
 
+  /** The managed login pages' end of a sign-in: the user is proven; the pages make the session and the code. */
+  private async signedInOnPage(signIn: SignIn): Promise<AuthOutcome> {
+    await this.triggers.postAuthentication(signIn.context.pool, signIn.user, signIn.caller, false);
+    await this.lockout.succeeded(signIn.user);
+    return { ChallengeParameters: {}, HostedSignIn: { user: signIn.user } };
+  }
+
   private async newPasswordChallenge(signIn: SignIn): Promise<AuthOutcome> {
-    const { context, client, user } = signIn;
-    const session = await this.sessions.start(client, user, 'NEW_PASSWORD_REQUIRED', { deviceKey: signIn.deviceKey });
+    const { context, user } = signIn;
+    const session = await this.sessions.continue(signIn, 'NEW_PASSWORD_REQUIRED');
     const schema = context.settings.SchemaAttributes ?? [];
     const required = missingRequiredAttributes(new Map(Object.entries(user.attributes)), schema).map((name) => `userAttributes.${name}`);
     return {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { AuthSessionRecord, Storage, UserRecord } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
+import type { SignIn } from './sign-in.js';
 
 /**
  * The state behind Cognito's `Session` between a challenge and its answer, kept in the database
@@ -22,6 +23,14 @@ export class SignInSessions {
       now,
     );
     return id;
+  }
+
+  /**
+   * The next step of a sign-in: the session carries the sign-in's device key and, on the managed
+   * login pages, that the sign-in ends on a page rather than in tokens.
+   */
+  continue(signIn: SignIn, challenge: string, state: Record<string, unknown> = {}, id?: string): Promise<string> {
+    return this.start(signIn.client, signIn.user, challenge, { deviceKey: signIn.deviceKey, ...(signIn.hosted && { hosted: true }), ...state }, id);
   }
 
   /** Makes a consumed session answerable again, unchanged, so its challenge can be answered again. */

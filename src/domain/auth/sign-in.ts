@@ -14,6 +14,8 @@ export interface AuthOutcome {
   Session?: string;
   ChallengeParameters: Record<string, string>;
   AuthenticationResult?: IssuedTokens & { NewDeviceMetadata?: NewDeviceMetadata };
+  /** A sign-in on the managed login pages ends here instead of in tokens: who signed in. Never on the wire. */
+  HostedSignIn?: { user: UserRecord };
 }
 
 /** One sign-in in progress: who, through which client, from which device. */
@@ -31,6 +33,8 @@ export interface SignIn {
    * TokenGeneration_ trigger source names it.
    */
   completedBy?: 'NewPasswordChallenge' | 'AuthenticateDevice';
+  /** On the managed login pages: no SECRET_HASH (the page is Gatehouse's own), and no tokens at the end. */
+  hosted?: true;
 }
 
 /**

@@ -112,7 +112,7 @@ export class SrpSignIn {
     if (!verifier) throw notAuthorized('Invalid device key given.');
     const { bHex, BHex } = startServerExchange(verifier.verifierHex);
     const state: ExchangeState = { srpA, bHex, BHex, deviceKey };
-    const secretBlock = await this.sessions.start(signIn.client, signIn.user, 'DEVICE_PASSWORD_VERIFIER', { ...state }, newSecretBlock());
+    const secretBlock = await this.sessions.continue(signIn, 'DEVICE_PASSWORD_VERIFIER', { ...state }, newSecretBlock());
     return {
       ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
       Session: secretBlock,

@@ -18,7 +18,8 @@ import { preTokenVersionOf } from '../triggers/lambda-config.js';
 import type { Triggers } from '../triggers/triggers.js';
 import { applyCustomization, groupConfiguration, type CustomizableClaims } from './token-customization.js';
 
-const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+/** The scope that lets an access token call the user's own API operations (GetUser, ChangePassword, …). */
+export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
 
 /** What client_credentials and GetClientToken answer: an access token only. */
 export interface ClientToken {
@@ -29,7 +30,8 @@ export interface ClientToken {
 
 export interface IssuedTokens {
   AccessToken: string;
-  IdToken: string;
+  /** Absent only for OAuth sign-ins without the openid scope. */
+  IdToken?: string;
   ExpiresIn: number;
   TokenType: 'Bearer';
   RefreshToken?: string;
@@ -51,6 +53,13 @@ export interface TokenGeneration {
   /** The TokenGeneration_ trigger source's suffix. */
   source: 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth' | 'ClientCredentials';
   caller: Caller;
+  /** The relying party's nonce, copied into the ID token of an OAuth sign-in (never a refresh). */
+  nonce?: string;
+}
+
+/** What an OAuth sign-in grants: the scopes every token of the family carries. */
+export interface OAuthGrant {
+  scopes: string[];
 }
 
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -72,7 +81,7 @@ export class Tokens {
   ) {}
 
   /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
-  async signIn(pool: Pool, client: AppClient, user: UserRecord, deviceKey: string | null, generation: TokenGeneration): Promise<IssuedTokens> {
+  async signIn(pool: Pool, client: AppClient, user: UserRecord, deviceKey: string | null, generation: TokenGeneration, grant?: OAuthGrant, authTime?: number): Promise<IssuedTokens> {
     const refreshToken = randomBytes(48).toString('base64url');
     const now = this.clock.now();
     const family: TokenFamilyRecord = {
@@ -82,11 +91,13 @@ export class Tokens {
       sub: user.sub,
       refreshHash: hashRefreshToken(refreshToken),
       deviceKey,
-      authTime: now,
+      // A sign-in the managed login session carried over keeps the time the user actually signed in.
+      authTime: authTime ?? now,
       expiresAt: now + tokenValiditySeconds(client.settings, 'RefreshToken') * 1000,
       revoked: false,
       previousRefreshHash: null,
       previousValidUntil: null,
+      scopes: grant?.scopes ?? null,
     };
     await this.storage.tokenFamilies.insert(family);
     return { ...(await this.mint(pool, client, user, family, generation)), RefreshToken: refreshToken };
@@ -146,10 +157,12 @@ export class Tokens {
     const [sign, groups] = await Promise.all([this.signer(pool.id), this.storage.groups.allForUser(pool.id, user.sub)]);
     const settings = client.settings;
     const groupsClaims = groupClaims(groups);
+    // Tokens of an OAuth sign-in carry its scopes, an ID token only with openid; the API's always carry both.
+    const oauth = family.scopes !== null;
     const claims = await this.customized(pool, { name: user.username, user }, generation, {
       id: { ...idTokenAttributes(user, pool.settings.SchemaAttributes ?? [], settings.ReadAttributes), ...groupsClaims.id },
       access: groupsClaims.access,
-      scopes: [ADMIN_SCOPE],
+      scopes: family.scopes ?? [ADMIN_SCOPE],
     });
     const accessLifetime = tokenValiditySeconds(settings, 'AccessToken');
     const common = {
@@ -158,32 +171,34 @@ export class Tokens {
       event_id: randomUUID(),
       auth_time: Math.floor(family.authTime / 1000),
     };
-    const [AccessToken, IdToken] = await Promise.all([
-      sign(
-        {
-          ...claims.access,
-          ...common,
-          token_use: 'access',
-          scope: claims.scopes.join(' '),
-          client_id: client.clientId,
-          username: user.username,
-          ...(family.deviceKey && { device_key: family.deviceKey }),
-        },
-        'access',
-        accessLifetime,
-      ),
-      sign(
-        {
-          ...claims.id,
-          ...common,
-          aud: client.clientId,
-          token_use: 'id',
-          'cognito:username': user.username,
-        },
-        'id',
-        tokenValiditySeconds(settings, 'IdToken'),
-      ),
-    ]);
+    const AccessToken = await sign(
+      {
+        ...claims.access,
+        ...common,
+        token_use: 'access',
+        scope: claims.scopes.join(' '),
+        client_id: client.clientId,
+        username: user.username,
+        ...(family.deviceKey && { device_key: family.deviceKey }),
+        ...(oauth && { version: 2 }),
+      },
+      'access',
+      accessLifetime,
+    );
+    if (oauth && !family.scopes!.includes('openid')) return { AccessToken, ExpiresIn: accessLifetime, TokenType: 'Bearer' };
+    const IdToken = await sign(
+      {
+        ...claims.id,
+        ...common,
+        aud: client.clientId,
+        token_use: 'id',
+        'cognito:username': user.username,
+        ...(oauth && { at_hash: accessTokenHash(AccessToken) }),
+        ...(generation.nonce !== undefined && { nonce: generation.nonce }),
+      },
+      'id',
+      tokenValiditySeconds(settings, 'IdToken'),
+    );
     return { AccessToken, IdToken, ExpiresIn: accessLifetime, TokenType: 'Bearer' };
   }
 
@@ -309,6 +324,9 @@ export class Tokens {
     return { signing, verifying };
   }
 }
+
+/** OIDC's at_hash for RS256: the left half of the access token's SHA-256, base64url. */
+const accessTokenHash = (accessToken: string): string => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
 /** The pool has no signing keys: it does not exist (any more). */
 class NoSigningKeys extends Error {}

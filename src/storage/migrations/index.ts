@@ -13,6 +13,7 @@ import * as usedSessions from './0011-used-sessions.js';
 import * as versions from './0012-versions.js';
 import * as unownedSessions from './0013-unowned-sessions.js';
 import * as poolDocuments from './0014-pool-documents.js';
+import * as grantedScopes from './0015-granted-scopes.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-versions': versions,
   '0013-unowned-sessions': unownedSessions,
   '0014-pool-documents': poolDocuments,
+  '0015-granted-scopes': grantedScopes,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -74,6 +74,7 @@ export interface Database {
     revoked: number;
     previous_refresh_hash: string | null;
     previous_valid_until: number | null;
+    scopes: string | null;
   };
   auth_sessions: {
     id: string;

@@ -15,6 +15,7 @@ function toFamily(row: Selectable<Database['token_families']>): TokenFamilyRecor
     revoked: Number(row.revoked) === 1,
     previousRefreshHash: row.previous_refresh_hash,
     previousValidUntil: row.previous_valid_until === null ? null : Number(row.previous_valid_until),
+    scopes: row.scopes === null ? null : row.scopes.split(' '),
   };
 }
 
@@ -36,6 +37,7 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
         revoked: family.revoked ? 1 : 0,
         previous_refresh_hash: family.previousRefreshHash,
         previous_valid_until: family.previousValidUntil,
+        scopes: family.scopes === null ? null : family.scopes.join(' '),
       })
       .execute();
   }

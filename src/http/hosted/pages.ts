@@ -1,0 +1,341 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import qrcode from 'qrcode-generator';
+import type { AuthOutcome } from '../../domain/auth/authentication.js';
+import type { AppClient } from '../../domain/clients/app-clients.js';
+import { CognitoError } from '../../domain/errors.js';
+import { UnredirectableError, type AuthorizationRequest, type AuthorizeParameters } from '../../domain/hosted/authorization.js';
+import { OAuthError } from '../../domain/oauth/oauth-error.js';
+import type { Services } from '../../domain/services.js';
+import { awsSdkVersionOf, type Caller } from '../../domain/triggers/caller.js';
+import type { UserRecord } from '../../storage/types.js';
+import { clearCookie, cookiesOf, setCookie } from './cookies.js';
+import { errorBox, errorPage, field, form, hidden, page } from './templates.js';
+
+const CSRF_COOKIE = 'XSRF-TOKEN';
+const SESSION_COOKIE = 'cognito';
+const CSRF_MAX_AGE = 60 * 60;
+
+/** What the pages tell a user whose sign-in failed; it never says whether the user exists. */
+const SIGN_IN_FAILED = 'Incorrect username or password.';
+
+/** The challenge pages: the fields each shows, and how the answer maps to Cognito's challenge responses. */
+const CODE_CHALLENGES: Record<string, { title: string; response: string; hint: string }> = {
+  SMS_MFA: { title: 'Enter the code we texted you', response: 'SMS_MFA_CODE', hint: 'We sent a code by SMS to' },
+  EMAIL_OTP: { title: 'Enter the code we emailed you', response: 'EMAIL_OTP_CODE', hint: 'We sent a code by email to' },
+  SOFTWARE_TOKEN_MFA: { title: 'Enter your authenticator code', response: 'SOFTWARE_TOKEN_MFA_CODE', hint: '' },
+};
+
+/**
+ * The managed login: /oauth2/authorize, the sign-in page and the pages of the challenges that may
+ * follow it (a new password, MFA), and /logout. A signed-in browser keeps a session cookie for an
+ * hour, which signs it in to every app client of the pool without asking again.
+ */
+export function registerHostedPages(app: FastifyInstance, services: Services): void {
+  const pages = new HostedPages(services);
+  app.get('/oauth2/authorize', (request, reply) => pages.authorize(request, reply));
+  app.get('/login', (request, reply) => pages.showLogin(request, reply));
+  app.post('/login', (request, reply) => pages.submitLogin(request, reply));
+  app.post('/login/respond', (request, reply) => pages.submitChallenge(request, reply));
+  app.get('/logout', (request, reply) => pages.logout(request, reply));
+  app.get('/error', (_request, reply) => sendPage(reply, 400, errorPage()));
+}
+
+class HostedPages {
+  constructor(private readonly services: Services) {}
+
+  async authorize(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async (authorization, client) => {
+      const signedIn = parameters.prompt === 'login' ? undefined : await this.sessionUser(request, client);
+      if (signedIn) return this.complete(request, reply, authorization, client, signedIn.user, signedIn.authTime);
+      return reply.redirect(`/login?${new URLSearchParams(parameters as Record<string, string>).toString()}`, 302);
+    });
+  }
+
+  async showLogin(request: FastifyRequest, reply: FastifyReply, message?: string): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async () => {
+      const csrf = this.csrfToken(request, reply);
+      const body = `${errorBox(message)}
+${form(
+  `/login?${queryString(parameters)}`,
+  csrf,
+  `${field('Username', 'username', 'text', 'autocomplete="username" autocapitalize="none" required')}
+${field('Password', 'password', 'password', 'autocomplete="current-password" required')}`,
+  { label: 'Sign in', name: 'signInSubmitButton' },
+)}`;
+      return sendPage(reply, message ? 400 : 200, page({ title: 'Sign in' }, body));
+    });
+  }
+
+  async submitLogin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async (authorization, client) => {
+      const body = formOf(request);
+      if (!this.csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      const username = body.get('username') ?? '';
+      const password = body.get('password') ?? '';
+      if (!username || !password) return this.showLogin(request, reply, 'Enter your username and password.');
+      const outcome = await this.signInStep(() =>
+        this.services.authentication.hostedSignIn({ clientId: client.clientId, username, password, sourceIp: request.ip, caller: callerOf(request, client) }),
+      );
+      if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
+      return this.next(request, reply, authorization, client, username, outcome);
+    });
+  }
+
+  async submitChallenge(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async (authorization, client) => {
+      const body = formOf(request);
+      if (!this.csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      const challenge = body.get('challenge') ?? '';
+      const username = body.get('username') ?? '';
+      let session = body.get('session') ?? '';
+      const responses: Record<string, string> = { USERNAME: username, ...this.answersOf(challenge, body) };
+      if (challenge === 'MFA_SETUP') {
+        const verified = await this.signInStep(() => this.services.mfa.verifySoftwareToken({ session }, body.get('code') ?? ''));
+        if ('message' in verified) return this.showChallenge(request, reply, client, { challenge, session, username, parameters: {} }, 'That code is not right. Try the next one.');
+        session = verified.session!;
+      }
+      const outcome = await this.signInStep(() =>
+        this.services.authentication.respond({ clientId: client.clientId, challenge, session, responses, sourceIp: request.ip, caller: callerOf(request, client), hosted: true }),
+      );
+      if ('message' in outcome) {
+        // A wrong code may be tried again in the same session; anything else starts over.
+        if (outcome.retry) return this.showChallenge(request, reply, client, { challenge, session, username, parameters: JSON.parse(body.get('parameters') ?? '{}') }, outcome.message);
+        return this.showLogin(request, reply, outcome.message);
+      }
+      return this.next(request, reply, authorization, client, username, outcome);
+    });
+  }
+
+  async logout(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request) as Record<string, string | undefined>;
+    let client: AppClient;
+    try {
+      client = await this.services.authorizations.oauthClient(parameters.client_id);
+    } catch {
+      return sendPage(reply, 400, errorPage());
+    }
+    const logoutUri = parameters.logout_uri;
+    if (logoutUri !== undefined) {
+      if (!(client.settings.LogoutURLs ?? []).includes(logoutUri)) return sendPage(reply, 400, errorPage());
+      clearCookie(reply, request, SESSION_COOKIE);
+      return reply.redirect(logoutUri, 302);
+    }
+    // Without a logout_uri: sign out, then sign in again through the login page with these parameters.
+    if (parameters.redirect_uri === undefined || parameters.response_type === undefined) return sendPage(reply, 400, errorPage());
+    clearCookie(reply, request, SESSION_COOKIE);
+    const { logout_uri: _none, ...rest } = parameters;
+    return reply.redirect(`/login?${queryString(rest as AuthorizeParameters)}`, 302);
+  }
+
+  /** Runs a page for a checked authorize request; the two kinds of refusal are answered as Cognito answers them. */
+  private async checked(
+    parameters: AuthorizeParameters,
+    reply: FastifyReply,
+    handle: (request: AuthorizationRequest, client: AppClient) => Promise<FastifyReply>,
+  ): Promise<FastifyReply> {
+    let checked;
+    try {
+      checked = await this.services.authorizations.check(parameters);
+    } catch (error) {
+      if (error instanceof UnredirectableError) return sendPage(reply, 400, errorPage());
+      if (error instanceof OAuthError && parameters.redirect_uri) return reply.redirect(withParameters(parameters.redirect_uri, { error: error.code, state: parameters.state }), 302);
+      throw error;
+    }
+    try {
+      return await handle(checked.request, checked.client);
+    } catch (error) {
+      // A trigger's refusal reaches the app as Cognito sends it: error_description on the redirect.
+      if (error instanceof CognitoError) {
+        const code = error.type === 'UserLambdaValidationException' || error.type.endsWith('LambdaException') || error.type === 'InvalidLambdaResponseException' ? 'invalid_request' : 'server_error';
+        return reply.redirect(withParameters(checked.request.redirectUri, { error: code, error_description: error.message, state: checked.request.state }), 302);
+      }
+      throw error;
+    }
+  }
+
+  /** A sign-in step's outcome, or what the page should say instead of an exception. */
+  private async signInStep<T>(step: () => Promise<T>): Promise<T | { message: string; retry: boolean }> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof CognitoError) || error.type.includes('Lambda')) throw error;
+      const retry = error.type === 'CodeMismatchException' || error.type === 'InvalidPasswordException' || error.type === 'EnableSoftwareTokenMFAException';
+      const shown = error.type === 'UserNotFoundException' || (error.type === 'NotAuthorizedException' && error.message === SIGN_IN_FAILED) ? SIGN_IN_FAILED : error.message;
+      return { message: shown, retry };
+    }
+  }
+
+  /** After a sign-in step: the next challenge's page, or the end of the sign-in. */
+  private async next(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, username: string, outcome: AuthOutcome): Promise<FastifyReply> {
+    if (outcome.HostedSignIn) {
+      const sealed = this.services.loginSessions.seal(client.poolId, outcome.HostedSignIn.user.sub);
+      setCookie(reply, request, SESSION_COOKIE, sealed.value, sealed.maxAgeSeconds);
+      return this.complete(request, reply, authorization, client, outcome.HostedSignIn.user, sealed.authTime);
+    }
+    const challenge = outcome.ChallengeName ?? '';
+    const parameters = outcome.ChallengeParameters ?? {};
+    return this.showChallenge(request, reply, client, { challenge, session: outcome.Session ?? '', username: parameters.USER_ID_FOR_SRP ?? username, parameters });
+  }
+
+  private async showChallenge(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    client: AppClient,
+    step: { challenge: string; session: string; username: string; parameters: Record<string, string> },
+    message?: string,
+  ): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    const csrf = this.csrfToken(request, reply);
+    let { session } = step;
+    let content: string;
+    let title: string;
+    const code = CODE_CHALLENGES[step.challenge];
+    if (step.challenge === 'NEW_PASSWORD_REQUIRED') {
+      title = 'Change your password';
+      const required = (JSON.parse(step.parameters.requiredAttributes ?? '[]') as string[]).map((name) => name.replace(/^userAttributes\./, ''));
+      content = `<p class="hint">Please enter a new password.</p>
+${field('New password', 'new_password', 'password', 'autocomplete="new-password" required')}
+${required.map((name) => field(name.replace(/_/g, ' '), `attribute:${name}`, 'text', 'required')).join('\n')}`;
+    } else if (code) {
+      title = code.title;
+      const destination = step.parameters.CODE_DELIVERY_DESTINATION;
+      content = `${destination ? `<p class="hint">${code.hint} ${destination.replace(/[<>&"']/g, '')}.</p>` : ''}
+${field('Code', 'code', 'text', 'inputmode="numeric" autocomplete="one-time-code" required')}`;
+    } else if (step.challenge === 'SELECT_MFA_TYPE') {
+      title = 'Choose how to verify';
+      const choices = JSON.parse(step.parameters.MFAS_CAN_CHOOSE ?? '[]') as string[];
+      content = `<fieldset><legend>Send my code by</legend>
+${choices.map((choice, i) => `<label><input type="radio" name="answer" value="${choice}" ${i === 0 ? 'checked' : ''}> ${MFA_NAMES[choice] ?? choice}</label>`).join('\n')}
+</fieldset>`;
+    } else if (step.challenge === 'MFA_SETUP') {
+      title = 'Set up your authenticator app';
+      const associated = await this.services.mfa.associateSoftwareToken({ session });
+      session = associated.session!;
+      const label = encodeURIComponent(step.username);
+      const uri = `otpauth://totp/${label}?secret=${associated.secretCode}&issuer=${encodeURIComponent(client.name)}`;
+      content = `<p class="hint">Scan this code with your authenticator app, or enter the key below, then enter the code it shows.</p>
+${qrCode(uri)}
+<p><code>${associated.secretCode}</code></p>
+<p><a href="${uri.replace(/"/g, '%22')}">Open in an authenticator app</a></p>
+${field('Code', 'code', 'text', 'inputmode="numeric" autocomplete="one-time-code" required')}`;
+    } else {
+      return this.showLogin(request, reply, 'This sign-in needs a step the login page cannot show.');
+    }
+    const body = `${errorBox(message)}
+${form(
+  `/login/respond?${queryString(parameters)}`,
+  csrf,
+  `${hidden('challenge', step.challenge)}
+${hidden('session', session)}
+${hidden('username', step.username)}
+${hidden('parameters', JSON.stringify(step.parameters))}
+${content}`,
+  { label: step.challenge === 'NEW_PASSWORD_REQUIRED' ? 'Send' : 'Sign in' },
+)}`;
+    return sendPage(reply, message ? 400 : 200, page({ title }, body));
+  }
+
+  /** Maps a challenge page's form to the challenge responses RespondToAuthChallenge takes. */
+  private answersOf(challenge: string, body: URLSearchParams): Record<string, string> {
+    if (challenge === 'NEW_PASSWORD_REQUIRED') {
+      const answers: Record<string, string> = { NEW_PASSWORD: body.get('new_password') ?? '' };
+      for (const [name, value] of body) if (name.startsWith('attribute:')) answers[`userAttributes.${name.slice('attribute:'.length)}`] = value;
+      return answers;
+    }
+    const code = CODE_CHALLENGES[challenge];
+    if (code) return { [code.response]: body.get('code') ?? '' };
+    if (challenge === 'SELECT_MFA_TYPE') return { ANSWER: body.get('answer') ?? '' };
+    return {};
+  }
+
+  /** The session's user, when the browser is signed in to the client's pool and may still sign in. */
+  private async sessionUser(request: FastifyRequest, client: AppClient): Promise<{ user: UserRecord; authTime: number } | undefined> {
+    const session = this.services.loginSessions.open(cookiesOf(request)[SESSION_COOKIE], client.poolId);
+    const user = session && (await this.services.authorizations.sessionUser(client.poolId, session.sub));
+    return user ? { user, authTime: session!.authTime } : undefined;
+  }
+
+  /** The end of a sign-in: a code on the redirect URI, or (implicit) the tokens in its fragment. */
+  private async complete(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, user: UserRecord, authTime: number): Promise<FastifyReply> {
+    if (authorization.responseType === 'code') {
+      const code = await this.services.authorizations.issueCode(authorization, client, user, authTime);
+      return reply.redirect(withParameters(authorization.redirectUri, { code, state: authorization.state }), 302);
+    }
+    const tokens = await this.services.authorizations.implicitTokens(authorization, client, user, callerOf(request, client));
+    const fragment = new URLSearchParams({
+      ...(tokens.IdToken && { id_token: tokens.IdToken }),
+      access_token: tokens.AccessToken,
+      expires_in: String(tokens.ExpiresIn),
+      token_type: 'Bearer',
+      ...(authorization.state !== undefined && { state: authorization.state }),
+    });
+    return reply.redirect(`${authorization.redirectUri}#${fragment.toString()}`, 302);
+  }
+
+  /** The double-submit CSRF token: the XSRF-TOKEN cookie, kept while it exists, echoed in every form. */
+  private csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    const existing = cookiesOf(request)[CSRF_COOKIE];
+    if (existing && /^[A-Za-z0-9_-]{32,}$/.test(existing)) return existing;
+    const token = randomBytes(32).toString('base64url');
+    setCookie(reply, request, CSRF_COOKIE, token, CSRF_MAX_AGE);
+    return token;
+  }
+
+  private csrfMatches(request: FastifyRequest, body: URLSearchParams): boolean {
+    const cookie = Buffer.from(cookiesOf(request)[CSRF_COOKIE] ?? '');
+    const given = Buffer.from(body.get('_csrf') ?? '');
+    return cookie.length > 0 && cookie.length === given.length && timingSafeEqual(cookie, given);
+  }
+}
+
+/** The otpauth URI as an inline SVG QR code, labelled for screen readers. */
+function qrCode(uri: string): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(uri);
+  qr.make();
+  return `<div class="qr" role="img" aria-label="QR image of the authenticator key">${qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true })}</div>`;
+}
+
+const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };
+
+function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
+    .header('referrer-policy', 'no-referrer')
+    .header('x-content-type-options', 'nosniff')
+    .send(html);
+}
+
+function queryOf(request: FastifyRequest): AuthorizeParameters & { prompt?: string } {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+    if (typeof value === 'string') query[name] = value;
+  }
+  return query;
+}
+
+const queryString = (parameters: AuthorizeParameters): string => new URLSearchParams(parameters as Record<string, string>).toString();
+
+function formOf(request: FastifyRequest): URLSearchParams {
+  return new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+}
+
+/** The redirect URI with these parameters added to its query (undefined ones left out). */
+function withParameters(uri: string, parameters: Record<string, string | undefined>): string {
+  const url = new URL(uri);
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) url.searchParams.set(name, value);
+  return url.toString();
+}
+
+function callerOf(request: FastifyRequest, client: AppClient): Caller {
+  return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']) };
+}
