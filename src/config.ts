@@ -142,6 +142,12 @@ export interface GatehouseConfig {
   triggers: Record<string, TriggerRoute>;
   /** The KMS API that encrypts codes for the custom sender triggers; by default AWS KMS in the key's region. */
   kms: { endpoint?: string };
+  /**
+   * Prefix domains answer as `<prefix>.auth.<region>.amazoncognito.com` (for operators who point
+   * that name at Gatehouse) and as `<prefix>.<loginDomainBase>`; the default, `auth.localhost`,
+   * lets a browser on this machine reach `http://my-app.auth.localhost:9229/login` with no DNS.
+   */
+  loginDomainBase: string;
 }
 
 /** One line per message on the server's log: the developer copies the code from there. */
@@ -207,6 +213,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   lambda: { timeoutMs: 5000 },
   triggers: {},
   kms: {},
+  loginDomainBase: 'auth.localhost',
 });
 
 export class ConfigError extends Error {}
@@ -305,6 +312,7 @@ function checkConfig(config: GatehouseConfig): void {
   checkAttemptLimits(config.attemptLimits, fail);
   checkMessages(config.messages, fail);
   checkTriggers(config, fail);
+  if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
 }
 
 function checkTriggers(config: GatehouseConfig, fail: (message: string) => void): void {

@@ -3,12 +3,14 @@
 // relying party, both client authentication methods) and GetClientToken — plus the token endpoint's
 // refresh_token grant and revocation for tokens the API issued.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   CreateResourceServerCommand,
+  CreateUserPoolDomainCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DeleteResourceServerCommand,
@@ -161,6 +163,35 @@ for (const backend of backends()) {
       assert.deepEqual([json.status, await json.json()], [400, { error: 'invalid_request' }]);
       assert.equal(wrongSecret.headers.get('content-type'), 'application/json;charset=UTF-8');
       assert.equal(wrongSecret.headers.get('cache-control'), 'no-store');
+    });
+
+    test('a request to a domain\'s host name serves that domain\'s pool only; discovery names the host it was asked on', async () => {
+      const prefix = `m2m-host-${++counter}`;
+      await gatehouse.cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
+      const mine = await m2mClient();
+      const otherPool = (await gatehouse.cognito.send(new CreateUserPoolCommand({ PoolName: `other-${counter}` }))).UserPool!.Id!;
+      await gatehouse.cognito.send(new CreateResourceServerCommand({ UserPoolId: otherPool, Identifier: 'https://orders.example.com', Name: 'Orders', Scopes: [{ ScopeName: 'read', ScopeDescription: 'r' }, { ScopeName: 'write', ScopeDescription: 'w' }] }));
+      const theirs = await m2mClient({}, otherPool);
+      const port = new URL(gatehouse.url).port;
+      const asDomain = (path: string, host: string, body?: string, headers: Record<string, string> = {}) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const request = httpRequest({ host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers: { host, ...headers } }, (response) => {
+            let text = '';
+            response.on('data', (chunk) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      const form = (client: { ClientId?: string; ClientSecret?: string }) => ({ 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.ClientId}:${client.ClientSecret}`).toString('base64')}` });
+      const host = `${prefix}.auth.localhost:${port}`;
+      assert.equal((await asDomain('/oauth2/token', host, 'grant_type=client_credentials', form(mine))).status, 200);
+      const foreign = await asDomain('/oauth2/token', host, 'grant_type=client_credentials', form(theirs));
+      assert.deepEqual([foreign.status, JSON.parse(foreign.body)], [401, { error: 'invalid_client' }]);
+      assert.equal((await asDomain('/oauth2/token', `${prefix}.auth.us-east-1.amazoncognito.com`, 'grant_type=client_credentials', form(theirs))).status, 401);
+      assert.equal((await asDomain('/oauth2/token', `127.0.0.1:${port}`, 'grant_type=client_credentials', form(theirs))).status, 200, 'without a domain name the client picks the pool');
+      const discovery = JSON.parse((await asDomain(`/${poolId}/.well-known/openid-configuration`, host)).body) as Record<string, string>;
+      assert.equal(discovery.token_endpoint, `http://${host}/oauth2/token`);
     });
 
     test('GetClientToken issues the same token through the JSON API, with Cognito exceptions', async () => {

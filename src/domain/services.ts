@@ -78,7 +78,7 @@ export interface Services {
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -112,7 +112,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
-  const userPoolDomains = new UserPoolDomains(storage, pools, clock, config);
+  const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const uiCustomizations = new UiCustomizations(storage, pools, clients, userPoolDomains, clock, publicUrl);
   const managedLoginBrandings = new ManagedLoginBrandings(storage, pools, clients, clock);
   const terms = new Terms(storage, pools, clients, clock);

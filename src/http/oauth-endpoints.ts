@@ -4,6 +4,7 @@ import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js'
 import type { Services } from '../domain/services.js';
 import { awsSdkVersionOf, type Caller } from '../domain/triggers/caller.js';
 import type { IssuedTokens } from '../domain/tokens/tokens.js';
+import type { AppClient } from '../domain/clients/app-clients.js';
 
 /** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic, or the form's own fields. */
 interface ClientAuthentication {
@@ -11,7 +12,7 @@ interface ClientAuthentication {
   secret: string | undefined;
 }
 
-type TokenGrant = (form: URLSearchParams, client: ClientAuthentication, caller: Caller) => Promise<Record<string, unknown>>;
+type TokenGrant = (form: URLSearchParams, client: AppClient, caller: Caller) => Promise<Record<string, unknown>>;
 
 /**
  * Cognito's OAuth 2.0 endpoints on the pool domain: the token endpoint (client_credentials and
@@ -22,13 +23,12 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
   const grants: Record<string, TokenGrant> = {
     client_credentials: async (form, client, caller) => {
       const scope = form.get('scope');
-      const token = await services.clientCredentials.issue({ ...client, scopes: scope === null ? undefined : scope.split(' ').filter(Boolean), caller });
+      const token = await services.clientCredentials.issueFor(client, scope === null ? undefined : scope.split(' ').filter(Boolean), caller);
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
     },
     authorization_code: async (form, client, caller) => {
-      const authenticated = await services.clientCredentials.authenticate(client.clientId, client.secret);
       const tokens = await services.authorizations.redeem({
-        client: authenticated,
+        client,
         code: required(form, 'code'),
         redirectUri: form.get('redirect_uri') ?? undefined,
         codeVerifier: form.get('code_verifier') ?? undefined,
@@ -38,18 +38,26 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
     },
     refresh_token: async (form, client, caller) => {
       const refreshToken = required(form, 'refresh_token');
-      await services.clientCredentials.authenticate(client.clientId, client.secret);
-      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret, caller }));
+      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret ?? undefined, caller }));
     },
+  };
+
+  /** The client the request authenticates, which on a domain's host must be one of that domain's pool. */
+  const authenticatedClient = async (request: FastifyRequest, form: URLSearchParams): Promise<AppClient> => {
+    const { clientId, secret } = clientOf(request, form);
+    const client = await services.clientCredentials.authenticate(clientId, secret);
+    const hostPool = await services.userPoolDomains.poolOfHost(request.headers.host);
+    if (hostPool !== undefined && hostPool !== client.poolId) throw new OAuthError('invalid_client', 'The client belongs to another user pool.');
+    return client;
   };
 
   app.post('/oauth2/token', async (request, reply) => {
     try {
       const form = formOf(request);
-      const client = clientOf(request, form);
       const grant = grants[required(form, 'grant_type')];
       if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported.');
-      return sendJson(reply, 200, await grant(form, client, callerOf(request, form, client)));
+      const client = await authenticatedClient(request, form);
+      return sendJson(reply, 200, await grant(form, client, callerOf(request, form, client.clientId)));
     } catch (error) {
       return sendOAuthError(reply, error, request);
     }
@@ -74,9 +82,8 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
   app.post('/oauth2/revoke', async (request, reply) => {
     try {
       const form = formOf(request);
-      const client = clientOf(request, form);
-      await services.clientCredentials.authenticate(client.clientId, client.secret);
-      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, client.secret);
+      const client = await authenticatedClient(request, form);
+      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, client.secret ?? undefined);
       return reply.code(200).header('cache-control', 'no-store').send();
     } catch (error) {
       return sendOAuthError(reply, error, request);
@@ -111,7 +118,7 @@ function clientOf(request: FastifyRequest, form: URLSearchParams): ClientAuthent
 }
 
 /** `aws_client_metadata` (JSON) reaches the pre token generation trigger as clientMetadata. */
-function callerOf(request: FastifyRequest, form: URLSearchParams, client: ClientAuthentication): Caller {
+function callerOf(request: FastifyRequest, form: URLSearchParams, clientId: string): Caller {
   const metadata = form.get('aws_client_metadata');
   let clientMetadata: Record<string, string> | undefined;
   if (metadata !== null) {
@@ -121,7 +128,7 @@ function callerOf(request: FastifyRequest, form: URLSearchParams, client: Client
       throw new OAuthError('invalid_request', 'aws_client_metadata must be a JSON object.');
     }
   }
-  return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
+  return { clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
 }
 
 /** The token endpoint's answer for a user's tokens: an ID token only with openid, a refresh token where one is issued. */

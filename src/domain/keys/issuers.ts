@@ -25,10 +25,11 @@ export class Issuers {
 
   /**
    * The pool's discovery document. The OAuth endpoints are Gatehouse's own (`/oauth2/…`, where the
-   * client id picks the pool), so an OIDC library finds every one it uses, PKCE's method included.
+   * client id picks the pool), named on the address the document was asked for (`origin`), so they
+   * work from wherever the relying party stands: this machine, a domain's name, a proxy.
    */
-  discoveryDocument(poolId: string): Record<string, unknown> {
-    const base = this.baseUrl();
+  discoveryDocument(poolId: string, origin = this.baseUrl()): Record<string, unknown> {
+    const base = origin;
     return {
       authorization_endpoint: `${base}/oauth2/authorize`,
       code_challenge_methods_supported: ['S256'],

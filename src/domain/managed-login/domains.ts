@@ -49,7 +49,21 @@ export class UserPoolDomains {
     private readonly pools: UserPools,
     private readonly clock: Clock,
     private readonly identity: PoolIdentity,
+    private readonly loginDomainBase: string,
   ) {}
+
+  /**
+   * The pool a request's Host names, if it names one: a custom domain by its own name, a prefix
+   * domain under Cognito's suffix or under the configured base (`<prefix>.auth.localhost`).
+   */
+  async poolOfHost(host: string | undefined): Promise<string | undefined> {
+    const name = host?.replace(/:\d+$/, '').toLowerCase();
+    if (!name) return undefined;
+    const prefixBases = [`.auth.${this.identity.region}.amazoncognito.com`, `.${this.loginDomainBase}`];
+    const base = prefixBases.find((suffix) => name.endsWith(suffix));
+    const document = await this.find(base ? name.slice(0, -base.length) : name);
+    return document && isCustom(document) === (base === undefined) ? document.poolId : undefined;
+  }
 
   async create(input: CreateUserPoolDomainRequest): Promise<DomainDocument> {
     const pool = await this.pools.get(input.UserPoolId!);

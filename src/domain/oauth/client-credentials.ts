@@ -31,12 +31,16 @@ export class ClientCredentials {
   ) {}
 
   async issue(request: ClientTokenRequest): Promise<ClientToken> {
-    const client = await this.authenticate(request.clientId, request.secret);
+    return this.issueFor(await this.authenticate(request.clientId, request.secret), request.scopes, request.caller);
+  }
+
+  /** The same for a client the caller has authenticated already (the token endpoint). */
+  async issueFor(client: AppClient, requestedScopes: string[] | undefined, caller: Caller): Promise<ClientToken> {
     if (client.secret === null) throw new OAuthError('invalid_client', 'Client authentication failed.');
     if (!mayUseClientCredentials(client)) throw new OAuthError('unauthorized_client', `Client ${client.clientId} is not allowed the client_credentials flow.`);
-    const scopes = await this.grantedScopes(client, request.scopes);
+    const scopes = await this.grantedScopes(client, requestedScopes);
     const pool = await this.pools.get(client.poolId);
-    return this.tokens.clientToken(pool, client, scopes, { ...request.caller, clientId: client.clientId });
+    return this.tokens.clientToken(pool, client, scopes, { ...caller, clientId: client.clientId });
   }
 
   /**
