@@ -2,6 +2,7 @@
 // openid-client as the relying party (discovery, code + PKCE, userInfo, refresh, revocation) and a
 // cookie-jar script posting the classic login form (username, password, _csrf from XSRF-TOKEN).
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
@@ -9,6 +10,7 @@ import {
   AdminSetUserPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
   GetUserCommand,
   type CreateUserPoolClientCommandInput,
   type LambdaConfigType,
@@ -179,6 +181,28 @@ for (const backend of backends()) {
       assert.deepEqual([badLogout.status, badLogout.location], [400, undefined]);
     });
 
+    test('on a domain\'s host name the pages serve that domain\'s pool only', async () => {
+      const prefix = `pages-${++counter}`;
+      await gatehouse.cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
+      const mine = await webClient();
+      const theirs = await webClient({}, await newPool());
+      const port = new URL(gatehouse.url).port;
+      const get = (path: string) =>
+        new Promise<{ status: number; location?: string }>((resolve, reject) => {
+          const request = httpRequest({ host: '127.0.0.1', port, path, headers: { host: `${prefix}.auth.localhost:${port}` } }, (response) => {
+            response.resume();
+            resolve({ status: response.statusCode!, ...(response.headers.location && { location: response.headers.location }) });
+          });
+          request.on('error', reject);
+          request.end();
+        });
+      const authorize = (clientId: string) => get(`/oauth2/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(CALLBACK)}`);
+      const own = await authorize(mine.ClientId!);
+      assert.equal(own.status, 302);
+      assert.match(own.location!, /^\/login\?/);
+      assert.deepEqual(await authorize(theirs.ClientId!), { status: 400 }, 'a client of another pool gets the error page, no redirect');
+    });
+
     test('the form refuses a missing CSRF token, wrong passwords without telling who exists, and a disabled user', async () => {
       const client = await webClient();
       const name = await user(`cy${counter}`);
@@ -240,3 +264,29 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('managed login pages under rate limits', () => {
+  let gatehouse: TestGatehouse;
+  before(async () => {
+    gatehouse = await startTestGatehouse('sqlite', { rateLimits: { perPoolPerOperation: 0, operations: { InitiateAuth: 1, SignUp: 1 } } });
+  });
+  after(() => gatehouse.stop());
+
+  test('the sign-in and sign-up forms count against InitiateAuth and SignUp, as the API calls do', async () => {
+    const poolId = (await gatehouse.cognito.send(new CreateUserPoolCommand({ PoolName: 'limited' }))).UserPool!.Id!;
+    const client = await gatehouse.cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [CALLBACK] }),
+    );
+    const query = `response_type=code&client_id=${client.UserPoolClient!.ClientId}&redirect_uri=${encodeURIComponent(CALLBACK)}`;
+    const browser = new FormClient();
+    const login = await browser.follow(`${gatehouse.url}/oauth2/authorize?${query}`, CALLBACK);
+    const first = await browser.submit(login, { username: 'someone', password: 'Wrong-password1' });
+    assert.match(first.body, /Incorrect username or password\./);
+    const second = await browser.submit(login, { username: 'someone', password: 'Wrong-password1' });
+    assert.match(second.body, /Rate exceeded/);
+    const signUp = await browser.request(`${gatehouse.url}/signup?${query}`);
+    await browser.submit(signUp, { username: 'new-user', password: PASSWORD });
+    const again = await browser.submit(signUp, { username: 'other-user', password: PASSWORD });
+    assert.match(again.body, /Rate exceeded/);
+  });
+});

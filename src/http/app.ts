@@ -14,6 +14,7 @@ import { sendError } from './error-response.js';
 import { registerWellKnown } from './well-known.js';
 import { registerOAuthEndpoints } from './oauth-endpoints.js';
 import { registerHostedPages } from './hosted/pages.js';
+import { registerSelfServicePages } from './hosted/self-service-pages.js';
 import { registerUiAssets } from './ui-assets.js';
 
 export interface HttpDependencies {
@@ -76,7 +77,8 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
   registerOAuthEndpoints(app, services);
-  registerHostedPages(app, services);
+  registerHostedPages(app, services, limit);
+  registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;

@@ -6,10 +6,21 @@ import { invalidParameter, notAuthorized } from '../errors.js';
 /** How Cognito words a SECRET_HASH failure: the original message, or the one its refresh path gives. */
 export type SecretHashWording = 'classic' | 'refresh';
 
-/** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)), compared in constant time. */
+/** SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id)). */
+const secretHashBytes = (secret: string, client: AppClient, username: string): Buffer => createHmac('sha256', secret).update(username + client.clientId).digest();
+
+/**
+ * The SECRET_HASH a call for this username must carry, for Gatehouse's own pages, which hold the
+ * client secret and so call the domain as the app would; undefined for a client without a secret.
+ */
+export function secretHashFor(client: AppClient, username: string): string | undefined {
+  return client.secret === null ? undefined : secretHashBytes(client.secret, client, username).toString('base64');
+}
+
+/** The SECRET_HASH checked in constant time. */
 export function checkSecretHash(client: AppClient, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
   if (client.secret === null) return;
-  const expected = createHmac('sha256', client.secret).update(username + client.clientId).digest();
+  const expected = secretHashBytes(client.secret, client, username);
   const given = Buffer.from(secretHash ?? '', 'base64');
   if (secretHash !== undefined && given.length === expected.length && timingSafeEqual(given, expected)) return;
   if (wording === 'classic') throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);

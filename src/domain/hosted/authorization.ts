@@ -59,8 +59,8 @@ export class Authorizations {
    * The request, checked: the client and redirect URI first (UnredirectableError), then what can be
    * answered on the redirect (OAuthError): the response type, the scopes, PKCE.
    */
-  async check(parameters: AuthorizeParameters): Promise<{ request: AuthorizationRequest; client: AppClient }> {
-    const client = await this.oauthClient(parameters.client_id);
+  async check(parameters: AuthorizeParameters, hostPool?: string): Promise<{ request: AuthorizationRequest; client: AppClient }> {
+    const client = await this.oauthClient(parameters.client_id, hostPool);
     const redirectUri = parameters.redirect_uri;
     if (!redirectUri || !(client.settings.CallbackURLs ?? []).includes(redirectUri)) throw new UnredirectableError('redirect_mismatch');
     const flows = client.settings.AllowedOAuthFlows ?? [];
@@ -80,10 +80,14 @@ export class Authorizations {
     return { request, client };
   }
 
-  /** A client that may use the OAuth endpoints at all; anything else is the error page. */
-  async oauthClient(clientId: string | undefined): Promise<AppClient> {
+  /**
+   * A client that may use the OAuth endpoints at all, and on a domain's host name (`hostPool`) one of
+   * that domain's pool; anything else is the error page.
+   */
+  async oauthClient(clientId: string | undefined, hostPool?: string): Promise<AppClient> {
     const client = clientId ? await this.clients.forCall(clientId).catch(() => undefined) : undefined;
     if (!client || client.settings.AllowedOAuthFlowsUserPoolClient !== true) throw new UnredirectableError('invalid_client');
+    if (hostPool !== undefined && hostPool !== client.poolId) throw new UnredirectableError('invalid_client');
     return client;
   }
 

@@ -1,20 +1,20 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import qrcode from 'qrcode-generator';
 import type { AuthOutcome } from '../../domain/auth/authentication.js';
 import type { AppClient } from '../../domain/clients/app-clients.js';
 import { CognitoError } from '../../domain/errors.js';
 import { UnredirectableError, type AuthorizationRequest, type AuthorizeParameters } from '../../domain/hosted/authorization.js';
+import { selfSignUpAllowed } from '../../domain/hosted/sign-up-page.js';
 import { OAuthError } from '../../domain/oauth/oauth-error.js';
 import type { Services } from '../../domain/services.js';
-import { awsSdkVersionOf, type Caller } from '../../domain/triggers/caller.js';
+import type { RateLimiter } from '../rate-limits.js';
 import type { UserRecord } from '../../storage/types.js';
+import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
-import { errorBox, errorPage, field, form, hidden, page } from './templates.js';
+import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters } from './page-kit.js';
+import { errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
 
-const CSRF_COOKIE = 'XSRF-TOKEN';
 const SESSION_COOKIE = 'cognito';
-const CSRF_MAX_AGE = 60 * 60;
 
 /** What the pages tell a user whose sign-in failed; it never says whether the user exists. */
 const SIGN_IN_FAILED = 'Incorrect username or password.';
@@ -31,8 +31,8 @@ const CODE_CHALLENGES: Record<string, { title: string; response: string; hint: s
  * follow it (a new password, MFA), and /logout. A signed-in browser keeps a session cookie for an
  * hour, which signs it in to every app client of the pool without asking again.
  */
-export function registerHostedPages(app: FastifyInstance, services: Services): void {
-  const pages = new HostedPages(services);
+export function registerHostedPages(app: FastifyInstance, services: Services, limit: RateLimiter = () => undefined): void {
+  const pages = new HostedPages(services, limit);
   app.get('/oauth2/authorize', (request, reply) => pages.authorize(request, reply));
   app.get('/login', (request, reply) => pages.showLogin(request, reply));
   app.post('/login', (request, reply) => pages.submitLogin(request, reply));
@@ -41,8 +41,13 @@ export function registerHostedPages(app: FastifyInstance, services: Services): v
   app.get('/error', (_request, reply) => sendPage(reply, 400, errorPage()));
 }
 
-class HostedPages {
-  constructor(private readonly services: Services) {}
+/** The sign-in and challenge pages; the self-service pages reuse its request checks and its end of a sign-in. */
+export class HostedPages {
+  constructor(
+    private readonly services: Services,
+    /** The pages count against the same per-pool rate limits as the operations they stand for. */
+    private readonly limit: RateLimiter = () => undefined,
+  ) {}
 
   async authorize(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const parameters = queryOf(request);
@@ -54,18 +59,25 @@ class HostedPages {
   }
 
   async showLogin(request: FastifyRequest, reply: FastifyReply, message?: string): Promise<FastifyReply> {
-    const parameters = queryOf(request);
-    return this.checked(parameters, reply, async () => {
-      const csrf = this.csrfToken(request, reply);
+    // A notice is for the page it was sent to, not for the form's next answer.
+    const { notice, ...parameters } = queryOf(request);
+    return this.checked(parameters, reply, async (_authorization, client) => {
+      const csrf = csrfToken(request, reply);
+      const pool = await this.services.pools.get(client.poolId);
       const body = `${errorBox(message)}
+${noteBox(message ? undefined : noticeOf({ notice }))}
 ${form(
   `/login?${queryString(parameters)}`,
   csrf,
   `${field('Username', 'username', 'text', 'autocomplete="username" autocapitalize="none" required')}
 ${field('Password', 'password', 'password', 'autocomplete="current-password" required')}`,
   { label: 'Sign in', name: 'signInSubmitButton' },
-)}`;
-      return sendPage(reply, message ? 400 : 200, page({ title: 'Sign in' }, body));
+)}
+${links([
+  { href: pageUrl('/forgotPassword', parameters), text: 'Forgot your password?' },
+  ...(selfSignUpAllowed(pool.settings) ? [{ before: 'Need an account?', href: pageUrl('/signup', parameters), text: 'Sign up' }] : []),
+])}`;
+      return sendClientPage(this.services, reply, client, message ? 400 : 200, 'Sign in', body);
     });
   }
 
@@ -73,23 +85,40 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
     const parameters = queryOf(request);
     return this.checked(parameters, reply, async (authorization, client) => {
       const body = formOf(request);
-      if (!this.csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
       const username = body.get('username') ?? '';
       const password = body.get('password') ?? '';
       if (!username || !password) return this.showLogin(request, reply, 'Enter your username and password.');
-      const outcome = await this.signInStep(() =>
-        this.services.authentication.hostedSignIn({ clientId: client.clientId, username, password, sourceIp: request.ip, caller: callerOf(request, client) }),
-      );
-      if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
-      return this.next(request, reply, authorization, client, username, outcome);
+      return this.signInWithPassword(request, reply, authorization, client, username, password);
     });
+  }
+
+  /**
+   * Signs a user in with their password, on to the challenges that may follow and the app's
+   * redirect; a refusal shows the sign-in page with its message. Sign-up ends here too, for a user
+   * a function confirmed at once: a full sign-in, so MFA and the sign-in triggers still apply.
+   */
+  async signInWithPassword(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    authorization: AuthorizationRequest,
+    client: AppClient,
+    username: string,
+    password: string,
+  ): Promise<FastifyReply> {
+    const outcome = await this.signInStep(async () => {
+      this.limit('InitiateAuth', { ClientId: client.clientId });
+      return this.services.authentication.hostedSignIn({ clientId: client.clientId, username, password, sourceIp: request.ip, caller: callerOf(request, client) });
+    });
+    if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
+    return this.next(request, reply, authorization, client, username, outcome);
   }
 
   async submitChallenge(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const parameters = queryOf(request);
     return this.checked(parameters, reply, async (authorization, client) => {
       const body = formOf(request);
-      if (!this.csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
       const challenge = body.get('challenge') ?? '';
       const username = body.get('username') ?? '';
       let session = body.get('session') ?? '';
@@ -99,9 +128,10 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
         if ('message' in verified) return this.showChallenge(request, reply, client, { challenge, session, username, parameters: {} }, 'That code is not right. Try the next one.');
         session = verified.session!;
       }
-      const outcome = await this.signInStep(() =>
-        this.services.authentication.respond({ clientId: client.clientId, challenge, session, responses, sourceIp: request.ip, caller: callerOf(request, client), hosted: true }),
-      );
+      const outcome = await this.signInStep(async () => {
+        this.limit('RespondToAuthChallenge', { ClientId: client.clientId });
+        return this.services.authentication.respond({ clientId: client.clientId, challenge, session, responses, sourceIp: request.ip, caller: callerOf(request, client), hosted: true });
+      });
       if ('message' in outcome) {
         // A wrong code may be tried again in the same session; anything else starts over.
         if (outcome.retry) return this.showChallenge(request, reply, client, { challenge, session, username, parameters: JSON.parse(body.get('parameters') ?? '{}') }, outcome.message);
@@ -115,32 +145,37 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
     const parameters = queryOf(request) as Record<string, string | undefined>;
     let client: AppClient;
     try {
-      client = await this.services.authorizations.oauthClient(parameters.client_id);
+      client = await this.services.authorizations.oauthClient(parameters.client_id, await this.hostPool(request));
     } catch {
       return sendPage(reply, 400, errorPage());
     }
     const logoutUri = parameters.logout_uri;
     if (logoutUri !== undefined) {
-      if (!(client.settings.LogoutURLs ?? []).includes(logoutUri)) return sendPage(reply, 400, errorPage());
+      if (!(client.settings.LogoutURLs ?? []).includes(logoutUri)) return sendPage(reply, 400, errorPage(await decorationFor(this.services, client)));
       clearCookie(reply, request, SESSION_COOKIE);
       return reply.redirect(logoutUri, 302);
     }
     // Without a logout_uri: sign out, then sign in again through the login page with these parameters.
-    if (parameters.redirect_uri === undefined || parameters.response_type === undefined) return sendPage(reply, 400, errorPage());
+    if (parameters.redirect_uri === undefined || parameters.response_type === undefined) return sendPage(reply, 400, errorPage(await decorationFor(this.services, client)));
     clearCookie(reply, request, SESSION_COOKIE);
     const { logout_uri: _none, ...rest } = parameters;
     return reply.redirect(`/login?${queryString(rest as AuthorizeParameters)}`, 302);
   }
 
   /** Runs a page for a checked authorize request; the two kinds of refusal are answered as Cognito answers them. */
-  private async checked(
+  /** The pool the request's Host names when it is one of a domain's names (a client of another pool is refused there). */
+  hostPool(request: FastifyRequest): Promise<string | undefined> {
+    return this.services.userPoolDomains.poolOfHost(request.headers.host);
+  }
+
+  async checked(
     parameters: AuthorizeParameters,
     reply: FastifyReply,
     handle: (request: AuthorizationRequest, client: AppClient) => Promise<FastifyReply>,
   ): Promise<FastifyReply> {
     let checked;
     try {
-      checked = await this.services.authorizations.check(parameters);
+      checked = await this.services.authorizations.check(parameters, await this.hostPool(reply.request));
     } catch (error) {
       if (error instanceof UnredirectableError) return sendPage(reply, 400, errorPage());
       if (error instanceof OAuthError && parameters.redirect_uri) return reply.redirect(withParameters(parameters.redirect_uri, { error: error.code, state: parameters.state }), 302);
@@ -190,7 +225,7 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
     message?: string,
   ): Promise<FastifyReply> {
     const parameters = queryOf(request);
-    const csrf = this.csrfToken(request, reply);
+    const csrf = csrfToken(request, reply);
     let { session } = step;
     let content: string;
     let title: string;
@@ -198,19 +233,19 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
     if (step.challenge === 'NEW_PASSWORD_REQUIRED') {
       title = 'Change your password';
       const required = (JSON.parse(step.parameters.requiredAttributes ?? '[]') as string[]).map((name) => name.replace(/^userAttributes\./, ''));
-      content = `<p class="hint">Please enter a new password.</p>
+      content = `${hint('Please enter a new password.')}
 ${field('New password', 'new_password', 'password', 'autocomplete="new-password" required')}
 ${required.map((name) => field(name.replace(/_/g, ' '), `attribute:${name}`, 'text', 'required')).join('\n')}`;
     } else if (code) {
       title = code.title;
       const destination = step.parameters.CODE_DELIVERY_DESTINATION;
-      content = `${destination ? `<p class="hint">${code.hint} ${destination.replace(/[<>&"']/g, '')}.</p>` : ''}
+      content = `${destination ? hint(`${code.hint} ${destination}.`) : ''}
 ${field('Code', 'code', 'text', 'inputmode="numeric" autocomplete="one-time-code" required')}`;
     } else if (step.challenge === 'SELECT_MFA_TYPE') {
       title = 'Choose how to verify';
       const choices = JSON.parse(step.parameters.MFAS_CAN_CHOOSE ?? '[]') as string[];
       content = `<fieldset><legend>Send my code by</legend>
-${choices.map((choice, i) => `<label><input type="radio" name="answer" value="${choice}" ${i === 0 ? 'checked' : ''}> ${MFA_NAMES[choice] ?? choice}</label>`).join('\n')}
+${choices.map((choice, i) => `<label class="label-customizable"><input type="radio" name="answer" value="${choice}" ${i === 0 ? 'checked' : ''}> ${MFA_NAMES[choice] ?? choice}</label>`).join('\n')}
 </fieldset>`;
     } else if (step.challenge === 'MFA_SETUP') {
       title = 'Set up your authenticator app';
@@ -218,10 +253,10 @@ ${choices.map((choice, i) => `<label><input type="radio" name="answer" value="${
       session = associated.session!;
       const label = encodeURIComponent(step.username);
       const uri = `otpauth://totp/${label}?secret=${associated.secretCode}&issuer=${encodeURIComponent(client.name)}`;
-      content = `<p class="hint">Scan this code with your authenticator app, or enter the key below, then enter the code it shows.</p>
+      content = `${hint('Scan this code with your authenticator app, or enter the key below, then enter the code it shows.')}
 ${qrCode(uri)}
 <p><code>${associated.secretCode}</code></p>
-<p><a href="${uri.replace(/"/g, '%22')}">Open in an authenticator app</a></p>
+<p>${link(uri, 'Open in an authenticator app')}</p>
 ${field('Code', 'code', 'text', 'inputmode="numeric" autocomplete="one-time-code" required')}`;
     } else {
       return this.showLogin(request, reply, 'This sign-in needs a step the login page cannot show.');
@@ -237,7 +272,7 @@ ${hidden('parameters', JSON.stringify(step.parameters))}
 ${content}`,
   { label: step.challenge === 'NEW_PASSWORD_REQUIRED' ? 'Send' : 'Sign in' },
 )}`;
-    return sendPage(reply, message ? 400 : 200, page({ title }, body));
+    return sendClientPage(this.services, reply, client, message ? 400 : 200, title, body);
   }
 
   /** Maps a challenge page's form to the challenge responses RespondToAuthChallenge takes. */
@@ -276,21 +311,6 @@ ${content}`,
     });
     return reply.redirect(`${authorization.redirectUri}#${fragment.toString()}`, 302);
   }
-
-  /** The double-submit CSRF token: the XSRF-TOKEN cookie, kept while it exists, echoed in every form. */
-  private csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = cookiesOf(request)[CSRF_COOKIE];
-    if (existing && /^[A-Za-z0-9_-]{32,}$/.test(existing)) return existing;
-    const token = randomBytes(32).toString('base64url');
-    setCookie(reply, request, CSRF_COOKIE, token, CSRF_MAX_AGE);
-    return token;
-  }
-
-  private csrfMatches(request: FastifyRequest, body: URLSearchParams): boolean {
-    const cookie = Buffer.from(cookiesOf(request)[CSRF_COOKIE] ?? '');
-    const given = Buffer.from(body.get('_csrf') ?? '');
-    return cookie.length > 0 && cookie.length === given.length && timingSafeEqual(cookie, given);
-  }
 }
 
 /** The otpauth URI as an inline SVG QR code, labelled for screen readers. */
@@ -302,40 +322,3 @@ function qrCode(uri: string): string {
 }
 
 const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };
-
-function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff')
-    .send(html);
-}
-
-function queryOf(request: FastifyRequest): AuthorizeParameters & { prompt?: string } {
-  const query: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
-    if (typeof value === 'string') query[name] = value;
-  }
-  return query;
-}
-
-const queryString = (parameters: AuthorizeParameters): string => new URLSearchParams(parameters as Record<string, string>).toString();
-
-function formOf(request: FastifyRequest): URLSearchParams {
-  return new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-}
-
-/** The redirect URI with these parameters added to its query (undefined ones left out). */
-function withParameters(uri: string, parameters: Record<string, string | undefined>): string {
-  const url = new URL(uri);
-  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) url.searchParams.set(name, value);
-  return url.toString();
-}
-
-function callerOf(request: FastifyRequest, client: AppClient): Caller {
-  return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']) };
-}
