@@ -31,14 +31,17 @@ export function checkSecretHash(client: AppClient, username: string, secretHash:
   );
 }
 
-/** A client secret given in the clear (RevokeToken), compared in constant time. */
-export function checkClientSecret(client: AppClient, secret: string | undefined): void {
-  if (client.secret === null) return;
-  const expected = Buffer.from(client.secret);
+/** Whether a client secret given in the clear is the expected one, compared in constant time. */
+export function secretMatches(expected: string, secret: string | undefined): boolean {
+  const wanted = Buffer.from(expected);
   const given = Buffer.from(secret ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw notAuthorized(`Unable to verify secret for client ${client.clientId}`);
-  }
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** A client secret given in the clear (RevokeToken, GetTokensFromRefreshToken); a client without one takes any. */
+export function checkClientSecret(client: AppClient, secret: string | undefined): void {
+  if (client.secret === null || secretMatches(client.secret, secret)) return;
+  throw notAuthorized(`Unable to verify secret for client ${client.clientId}`);
 }
 
 /** Which ExplicitAuthFlows entries (new ALLOW_ names or legacy names) enable each API flow. */

@@ -85,11 +85,16 @@ export class SignInCompletion {
    */
   async issueTokens(signIn: SignIn, device?: DeviceRecord): Promise<AuthOutcome> {
     const { context, client, user } = signIn;
-    if (signIn.hosted) return this.signedInOnPage(signIn);
     let deviceKey: string | null = device?.verifier != null ? device.deviceKey : null;
-    const newDevice = deviceKey === null && tracksDevices(context.settings);
+    // The managed login pages track no devices: the browser's session cookie stands in.
+    const newDevice = !signIn.hosted && deviceKey === null && tracksDevices(context.settings);
     // A function that refuses the sign-in does so before anything of it is written.
     await this.triggers.postAuthentication(context.pool, user, signIn.caller, newDevice && !device);
+    // On the pages the sign-in ends here; they make the session cookie and the code.
+    if (signIn.hosted) {
+      await this.lockout.succeeded(user);
+      return { ChallengeParameters: {}, HostedSignIn: { user } };
+    }
     let metadata;
     if (newDevice) {
       metadata = device ? { DeviceKey: device.deviceKey, DeviceGroupKey: device.groupKey } : await this.devices.issue(user, signIn.sourceIp);
@@ -99,13 +104,6 @@ export class SignInCompletion {
     await this.lockout.succeeded(user);
     const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller });
     return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
-  }
-
-  /** The managed login pages' end of a sign-in: the user is proven; the pages make the session and the code. */
-  private async signedInOnPage(signIn: SignIn): Promise<AuthOutcome> {
-    await this.triggers.postAuthentication(signIn.context.pool, signIn.user, signIn.caller, false);
-    await this.lockout.succeeded(signIn.user);
-    return { ChallengeParameters: {}, HostedSignIn: { user: signIn.user } };
   }
 
   private async newPasswordChallenge(signIn: SignIn): Promise<AuthOutcome> {

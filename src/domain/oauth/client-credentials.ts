@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { AppClient, AppClients } from '../clients/app-clients.js';
+import { secretMatches } from '../auth/client-checks.js';
 import { authFlowsOf } from '../clients/client-settings.js';
 import { CognitoError } from '../errors.js';
 import type { UserPools } from '../pools/user-pools.js';
@@ -52,11 +52,8 @@ export class ClientCredentials {
       if (error instanceof CognitoError && error.type === 'ResourceNotFoundException') return undefined;
       throw error;
     });
-    const expected = Buffer.from(client?.secret ?? '');
-    const given = Buffer.from(secret ?? '');
-    if (!client || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new OAuthError('invalid_client', 'Client authentication failed.');
-    }
+    const authentic = client && (client.secret === null ? !secret : secretMatches(client.secret, secret));
+    if (!authentic) throw new OAuthError('invalid_client', 'Client authentication failed.');
     return client;
   }
 
