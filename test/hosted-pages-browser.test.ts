@@ -2,8 +2,6 @@
 // wrong password, the error page, a forced new password, and TOTP MFA from setup to a later sign-in,
 // with a screenshot of every page under test-output/screenshots/.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
@@ -15,6 +13,7 @@ import {
 import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
+import { expectBackInApp, signInOnPage, startCallbackApp, type CallbackApp } from './support/login-app.js';
 import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 
 const PASSWORD = 'Password1!';
@@ -24,22 +23,17 @@ const skip = browser ? false : (browserSkipReason() ?? 'no browser');
 
 describe('managed login pages in chromium', { skip }, () => {
   let gatehouse: TestGatehouse;
-  let app: Server;
+  let app: CallbackApp;
   let callback: string;
 
   before(async () => {
     gatehouse = await startTestGatehouse('sqlite');
-    // The app the login sends the browser back to: it shows what it received.
-    app = createServer((request, response) => {
-      const code = new URL(request.url!, 'http://localhost').searchParams.get('code') ?? 'none';
-      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>App</title><h1>Back in the app</h1><p id="code">${code}</p>`);
-    });
-    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-    callback = `http://localhost:${(app.address() as AddressInfo).port}/callback`;
+    app = await startCallbackApp();
+    callback = app.callback;
   });
   after(async () => {
     await gatehouse.stop();
-    await new Promise((resolve) => app.close(resolve));
+    await app.close();
     await browser?.close();
   });
 
@@ -58,17 +52,7 @@ describe('managed login pages in chromium', { skip }, () => {
     if (permanent) await gatehouse.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
   }
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  const backInApp = async (page: Page) => {
-    await page.waitForURL((url) => url.href.startsWith(callback));
-    assert.equal(await page.getByRole('heading').textContent(), 'Back in the app');
-    assert.notEqual(await page.locator('#code').textContent(), 'none');
-  };
+  const backInApp = (page: Page) => expectBackInApp(page, callback);
 
   test('sign-in page, a wrong password, then into the app; a bad redirect shows the error page', async () => {
     const { poolId, authorizeUrl } = await poolWithClient();
@@ -77,10 +61,10 @@ describe('managed login pages in chromium', { skip }, () => {
       await page.goto(authorizeUrl);
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Sign in');
       await page.screenshot({ path: screenshotPath('hosted-sign-in'), fullPage: true });
-      await signIn(page, 'ada', 'Wrong-password1');
+      await signInOnPage(page, 'ada', 'Wrong-password1');
       assert.equal(await page.getByRole('alert').textContent(), 'Incorrect username or password.');
       await page.screenshot({ path: screenshotPath('hosted-sign-in-wrong-password'), fullPage: true });
-      await signIn(page, 'ada', PASSWORD);
+      await signInOnPage(page, 'ada', PASSWORD);
       await backInApp(page);
       await page.goto(authorizeUrl.replace(encodeURIComponent(callback), encodeURIComponent('https://evil.example.com/')));
       assert.match((await page.getByRole('heading', { level: 1 }).textContent()) ?? '', /An error was encountered/);
@@ -93,7 +77,7 @@ describe('managed login pages in chromium', { skip }, () => {
     await createUser(poolId, 'bea', false);
     await withPage(browser as Browser, async (page) => {
       await page.goto(authorizeUrl);
-      await signIn(page, 'bea', 'Temporary1!');
+      await signInOnPage(page, 'bea', 'Temporary1!');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Change your password');
       await page.screenshot({ path: screenshotPath('hosted-new-password'), fullPage: true });
       await page.getByLabel('New password').fill('short');
@@ -112,7 +96,7 @@ describe('managed login pages in chromium', { skip }, () => {
     let secret = '';
     await withPage(browser as Browser, async (page) => {
       await page.goto(authorizeUrl);
-      await signIn(page, 'cal', PASSWORD);
+      await signInOnPage(page, 'cal', PASSWORD);
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Set up your authenticator app');
       secret = ((await page.locator('code').textContent()) ?? '').trim();
       assert.match(secret, /^[A-Z2-7]{16,}$/);
@@ -124,7 +108,7 @@ describe('managed login pages in chromium', { skip }, () => {
     gatehouse.clock.advance(30_000);
     await withPage(browser as Browser, async (page) => {
       await page.goto(authorizeUrl);
-      await signIn(page, 'cal', PASSWORD);
+      await signInOnPage(page, 'cal', PASSWORD);
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Enter your authenticator code');
       await page.screenshot({ path: screenshotPath('hosted-mfa-code'), fullPage: true });
       await page.getByLabel('Code').fill('000000');

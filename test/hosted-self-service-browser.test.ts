@@ -2,8 +2,6 @@
 // chromium): sign up with terms and confirm with the emailed code, forgot password and reset, and a
 // sign-in page in the client's branding, with a screenshot of each under test-output/screenshots/.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
@@ -19,6 +17,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
+import { expectBackInApp, signInOnPage, startCallbackApp, type CallbackApp } from './support/login-app.js';
 import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
@@ -31,25 +30,20 @@ const skip = browser ? false : (browserSkipReason() ?? 'no browser');
 describe('managed login self-service pages in chromium', { skip }, () => {
   let gatehouse: TestGatehouse;
   let mailbox: Mailbox;
-  let app: Server;
+  let app: CallbackApp;
   let callback: string;
   let counter = 0;
 
   before(async () => {
     mailbox = await startMailbox();
     gatehouse = await startTestGatehouse('sqlite', deliverTo(mailbox));
-    // The app the login sends the browser back to: it shows what it received.
-    app = createServer((request, response) => {
-      const code = new URL(request.url!, 'http://localhost').searchParams.get('code') ?? 'none';
-      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>App</title><h1>Back in the app</h1><p id="code">${code}</p>`);
-    });
-    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
-    callback = `http://localhost:${(app.address() as AddressInfo).port}/callback`;
+    app = await startCallbackApp();
+    callback = app.callback;
   });
   after(async () => {
     await gatehouse.stop();
     await mailbox.close();
-    await new Promise((resolve) => app.close(resolve));
+    await app.close();
     await browser?.close();
   });
 
@@ -65,17 +59,7 @@ describe('managed login self-service pages in chromium', { skip }, () => {
 
   const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 
-  async function signIn(page: Page, username: string, password: string) {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  const backInApp = async (page: Page) => {
-    await page.waitForURL((url) => url.href.startsWith(callback));
-    assert.equal(await page.getByRole('heading').textContent(), 'Back in the app');
-    assert.notEqual(await page.locator('#code').textContent(), 'none');
-  };
+  const backInApp = (page: Page) => expectBackInApp(page, callback);
 
   test('sign up with the terms, confirm with the emailed code, then sign in', async () => {
     const { poolId, clientId, authorizeUrl } = await poolWithClient({ Schema: [{ Name: 'given_name', Required: true }, { Name: 'email', Required: true }] });
@@ -106,7 +90,7 @@ describe('managed login self-service pages in chromium', { skip }, () => {
 
       assert.equal(await heading(page), 'Sign in');
       assert.equal(await page.getByRole('status').textContent(), 'Your account is confirmed. Sign in to continue.');
-      await signIn(page, 'ada', PASSWORD);
+      await signInOnPage(page, 'ada', PASSWORD);
       await backInApp(page);
     });
   });
@@ -134,7 +118,7 @@ describe('managed login self-service pages in chromium', { skip }, () => {
       await page.getByRole('button', { name: 'Change password' }).click();
 
       assert.equal(await page.getByRole('status').textContent(), 'Your password has been reset. Sign in with your new password.');
-      await signIn(page, 'bea', NEW_PASSWORD);
+      await signInOnPage(page, 'bea', NEW_PASSWORD);
       await backInApp(page);
     });
   });
