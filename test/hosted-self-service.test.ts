@@ -131,7 +131,7 @@ for (const backend of backends()) {
       assert.equal(confirmUrl.searchParams.get('username'), 'ada');
       assert.equal(confirmUrl.searchParams.get('client_id'), client.clientId);
       const taken = await browser.submit(weak, { ...fields, acceptTerms: 'true' });
-      assert.deepEqual([taken.status, alertOf(taken)], [400, 'User account already exists']);
+      assert.deepEqual([taken.status, alertOf(taken)], [400, 'User already exists']);
 
       const code = (await mailbox.next('ada@example.com')).code;
       const confirmPage = await browser.request(created.location!);

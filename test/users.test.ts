@@ -11,9 +11,11 @@ import {
   AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
   ListUsersCommand,
+  SignUpCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
@@ -61,10 +63,14 @@ for (const backend of backends()) {
       );
       assert.equal(attempts.filter((a) => a.status === 'fulfilled').length, 1);
       for (const attempt of attempts) {
-        if (attempt.status === 'rejected') assert.equal((attempt.reason as Error).name, 'UsernameExistsException');
+        if (attempt.status === 'rejected') assert.deepEqual([(attempt.reason as Error).name, (attempt.reason as Error).message], ['UsernameExistsException', 'User account already exists']);
       }
       const { UserPool } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
       assert.equal(UserPool!.EstimatedNumberOfUsers, 1);
+      // SignUp words the same refusal its own way, the words apps compare against.
+      const { UserPoolClient } = await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: 'app' }));
+      const signUp = await errorOf(gh.cognito.send(new SignUpCommand({ ClientId: UserPoolClient!.ClientId, Username: 'racer', Password: 'Password1!' })));
+      assert.deepEqual([signUp.name, signUp.message], ['UsernameExistsException', 'User already exists']);
     });
 
     test('passwords follow the pool policy; Permanent false leaves FORCE_CHANGE_PASSWORD', async () => {

@@ -75,6 +75,7 @@ export class SelfService {
       password: input.Password!,
       status: decision.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
       passwordExpiresAt: null,
+      takenMessage: 'User already exists',
     });
     if (decision.autoConfirmUser) {
       await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', user, caller);

@@ -33,6 +33,8 @@ export interface NewUser {
   forceAliasCreation?: boolean;
   /** The user's settings document (MFA state, …) from the start; empty by default. */
   settings?: Record<string, unknown>;
+  /** How the operation words a taken username: SignUp says "User already exists", AdminCreateUser "User account already exists". */
+  takenMessage?: string;
 }
 
 /**
@@ -40,6 +42,9 @@ export interface NewUser {
  * It may run more than once (when another request wrote the user first), so it must only compute.
  */
 export type UserChange = (current: UserRecord) => UserRecord | undefined;
+
+/** AdminCreateUser's words for a username someone has (SignUp has its own: NewUser.takenMessage). */
+const USERNAME_TAKEN = 'User account already exists';
 
 export const userNotFound = () => new CognitoError('UserNotFoundException', 'User does not exist.');
 const throwUserNotFound = (): never => {
@@ -56,6 +61,7 @@ export interface PoolContext {
 interface WriteOptions {
   inserting?: boolean;
   forceAliasCreation?: boolean;
+  takenMessage?: string;
 }
 
 /** The user lifecycle behind the admin operations: creation, lookup, attributes, passwords, states. */
@@ -168,7 +174,7 @@ export class Users {
       updatedAt: now,
       version: 0,
     };
-    const options = { inserting: true, forceAliasCreation: fields.forceAliasCreation };
+    const options = { inserting: true, forceAliasCreation: fields.forceAliasCreation, takenMessage: fields.takenMessage };
     await untilWritten(() => this.write(context, user, options));
     return user;
   }
@@ -316,7 +322,7 @@ export class Users {
    * (UsernameExistsException for a new user's sign-in email or phone), or with forceAliasCreation
    * moves here and leaves the other user unverified.
    */
-  private async write(context: PoolContext, user: UserRecord, { inserting = false, forceAliasCreation = false }: WriteOptions): Promise<boolean> {
+  private async write(context: PoolContext, user: UserRecord, { inserting = false, forceAliasCreation = false, takenMessage = USERNAME_TAKEN }: WriteOptions): Promise<boolean> {
     const { names } = context;
     const toWrite = (record: UserRecord): UserWrite => ({ user: record, aliases: names.aliasesOf(record.attributes), search: searchValuesOf(record, names) });
     const writes: UserWrite[] = [];
@@ -331,7 +337,7 @@ export class Users {
       return await this.storage.users.write(writes, new Set(inserting ? [user.sub] : []));
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
-      if (error.key === 'username') throw new CognitoError('UsernameExistsException', 'User account already exists');
+      if (error.key === 'username') throw new CognitoError('UsernameExistsException', takenMessage);
       // Taken since it was looked at: with forceAliasCreation, look again and take it from its new holder.
       if (forceAliasCreation && !names.usernameAttributes.includes(error.key ?? '')) return false;
       throw aliasTaken(error.key ?? 'email', names, inserting);
