@@ -18,7 +18,7 @@ import {
 import * as oidc from 'openid-client';
 import { FormClient, type PageResponse } from './support/form-client.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
+import { startGatehouseWithLambda, type LambdaServer } from './support/lambda-server.js';
 
 const CALLBACK = 'https://app.example.com/callback';
 const PASSWORD = 'Password1!';
@@ -28,18 +28,15 @@ for (const backend of backends()) {
   describe(`managed login and the authorization code flow (${backend})`, () => {
     let gatehouse: TestGatehouse;
     let lambda: LambdaServer;
+    let stop: () => Promise<void>;
     let poolId: string;
     let counter = 0;
 
     before(async () => {
-      lambda = await startLambdaServer();
-      gatehouse = await startTestGatehouse(backend, { lambda: { endpoint: lambda.url, timeoutMs: 2000 } });
+      ({ gatehouse, lambda, stop } = await startGatehouseWithLambda(backend));
       poolId = await newPool();
     });
-    after(async () => {
-      await gatehouse.stop();
-      await lambda.close();
-    });
+    after(() => stop());
 
     async function newPool(LambdaConfig?: LambdaConfigType): Promise<string> {
       return (await gatehouse.cognito.send(new CreateUserPoolCommand({ PoolName: `hosted-${++counter}`, LambdaConfig }))).UserPool!.Id!;

@@ -25,7 +25,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
+import { startGatehouseWithLambda, type LambdaServer } from './support/lambda-server.js';
 
 const claimsOf = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
 
@@ -33,12 +33,12 @@ for (const backend of backends()) {
   describe(`OAuth: resource servers and machine-to-machine tokens (${backend})`, () => {
     let gatehouse: TestGatehouse;
     let lambda: LambdaServer;
+    let stop: () => Promise<void>;
     let poolId: string;
     let counter = 0;
 
     before(async () => {
-      lambda = await startLambdaServer();
-      gatehouse = await startTestGatehouse(backend, { lambda: { endpoint: lambda.url, timeoutMs: 2000 } });
+      ({ gatehouse, lambda, stop } = await startGatehouseWithLambda(backend));
       poolId = (await gatehouse.cognito.send(new CreateUserPoolCommand({ PoolName: 'm2m' }))).UserPool!.Id!;
       await gatehouse.cognito.send(
         new CreateResourceServerCommand({
@@ -52,10 +52,7 @@ for (const backend of backends()) {
         }),
       );
     });
-    after(async () => {
-      await gatehouse.stop();
-      await lambda.close();
-    });
+    after(() => stop());
 
     const m2mClient = async (extra: Partial<CreateUserPoolClientCommandInput> = {}, pool = poolId) =>
       (

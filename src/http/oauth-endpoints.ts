@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
 import type { Services } from '../domain/services.js';
-import { awsSdkVersionOf, type Caller } from '../domain/triggers/caller.js';
+import type { Caller } from '../domain/triggers/caller.js';
+import { callerOfRequest, formBody } from './web-requests.js';
 import type { IssuedTokens } from '../domain/tokens/tokens.js';
 import type { AppClient } from '../domain/clients/app-clients.js';
 
@@ -95,7 +96,7 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
 function formOf(request: FastifyRequest): URLSearchParams {
   const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
-  return new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
+  return formBody(request);
 }
 
 function required(form: URLSearchParams, name: string): string {
@@ -128,7 +129,7 @@ function callerOf(request: FastifyRequest, form: URLSearchParams, clientId: stri
       throw new OAuthError('invalid_request', 'aws_client_metadata must be a JSON object.');
     }
   }
-  return { clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
+  return callerOfRequest(request, clientId, clientMetadata);
 }
 
 /** The token endpoint's answer for a user's tokens: an ID token only with openid, a refresh token where one is issued. */

@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { webhookSignature } from '../../src/domain/messages/webhook-delivery.js';
 import { functionNameOf } from '../../src/domain/triggers/invokers/arn.js';
+import { startTestGatehouse, type Backend, type TestGatehouse } from './gatehouse.js';
 import { readBody } from './sockets.js';
 
 /** A test's function; a never-settling promise makes it hang. */
@@ -148,4 +149,11 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** A Gatehouse whose triggers run on a fresh test Lambda server, and the way to stop both. */
+export async function startGatehouseWithLambda(backend: Backend): Promise<{ gatehouse: TestGatehouse; lambda: LambdaServer; stop(): Promise<void> }> {
+  const lambda = await startLambdaServer();
+  const gatehouse = await startTestGatehouse(backend, { lambda: { endpoint: lambda.url, timeoutMs: 2000 } });
+  return { gatehouse, lambda, stop: () => gatehouse.stop().then(() => lambda.close()) };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Storage, UserRecord } from '../../storage/types.js';
 import type { AppClient, AppClients } from '../clients/app-clients.js';
 import { OAuthError } from '../oauth/oauth-error.js';
+import { grantScopes } from '../oauth/scopes.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import type { Caller } from '../triggers/caller.js';
@@ -160,17 +161,10 @@ export function userInfoOf(user: UserRecord, scopes: readonly string[], clientRe
   return { ...info, username: user.username };
 }
 
-/**
- * The scopes asked for, each one the client is allowed; none asked for means every scope the client
- * is allowed. Cognito answers a scope the client may not have with invalid_scope.
- */
+/** The authorize request's `scope` (space-separated; empty as good as absent), granted against the client's. */
 function grantedScopes(client: AppClient, requested: string | undefined): string[] {
-  const allowed = client.settings.AllowedOAuthScopes ?? [];
-  if (requested === undefined || requested.trim() === '') return [...allowed];
-  const scopes = [...new Set(requested.split(' ').filter(Boolean))];
-  const refused = scopes.find((scope) => !allowed.includes(scope));
-  if (refused !== undefined) throw new OAuthError('invalid_scope', `Invalid scope requested: ${refused}`);
-  return scopes;
+  const scopes = requested?.split(' ').filter(Boolean);
+  return grantScopes(client.settings.AllowedOAuthScopes ?? [], scopes?.length ? scopes : undefined);
 }
 
 /** PKCE S256: base64url(SHA-256(verifier)) equals the challenge, compared in constant time. */

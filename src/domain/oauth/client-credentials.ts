@@ -6,6 +6,7 @@ import type { UserPools } from '../pools/user-pools.js';
 import type { ClientToken, Tokens } from '../tokens/tokens.js';
 import type { Caller } from '../triggers/caller.js';
 import { OAuthError } from './oauth-error.js';
+import { grantScopes } from './scopes.js';
 import type { ResourceServers } from './resource-servers.js';
 
 export interface ClientTokenRequest {
@@ -64,13 +65,9 @@ export class ClientCredentials {
   private async grantedScopes(client: AppClient, requested: string[] | undefined): Promise<string[]> {
     const offered = await this.resourceServers.scopesOfPool(client.poolId);
     const allowed = (client.settings.AllowedOAuthScopes ?? []).filter((scope) => offered.has(scope));
-    if (requested === undefined) {
-      if (allowed.length === 0) throw new OAuthError('invalid_scope', 'The client is allowed no custom scopes.');
-      return allowed;
-    }
-    const unknown = requested.find((scope) => !allowed.includes(scope));
-    if (unknown !== undefined || requested.length === 0) throw new OAuthError('invalid_scope', `Invalid scope requested: ${unknown ?? ''}`);
-    return [...new Set(requested)];
+    if (requested === undefined && allowed.length === 0) throw new OAuthError('invalid_scope', 'The client is allowed no custom scopes.');
+    if (requested?.length === 0) throw new OAuthError('invalid_scope', 'Invalid scope requested: ');
+    return grantScopes(allowed, requested);
   }
 }
 

@@ -5,7 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppClient } from '../../domain/clients/app-clients.js';
 import type { AuthorizeParameters } from '../../domain/hosted/authorization.js';
 import type { Services } from '../../domain/services.js';
-import { awsSdkVersionOf, type Caller } from '../../domain/triggers/caller.js';
+import type { Caller } from '../../domain/triggers/caller.js';
+import { callerOfRequest, formBody } from '../web-requests.js';
 import { decorationFor } from './branding.js';
 import { cookiesOf, setCookie } from './cookies.js';
 import { page } from './templates.js';
@@ -37,9 +38,7 @@ export function pageUrl(path: string, parameters: PageQuery, extra: Record<strin
   return `${path}?${query.toString()}`;
 }
 
-export function formOf(request: FastifyRequest): URLSearchParams {
-  return new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
-}
+export const formOf = formBody;
 
 /** The redirect URI with these parameters added to its query (undefined ones left out). */
 export function withParameters(uri: string, parameters: Record<string, string | undefined>): string {
@@ -48,9 +47,7 @@ export function withParameters(uri: string, parameters: Record<string, string | 
   return url.toString();
 }
 
-export function callerOf(request: FastifyRequest, client: AppClient): Caller {
-  return { clientId: client.clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']) };
-}
+export const callerOf = (request: FastifyRequest, client: AppClient): Caller => callerOfRequest(request, client.clientId);
 
 /** The double-submit CSRF token: the XSRF-TOKEN cookie, kept while it exists, echoed in every form. */
 export function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
