@@ -148,7 +148,18 @@ export interface GatehouseConfig {
    * lets a browser on this machine reach `http://my-app.auth.localhost:9229/login` with no DNS.
    */
   loginDomainBase: string;
+  /**
+   * Federation: the social providers' endpoints, by provider type, in ProviderDetails' words
+   * (authorize_url, token_url, attributes_url, oidc_issuer, jwks_uri). Unset ones are the providers'
+   * real URLs; setting them points Google & co. at a test double or an air-gapped mirror.
+   */
+  federation: { endpoints: Partial<Record<SocialProviderType, Partial<Record<SocialEndpointName, string>>>> };
 }
+
+export const SOCIAL_PROVIDER_TYPES = ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'] as const;
+export type SocialProviderType = (typeof SOCIAL_PROVIDER_TYPES)[number];
+export const SOCIAL_ENDPOINT_NAMES = ['authorize_url', 'token_url', 'attributes_url', 'oidc_issuer', 'jwks_uri'] as const;
+export type SocialEndpointName = (typeof SOCIAL_ENDPOINT_NAMES)[number];
 
 /** One line per message on the server's log: the developer copies the code from there. */
 export interface LogChannelConfig {
@@ -214,6 +225,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   triggers: {},
   kms: {},
   loginDomainBase: 'auth.localhost',
+  federation: { endpoints: {} },
 });
 
 export class ConfigError extends Error {}
@@ -280,6 +292,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     lambda: { ...base.lambda, ...((overrides as Partial<GatehouseConfig>).lambda ?? {}) },
     triggers: { ...base.triggers, ...((overrides as Partial<GatehouseConfig>).triggers ?? {}) },
     kms: { ...base.kms, ...((overrides as Partial<GatehouseConfig>).kms ?? {}) },
+    federation: { endpoints: { ...base.federation.endpoints, ...((overrides as Partial<GatehouseConfig>).federation?.endpoints ?? {}) } },
   };
   checkConfig(merged);
   return merged;
@@ -313,6 +326,17 @@ function checkConfig(config: GatehouseConfig): void {
   checkMessages(config.messages, fail);
   checkTriggers(config, fail);
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
+  checkFederation(config.federation, fail);
+}
+
+function checkFederation(federation: GatehouseConfig['federation'], fail: (message: string) => void): void {
+  for (const [type, endpoints] of Object.entries(federation.endpoints ?? {})) {
+    if (!(SOCIAL_PROVIDER_TYPES as readonly string[]).includes(type)) fail(`federation.endpoints.${type}: the provider types are ${SOCIAL_PROVIDER_TYPES.join(', ')}`);
+    for (const [name, url] of Object.entries(endpoints ?? {})) {
+      if (!(SOCIAL_ENDPOINT_NAMES as readonly string[]).includes(name)) fail(`federation.endpoints.${type}.${name}: the endpoints are ${SOCIAL_ENDPOINT_NAMES.join(', ')}`);
+      if (!isHttpUrl(url)) fail(`federation.endpoints.${type}.${name} must be an http(s) URL, got ${JSON.stringify(url)}`);
+    }
+  }
 }
 
 function checkTriggers(config: GatehouseConfig, fail: (message: string) => void): void {

@@ -39,6 +39,12 @@ import { ManagedLoginBrandings } from './managed-login/branding.js';
 import { Terms } from './managed-login/terms.js';
 import { Authorizations } from './hosted/authorization.js';
 import { LoginSessions } from './hosted/login-sessions.js';
+import { IdentityProviders } from './federation/identity-providers.js';
+import { ProviderLinks } from './federation/provider-links.js';
+import { FederatedUsers } from './federation/federated-users.js';
+import { FederatedSignIns } from './federation/federated-sign-in.js';
+import { OAuthUpstream } from './federation/oauth-upstream.js';
+import { SamlSigningKeys } from './federation/saml-signing-keys.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -73,12 +79,21 @@ export interface Services {
   readonly authorizations: Authorizations;
   /** The managed login pages' single sign-on cookie. */
   readonly loginSessions: LoginSessions;
+  // federation
+  /** The pool's OIDC, SAML and social identity providers. */
+  readonly identityProviders: IdentityProviders;
+  /** AdminLinkProviderForUser and AdminDisableProviderForUser. */
+  readonly providerLinks: ProviderLinks;
+  /** The pool's SAML signing certificate. */
+  readonly samlSigningKeys: SamlSigningKeys;
+  /** Sign-in through a provider, from /oauth2/authorize to /oauth2/idpresponse or /saml2/idpresponse. */
+  readonly federatedSignIns: FederatedSignIns;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -117,6 +132,11 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const managedLoginBrandings = new ManagedLoginBrandings(storage, pools, clients, clock);
   const terms = new Terms(storage, pools, clients, clock);
   const clientCredentials = new ClientCredentials(clients, pools, resourceServers, tokens);
+  const authorizations = new Authorizations(storage, clients, pools, tokens, clock);
+  const identityProviders = new IdentityProviders(storage, pools, secretBox, clock, config);
+  const samlSigningKeys = new SamlSigningKeys(storage, pools, secretBox, clock);
+  const federatedUsers = new FederatedUsers(storage, users, groups, userTriggers, clock);
+  const upstream = new OAuthUpstream(config, () => clock.now());
   return {
     pools,
     clients,
@@ -141,8 +161,13 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     managedLoginBrandings,
     terms,
     // hosted sign-in
-    authorizations: new Authorizations(storage, clients, pools, tokens, clock),
+    authorizations,
     loginSessions: new LoginSessions(secretBox, clock),
+    // federation
+    identityProviders,
+    providerLinks: new ProviderLinks(storage, users, identityProviders, clock),
+    samlSigningKeys,
+    federatedSignIns: new FederatedSignIns(storage, identityProviders, federatedUsers, upstream, samlSigningKeys, authorizations, clock),
   };
 }
 

@@ -12,3 +12,9 @@ export function formBody(request: FastifyRequest): URLSearchParams {
 export function callerOfRequest(request: FastifyRequest, clientId: string, clientMetadata?: Record<string, string>): Caller {
   return { clientId, awsSdkVersion: awsSdkVersionOf(request.headers['user-agent']), ...(clientMetadata && { clientMetadata }) };
 }
+
+/** This server's address as the browser reached it (behind a TLS proxy: https), or undefined without a Host. */
+export function requestOrigin(request: FastifyRequest): string | undefined {
+  const proto = request.headers['x-forwarded-proto'] === 'https' ? 'https' : request.protocol;
+  return request.headers.host ? `${proto}://${request.headers.host}` : undefined;
+}

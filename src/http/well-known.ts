@@ -1,3 +1,4 @@
+import { requestOrigin } from './web-requests.js';
 import type { FastifyInstance } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
@@ -13,9 +14,7 @@ export function registerWellKnown(app: FastifyInstance, services: Services): voi
   app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/openid-configuration', async (request, reply) => {
     const pool = await findPool(services, request.params.poolId);
     if (!pool) return reply.code(404).send({ message: `User pool ${request.params.poolId} does not exist.` });
-    const proto = request.headers['x-forwarded-proto'] === 'https' ? 'https' : request.protocol;
-    const origin = request.headers.host ? `${proto}://${request.headers.host}` : undefined;
-    return reply.send(services.issuers.discoveryDocument(pool, origin));
+    return reply.send(services.issuers.discoveryDocument(pool, requestOrigin(request)));
   });
 }
 

@@ -4,12 +4,14 @@ import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
 import AdminDeleteUser from './AdminDeleteUser.js';
 import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
+import AdminDisableProviderForUser from './AdminDisableProviderForUser.js';
 import AdminDisableUser from './AdminDisableUser.js';
 import AdminEnableUser from './AdminEnableUser.js';
 import AdminForgetDevice from './AdminForgetDevice.js';
 import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
+import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
 import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
@@ -27,6 +29,7 @@ import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateGroup from './CreateGroup.js';
+import CreateIdentityProvider from './CreateIdentityProvider.js';
 import CreateManagedLoginBranding from './CreateManagedLoginBranding.js';
 import CreateResourceServer from './CreateResourceServer.js';
 import CreateTerms from './CreateTerms.js';
@@ -34,6 +37,7 @@ import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
 import DeleteGroup from './DeleteGroup.js';
+import DeleteIdentityProvider from './DeleteIdentityProvider.js';
 import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
 import DeleteResourceServer from './DeleteResourceServer.js';
 import DeleteTerms from './DeleteTerms.js';
@@ -42,6 +46,7 @@ import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
+import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
 import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
 import DescribeResourceServer from './DescribeResourceServer.js';
@@ -55,6 +60,8 @@ import ForgotPassword from './ForgotPassword.js';
 import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
+import GetIdentityProviderByIdentifier from './GetIdentityProviderByIdentifier.js';
+import GetSigningCertificate from './GetSigningCertificate.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUICustomization from './GetUICustomization.js';
 import GetUser from './GetUser.js';
@@ -64,6 +71,7 @@ import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListDevices from './ListDevices.js';
 import ListGroups from './ListGroups.js';
+import ListIdentityProviders from './ListIdentityProviders.js';
 import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListTerms from './ListTerms.js';
@@ -83,6 +91,7 @@ import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
+import UpdateIdentityProvider from './UpdateIdentityProvider.js';
 import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
 import UpdateResourceServer from './UpdateResourceServer.js';
 import UpdateTerms from './UpdateTerms.js';
@@ -102,12 +111,14 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminCreateUser,
   AdminDeleteUser,
   AdminDeleteUserAttributes,
+  AdminDisableProviderForUser,
   AdminDisableUser,
   AdminEnableUser,
   AdminForgetDevice,
   AdminGetDevice,
   AdminGetUser,
   AdminInitiateAuth,
+  AdminLinkProviderForUser,
   AdminListDevices,
   AdminListGroupsForUser,
   AdminRemoveUserFromGroup,
@@ -125,6 +136,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ConfirmForgotPassword,
   ConfirmSignUp,
   CreateGroup,
+  CreateIdentityProvider,
   CreateManagedLoginBranding,
   CreateResourceServer,
   CreateTerms,
@@ -132,6 +144,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   CreateUserPoolClient,
   CreateUserPoolDomain,
   DeleteGroup,
+  DeleteIdentityProvider,
   DeleteManagedLoginBranding,
   DeleteResourceServer,
   DeleteTerms,
@@ -140,6 +153,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPool,
   DeleteUserPoolClient,
   DeleteUserPoolDomain,
+  DescribeIdentityProvider,
   DescribeManagedLoginBranding,
   DescribeManagedLoginBrandingByClient,
   DescribeResourceServer,
@@ -153,6 +167,8 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetClientToken,
   GetDevice,
   GetGroup,
+  GetIdentityProviderByIdentifier,
+  GetSigningCertificate,
   GetTokensFromRefreshToken,
   GetUICustomization,
   GetUser,
@@ -162,6 +178,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   InitiateAuth,
   ListDevices,
   ListGroups,
+  ListIdentityProviders,
   ListResourceServers,
   ListTagsForResource,
   ListTerms,
@@ -181,6 +198,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UntagResource,
   UpdateDeviceStatus,
   UpdateGroup,
+  UpdateIdentityProvider,
   UpdateManagedLoginBranding,
   UpdateResourceServer,
   UpdateTerms,

@@ -213,6 +213,11 @@ export interface AuthSessionStore {
   consume(id: string, now: number): Promise<AuthSessionRecord | undefined>;
   /** Makes a consumed session answerable again. */
   release(id: string): Promise<void>;
+  /**
+   * Records a used session under an id no unexpired session has: true for the first claim of the id
+   * on any node, false for every later one until it expires (a one-time assertion seen twice).
+   */
+  claim(session: AuthSessionRecord, now: number): Promise<boolean>;
   /** Whether the session exists, unexpired, and was used already. */
   wasUsed(id: string, now: number): Promise<boolean>;
 }
@@ -343,8 +348,11 @@ export interface PoolDocumentRecord<Body = unknown> {
   version: number;
 }
 
-/** `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id. */
-export type PoolDocumentKind = 'resource-server' | 'domain' | 'ui-customization' | 'managed-login-branding' | 'terms';
+/**
+ * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
+ * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate).
+ */
+export type PoolDocumentKind = 'resource-server' | 'domain' | 'ui-customization' | 'managed-login-branding' | 'terms' | 'identity-provider' | 'saml-signing-key';
 
 export interface PoolDocumentStore {
   /** A key the pool (or, for domains, any pool) already has fails with DuplicateKeyError. */

@@ -5,7 +5,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import { DuplicateKeyError, type ClientRecord, type Page, type Storage } from '../../storage/types.js';
-import { CognitoError, resourceNotFound } from '../errors.js';
+import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import { newClientId, newClientSecret } from '../ids.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { updateVersioned } from '../optimistic.js';
@@ -41,6 +41,7 @@ export class AppClients {
     const pool = await this.pools.get(input.UserPoolId!);
     const secret = fixed.clientSecret ?? (input.GenerateSecret ? newClientSecret() : null);
     const customScopes = await this.resourceServers.scopesOfPool(pool.id);
+    await this.checkProviders(pool.id, input.SupportedIdentityProviders);
     const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== null, customScopes });
     const now = this.clock.now();
     const client: AppClient = {
@@ -92,6 +93,7 @@ export class AppClients {
   async update(input: UpdateUserPoolClientRequest, fixedSecret?: string): Promise<AppClient> {
     const pool = await this.pools.get(input.UserPoolId!);
     const customScopes = await this.resourceServers.scopesOfPool(pool.id);
+    await this.checkProviders(pool.id, input.SupportedIdentityProviders);
     return updateVersioned(
       () => this.get(pool.id, input.ClientId!),
       (current) => {
@@ -101,6 +103,14 @@ export class AppClients {
       },
       (client) => this.storage.clients.update(this.toRecord(client)),
     );
+  }
+
+  /** A client may name only the pool's own users (COGNITO) and the identity providers the pool has. */
+  private async checkProviders(poolId: string, names: string[] | undefined): Promise<void> {
+    for (const name of names ?? []) {
+      if (name === 'COGNITO') continue;
+      if (!(await this.storage.poolDocuments.get(poolId, 'identity-provider', name))) throw invalidParameter(`The provider ${name} does not exist for User Pool ${poolId}`);
+    }
   }
 
   async delete(poolId: string, clientId: string): Promise<void> {

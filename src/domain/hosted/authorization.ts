@@ -25,7 +25,9 @@ export interface AuthorizationRequest {
 }
 
 /** The query parameters of an authorize request (and of the login pages, which repeat them). */
-export type AuthorizeParameters = Partial<Record<'client_id' | 'redirect_uri' | 'response_type' | 'scope' | 'state' | 'nonce' | 'code_challenge' | 'code_challenge_method' | 'identity_provider', string>>;
+export type AuthorizeParameters = Partial<
+  Record<'client_id' | 'redirect_uri' | 'response_type' | 'scope' | 'state' | 'nonce' | 'code_challenge' | 'code_challenge_method' | 'identity_provider' | 'idp_identifier', string>
+>;
 
 /**
  * A request whose client or redirect URI is wrong: Cognito shows its error page and never
@@ -68,9 +70,6 @@ export class Authorizations {
     const responseType = parameters.response_type;
     if (responseType !== 'code' && responseType !== 'token') throw new OAuthError('invalid_request', 'response_type must be code or token.');
     if (!flows.includes(responseType === 'code' ? 'code' : 'implicit')) throw new OAuthError('unauthorized_client', 'The client may not use this response type.');
-    if (parameters.identity_provider !== undefined && parameters.identity_provider !== 'COGNITO') {
-      throw new OAuthError('invalid_request', 'Gatehouse has no federated identity providers yet; identity_provider must be COGNITO.');
-    }
     const request: AuthorizationRequest = { clientId: client.clientId, redirectUri, responseType, scopes: grantedScopes(client, parameters.scope) };
     if (parameters.state !== undefined) request.state = parameters.state;
     if (parameters.nonce !== undefined) request.nonce = parameters.nonce;
@@ -106,10 +105,10 @@ export class Authorizations {
     return userInfoOf(user, scopes, client?.settings.ReadAttributes);
   }
 
-  /** The user a login session names, if they may still sign in (enabled, confirmed). */
+  /** The user a login session names, if they may still sign in (enabled, confirmed or federated). */
   async sessionUser(poolId: string, sub: string): Promise<UserRecord | undefined> {
     const user = await this.storage.users.getBySub(poolId, sub);
-    return user?.enabled && user.status === 'CONFIRMED' ? user : undefined;
+    return user?.enabled && (user.status === 'CONFIRMED' || user.status === 'EXTERNAL_PROVIDER') ? user : undefined;
   }
 
   /** A signed-in user's code for the request (code flow). */

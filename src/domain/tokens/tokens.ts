@@ -12,6 +12,7 @@ import { openPrivateKey } from '../keys/signing-keys.js';
 import { groupClaims } from '../groups/group-claims.js';
 import type { Pool } from '../pools/user-pools.js';
 import { readableAttributes } from '../users/user-attributes.js';
+import { IDENTITIES_ATTRIBUTE, identitiesClaim } from '../federation/linked-identities.js';
 import type { Caller } from '../triggers/caller.js';
 import { eventAttributes } from '../triggers/event-attributes.js';
 import { preTokenVersionOf } from '../triggers/lambda-config.js';
@@ -347,10 +348,13 @@ function poolIdOf(token: string): string | undefined {
 function idTokenAttributes(user: UserRecord, schema: SchemaAttributeType[], readAttributes?: string[]): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const { Name, Value } of readableAttributes(new Map(Object.entries(user.attributes)), readAttributes)) {
-    if (!Name || Name === 'sub' || Value === undefined) continue;
+    if (!Name || Name === 'sub' || Name === IDENTITIES_ATTRIBUTE || Value === undefined) continue;
     const type = schema.find((attribute) => attribute.Name === Name)?.AttributeDataType;
     // The standard flags (email_verified, phone_number_verified) are JSON booleans; custom attributes are always strings.
     claims[Name] = type === 'Boolean' && !Name.startsWith('custom:') ? Value === 'true' : Value;
   }
+  // A federated (or linked) user's identities, parsed, whatever the client may read: relying parties tell federated users by them.
+  const identities = identitiesClaim(user);
+  if (identities) claims.identities = identities;
   return claims;
 }

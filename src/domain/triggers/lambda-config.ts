@@ -14,19 +14,14 @@ export type TriggerName =
   | 'PreTokenGeneration'
   | 'UserMigration'
   | 'CustomSMSSender'
-  | 'CustomEmailSender';
+  | 'CustomEmailSender'
+  | 'InboundFederation';
 
 export type PreTokenVersion = 'V1_0' | 'V2_0' | 'V3_0';
 
-/**
- * Checks a LambdaConfig before it is stored as sent. What Gatehouse cannot run is refused rather
- * than kept and ignored: InboundFederation needs federation, which Gatehouse does not have yet.
- */
+/** Checks a LambdaConfig before it is stored as sent: what cannot work together is refused rather than kept and ignored. */
 export function checkLambdaConfig(config: LambdaConfigType | undefined, tier: string): void {
   if (!config) return;
-  if (config.InboundFederation) {
-    throw invalidParameter('Gatehouse cannot run the InboundFederation trigger: it has no federated sign-in yet. Remove InboundFederation from LambdaConfig.');
-  }
   const legacy = config.PreTokenGeneration;
   const versioned = config.PreTokenGenerationConfig;
   if (legacy && versioned?.LambdaArn && legacy !== versioned.LambdaArn) {
@@ -48,6 +43,7 @@ export function functionFor(config: LambdaConfigType | undefined, trigger: Trigg
       return config.PreTokenGenerationConfig?.LambdaArn ?? config.PreTokenGeneration;
     case 'CustomSMSSender':
     case 'CustomEmailSender':
+    case 'InboundFederation':
       return config[trigger]?.LambdaArn;
     default:
       return config[trigger];

@@ -45,6 +45,7 @@ const RESPONSES: Partial<Record<TriggerName, Check>> = {
     forceAliasCreation: boolean,
     enableSMSMFA: boolean,
   }),
+  InboundFederation: shape({ userAttributesToMap: mapOf(string) }),
 };
 
 /** Whether a function's answer to an event of this trigger (and event version) is one Cognito would take. */

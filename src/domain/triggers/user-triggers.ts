@@ -32,10 +32,10 @@ export const validationDataOf = (data: AttributeType[] | undefined): Record<stri
 export class UserTriggers {
   constructor(private readonly triggers: Triggers) {}
 
-  /** PreSignUp_SignUp / PreSignUp_AdminCreateUser. A function that throws stops the sign-up before anything is stored. */
+  /** PreSignUp_SignUp / _AdminCreateUser / _ExternalProvider. A function that throws stops the sign-up before anything is stored. */
   async preSignUp(
     pool: TriggerPool,
-    source: 'SignUp' | 'AdminCreateUser',
+    source: 'SignUp' | 'AdminCreateUser' | 'ExternalProvider',
     user: { username: string; attributes: Record<string, string> },
     caller: Caller,
     validationData: Record<string, string> | null,
@@ -53,6 +53,29 @@ export class UserTriggers {
       autoVerifyEmail: response?.autoVerifyEmail === true,
       autoVerifyPhone: response?.autoVerifyPhone === true,
     };
+  }
+
+  /**
+   * InboundFederation_ExternalProvider, at every federated sign-in before the attribute mapping: the
+   * function sees what the provider said and answers the attributes to map (undefined: map them as they are).
+   */
+  async inboundFederation(
+    pool: TriggerPool,
+    provider: { name: string; type: string },
+    userName: string,
+    attributes: { tokenResponse?: Record<string, unknown>; idToken?: Record<string, unknown>; userInfo?: Record<string, unknown>; samlResponse?: Record<string, unknown> },
+    caller: Caller,
+  ): Promise<Record<string, string> | undefined> {
+    const response = await this.triggers.run(pool, {
+      trigger: 'InboundFederation',
+      source: 'InboundFederation_ExternalProvider',
+      userName,
+      caller,
+      request: { providerName: provider.name, providerType: provider.type, attributes },
+      response: { userAttributesToMap: {} },
+    });
+    const mapped = response?.userAttributesToMap;
+    return mapped && typeof mapped === 'object' && Object.keys(mapped).length > 0 ? (mapped as Record<string, string>) : undefined;
   }
 
   /** PostConfirmation_ConfirmSignUp / _ConfirmForgotPassword, once the confirmation is written. */

@@ -1,4 +1,5 @@
 import type { AliasKey, UserRecord } from '../../storage/types.js';
+import { identityAliasesOf } from '../federation/linked-identities.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 
 /**
@@ -46,6 +47,19 @@ export class SignInNames {
       if (verified) aliases.push({ kind, key: this.key(value) });
     }
     return aliases;
+  }
+
+  /**
+   * The sign-in aliases a user holds. A federated user holds none: its email may be anyone else's
+   * too, as in Cognito, where linking is how a federated identity joins a native user.
+   */
+  signInAliasesOf(user: Pick<UserRecord, 'status' | 'attributes'>): AliasKey[] {
+    return user.status === 'EXTERNAL_PROVIDER' ? [] : this.aliasesOf(user.attributes);
+  }
+
+  /** Every unique name a user holds: its sign-in aliases and the external identities that sign in as it. */
+  uniqueNamesOf(user: UserRecord): AliasKey[] {
+    return [...this.signInAliasesOf(user), ...identityAliasesOf(user)];
   }
 }
 

@@ -16,6 +16,7 @@ import { attributesAtCreation, planAttributeUpdate, withAttributes, type Attribu
 import { parseUserFilter } from './list-filter.js';
 import { validationDataOf } from '../triggers/user-triggers.js';
 import { SignInNames, searchValuesOf } from './sign-in-names.js';
+import { IDENTITY_ALIAS_KIND, identityTaken } from '../federation/linked-identities.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserMfaState } from '../mfa/user-mfa-state.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
@@ -179,6 +180,11 @@ export class Users {
     return user;
   }
 
+  /** Stores a user made elsewhere (a federated user, whose name and state its provider decides). */
+  async insertRecord(context: PoolContext, user: UserRecord): Promise<void> {
+    await untilWritten(() => this.write(context, user, { inserting: true }));
+  }
+
   /**
    * Changes a user. `change` sees the user as stored now; when another request wrote the user
    * between the read and this write, the write is refused and `change` runs again on what that
@@ -324,9 +330,9 @@ export class Users {
    */
   private async write(context: PoolContext, user: UserRecord, { inserting = false, forceAliasCreation = false, takenMessage = USERNAME_TAKEN }: WriteOptions): Promise<boolean> {
     const { names } = context;
-    const toWrite = (record: UserRecord): UserWrite => ({ user: record, aliases: names.aliasesOf(record.attributes), search: searchValuesOf(record, names) });
+    const toWrite = (record: UserRecord): UserWrite => ({ user: record, aliases: names.uniqueNamesOf(record), search: searchValuesOf(record, names) });
     const writes: UserWrite[] = [];
-    for (const alias of names.aliasesOf(user.attributes)) {
+    for (const alias of names.signInAliasesOf(user)) {
       const holder = await this.storage.users.getByAlias(user.poolId, alias);
       if (!holder || holder.sub === user.sub) continue;
       if (names.usernameAttributes.includes(alias.kind) || !forceAliasCreation) throw aliasTaken(alias.kind, names, inserting);
@@ -338,6 +344,7 @@ export class Users {
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       if (error.key === 'username') throw new CognitoError('UsernameExistsException', takenMessage);
+      if (error.key === IDENTITY_ALIAS_KIND) throw identityTaken();
       // Taken since it was looked at: with forceAliasCreation, look again and take it from its new holder.
       if (forceAliasCreation && !names.usernameAttributes.includes(error.key ?? '')) return false;
       throw aliasTaken(error.key ?? 'email', names, inserting);

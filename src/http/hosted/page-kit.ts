@@ -28,7 +28,7 @@ export function queryOf(request: FastifyRequest): PageQuery {
 export const queryString = (parameters: AuthorizeParameters): string => new URLSearchParams(parameters as Record<string, string>).toString();
 
 /** What one page hands the next: the authorize request and the page language, not its own state. */
-const CARRIED: ReadonlyArray<string> = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider', 'lang'];
+const CARRIED: ReadonlyArray<string> = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'identity_provider', 'idp_identifier', 'lang'];
 
 /** A page's URL, carrying the authorize request on, with `extra` state for that page (a username). */
 export function pageUrl(path: string, parameters: PageQuery, extra: Record<string, string | undefined> = {}): string {

@@ -6,13 +6,16 @@ import { CognitoError } from '../../domain/errors.js';
 import { UnredirectableError, type AuthorizationRequest, type AuthorizeParameters } from '../../domain/hosted/authorization.js';
 import { selfSignUpAllowed } from '../../domain/hosted/sign-up-page.js';
 import { OAuthError } from '../../domain/oauth/oauth-error.js';
+import { FederationFailure } from '../../domain/federation/federated-sign-in.js';
+import { requestOrigin } from '../web-requests.js';
+import { registerFederationPages } from './federation-pages.js';
 import type { Services } from '../../domain/services.js';
 import type { RateLimiter } from '../rate-limits.js';
 import type { UserRecord } from '../../storage/types.js';
 import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
-import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters } from './page-kit.js';
-import { errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
+import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters, type PageQuery } from './page-kit.js';
+import { buttonLink, errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
 
 const SESSION_COOKIE = 'cognito';
 
@@ -37,8 +40,10 @@ export function registerHostedPages(app: FastifyInstance, services: Services, li
   app.get('/login', (request, reply) => pages.showLogin(request, reply));
   app.post('/login', (request, reply) => pages.submitLogin(request, reply));
   app.post('/login/respond', (request, reply) => pages.submitChallenge(request, reply));
+  app.post('/login/federated', (request, reply) => pages.submitCorporateEmail(request, reply));
   app.get('/logout', (request, reply) => pages.logout(request, reply));
   app.get('/error', (_request, reply) => sendPage(reply, 400, errorPage()));
+  registerFederationPages(app, services, pages);
 }
 
 /** The sign-in and challenge pages; the self-service pages reuse its request checks and its end of a sign-in. */
@@ -52,6 +57,8 @@ export class HostedPages {
   async authorize(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const parameters = queryOf(request);
     return this.checked(parameters, reply, async (authorization, client) => {
+      const provider = await this.services.federatedSignIns.chosen(client, parameters);
+      if (provider) return reply.redirect(await this.services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
       const signedIn = parameters.prompt === 'login' ? undefined : await this.sessionUser(request, client);
       if (signedIn) return this.complete(request, reply, authorization, client, signedIn.user, signedIn.authTime);
       return reply.redirect(`/login?${new URLSearchParams(parameters as Record<string, string>).toString()}`, 302);
@@ -64,20 +71,57 @@ export class HostedPages {
     return this.checked(parameters, reply, async (_authorization, client) => {
       const csrf = csrfToken(request, reply);
       const pool = await this.services.pools.get(client.poolId);
+      const supported = client.settings.SupportedIdentityProviders ?? [];
+      const native = supported.length === 0 || supported.includes('COGNITO');
       const body = `${errorBox(message)}
 ${noteBox(message ? undefined : noticeOf({ notice }))}
-${form(
-  `/login?${queryString(parameters)}`,
-  csrf,
-  `${field('Username', 'username', 'text', 'autocomplete="username" autocapitalize="none" required')}
+${await this.providerChoices(client, parameters, csrf)}
+${
+  native
+    ? `${form(
+        `/login?${queryString(parameters)}`,
+        csrf,
+        `${field('Username', 'username', 'text', 'autocomplete="username" autocapitalize="none" required')}
 ${field('Password', 'password', 'password', 'autocomplete="current-password" required')}`,
-  { label: 'Sign in', name: 'signInSubmitButton' },
-)}
+        { label: 'Sign in', name: 'signInSubmitButton' },
+      )}
 ${links([
   { href: pageUrl('/forgotPassword', parameters), text: 'Forgot your password?' },
   ...(selfSignUpAllowed(pool.settings) ? [{ before: 'Need an account?', href: pageUrl('/signup', parameters), text: 'Sign up' }] : []),
-])}`;
+])}`
+    : ''
+}`;
       return sendClientPage(this.services, reply, client, message ? 400 : 200, 'Sign in', body);
+    });
+  }
+
+  /**
+   * The sign-in page's way to a provider: a button for each the client supports, and an email field
+   * when some of them have identifiers (a company's email domain routes its people to its IdP).
+   */
+  private async providerChoices(client: AppClient, parameters: PageQuery, csrf: string): Promise<string> {
+    const names = (client.settings.SupportedIdentityProviders ?? []).filter((name) => name !== 'COGNITO');
+    if (names.length === 0) return '';
+    const providers = (await this.services.identityProviders.all(client.poolId)).filter((provider) => names.includes(provider.key));
+    const buttons = providers.map((provider) => buttonLink(`/oauth2/authorize?${queryString({ ...authorizeParametersOf(parameters), identity_provider: provider.key })}`, `Continue with ${PROVIDER_LABELS[provider.key] ?? provider.key}`));
+    const routed = providers.some((provider) => provider.body.IdpIdentifiers.length > 0)
+      ? form(`/login/federated?${queryString(parameters)}`, csrf, field('Corporate email', 'email', 'email', 'autocomplete="email" required'), { label: 'Sign in with your corporate ID', name: 'federatedSubmitButton' })
+      : '';
+    return `<div class="idp-choices">${buttons.join('\n')}${routed}</div>${providers.length > 0 ? '<p class="separator"><span>or</span></p>' : ''}`;
+  }
+
+  /** The corporate email form: its domain (or the whole address) names the provider, as an idp_identifier would. */
+  async submitCorporateEmail(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async (authorization, client) => {
+      const body = formOf(request);
+      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      const email = (body.get('email') ?? '').trim();
+      const domain = email.slice(email.lastIndexOf('@') + 1);
+      const name = (await this.services.federatedSignIns.providerOfIdentifier(client, email)) ?? (await this.services.federatedSignIns.providerOfIdentifier(client, domain));
+      const provider = name && (await this.services.identityProviders.forSignIn(client.poolId, name));
+      if (!provider) return this.showLogin(request, reply, 'No identity provider signs in that email address.');
+      return reply.redirect(await this.services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
     });
   }
 
@@ -184,6 +228,8 @@ ${links([
     try {
       return await handle(checked.request, checked.client);
     } catch (error) {
+      if (error instanceof OAuthError) return reply.redirect(withParameters(checked.request.redirectUri, { error: error.code, error_description: error.message, state: checked.request.state }), 302);
+      if (error instanceof FederationFailure) return this.federationFailed(reply, error);
       // A trigger's refusal reaches the app as Cognito sends it: error_description on the redirect.
       if (error instanceof CognitoError) {
         const code = error.type === 'UserLambdaValidationException' || error.type.endsWith('LambdaException') || error.type === 'InvalidLambdaResponseException' ? 'invalid_request' : 'server_error';
@@ -191,6 +237,20 @@ ${links([
       }
       throw error;
     }
+  }
+
+  /** A sign-in at a provider that failed: told to the app on its redirect URI when it is known, else the error page. */
+  federationFailed(reply: FastifyReply, failure: FederationFailure): FastifyReply {
+    const authorization = failure.authorization;
+    if (!authorization) return sendPage(reply, 400, errorPage());
+    return reply.redirect(withParameters(authorization.redirectUri, { error: 'invalid_request', error_description: failure.message, state: authorization.state }), 302);
+  }
+
+  /** The end of a sign-in that succeeded: the pool's session cookie, then the app's redirect. */
+  async signedIn(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, user: UserRecord): Promise<FastifyReply> {
+    const sealed = this.services.loginSessions.seal(client.poolId, user.sub);
+    setCookie(reply, request, SESSION_COOKIE, sealed.value, sealed.maxAgeSeconds);
+    return this.complete(request, reply, authorization, client, user, sealed.authTime);
   }
 
   /** A sign-in step's outcome, or what the page should say instead of an exception. */
@@ -207,11 +267,7 @@ ${links([
 
   /** After a sign-in step: the next challenge's page, or the end of the sign-in. */
   private async next(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, username: string, outcome: AuthOutcome): Promise<FastifyReply> {
-    if (outcome.HostedSignIn) {
-      const sealed = this.services.loginSessions.seal(client.poolId, outcome.HostedSignIn.user.sub);
-      setCookie(reply, request, SESSION_COOKIE, sealed.value, sealed.maxAgeSeconds);
-      return this.complete(request, reply, authorization, client, outcome.HostedSignIn.user, sealed.authTime);
-    }
+    if (outcome.HostedSignIn) return this.signedIn(request, reply, authorization, client, outcome.HostedSignIn.user);
     const challenge = outcome.ChallengeName ?? '';
     const parameters = outcome.ChallengeParameters ?? {};
     return this.showChallenge(request, reply, client, { challenge, session: outcome.Session ?? '', username: parameters.USER_ID_FOR_SRP ?? username, parameters });
@@ -319,6 +375,15 @@ function qrCode(uri: string): string {
   qr.addData(uri);
   qr.make();
   return `<div class="qr" role="img" aria-label="QR image of the authenticator key">${qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true })}</div>`;
+}
+
+/** How the buttons name the social providers. */
+const PROVIDER_LABELS: Record<string, string> = { Google: 'Google', Facebook: 'Facebook', LoginWithAmazon: 'Amazon', SignInWithApple: 'Apple' };
+
+/** The authorize request a page carries, without the page's own state. */
+function authorizeParametersOf(parameters: PageQuery): AuthorizeParameters {
+  const { notice: _notice, username: _username, identity_provider: _provider, idp_identifier: _identifier, ...rest } = parameters;
+  return rest as AuthorizeParameters;
 }
 
 const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };

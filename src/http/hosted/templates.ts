@@ -27,6 +27,10 @@ h1 { font-size: 1.4rem; margin-top: 0; }
 .links p { margin: .4rem 0; }
 .links form { display: inline; }
 .link-button { background: none; border: 0; padding: 0; font: inherit; text-decoration: underline; cursor: pointer; }
+.idp-button { display: block; margin: .6rem 0; padding: .6rem; border: 1px solid #0972d3; border-radius: 4px; text-align: center; text-decoration: none; font-weight: 600; color: #0972d3; }
+.idp-button:focus { outline: 3px solid #0972d3; outline-offset: 1px; }
+.separator { display: flex; align-items: center; gap: .75rem; color: #5f6b7a; margin: 1.25rem 0 0; }
+.separator::before, .separator::after { content: ""; flex: 1; border-top: 1px solid #d1d5db; }
 .check { display: flex; gap: .5rem; align-items: flex-start; margin-top: 1.25rem; font-weight: 400; }
 .check input { margin-top: .2rem; }
 fieldset { border: 0; padding: 0; margin: 1rem 0 0; }
@@ -90,6 +94,9 @@ export const hint = (text: string): string => `<p class="hint textDescription-cu
 /** A link; an `external` one (terms, outside Gatehouse) opens apart, so the form keeps what was typed. */
 export const link = (href: string, text: string, external = false): string =>
   `<a class="redirect-customizable" href="${escapeHtml(href)}"${external ? ' target="_blank" rel="noopener noreferrer"' : ''}>${escapeHtml(text)}</a>`;
+
+/** A link that looks like a button: the sign-in page's way to an identity provider. */
+export const buttonLink = (href: string, text: string): string => `<a class="idp-button" href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
 
 /** Links under a form, one a line, each with the text before it (e.g. "Need an account?" [Sign up]). */
 export const links = (items: Array<{ before?: string; href: string; text: string }>): string =>

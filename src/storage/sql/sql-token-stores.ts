@@ -105,6 +105,17 @@ export class SqlAuthSessionStore implements AuthSessionStore {
       .execute();
   }
 
+  async claim(session: AuthSessionRecord, now: number): Promise<boolean> {
+    // An expired holder of the id no longer counts: it goes first, then the insert races on the key alone.
+    await this.db.deleteFrom('auth_sessions').where('id', '=', session.id).where('expires_at', '<=', now).execute();
+    const inserted = await this.db
+      .insertInto('auth_sessions')
+      .values({ id: session.id, pool_id: session.poolId, client_id: session.clientId, sub: session.sub, challenge: session.challenge, state: JSON.stringify(session.state), expires_at: session.expiresAt, used_at: now })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
   async get(id: string, now: number): Promise<AuthSessionRecord | undefined> {
     const row = await this.db.selectFrom('auth_sessions').selectAll().where('id', '=', id).where('used_at', 'is', null).executeTakeFirst();
     return row && Number(row.expires_at) > now ? toSession(row) : undefined;
