@@ -259,6 +259,25 @@ for (const backend of backends()) {
       assert.ok(['NotAuthorizedException', 'UserNotFoundException'].includes(password.name), `a federated user has no password to sign in with: ${password.name}`);
     });
 
+    test('two first sign-ins of one identity at once make one user', async () => {
+      const poolId = await newPool();
+      await oidcProvider(poolId);
+      const clientId = await webClient(poolId, ['Corp']);
+      oidcIdp.signInAs({ sub: 'race-1', claims: { email: 'race@corp.example.com' } });
+      // Both trips reach the provider first, so both answers arrive at Gatehouse for a user it does not have yet.
+      const starts = await Promise.all([0, 1].map(async () => {
+        const browser = new FormClient();
+        let page = await browser.request(authorizeUrl(clientId, { identity_provider: 'Corp' }));
+        while (page.location && !page.location.includes('/oauth2/idpresponse')) page = await browser.request(page.location);
+        return { browser, answer: page.location! };
+      }));
+      const callbacks = await Promise.all(starts.map(({ browser, answer }) => browser.request(answer)));
+      const subs = await Promise.all(callbacks.map(async (page) => claimsOf((await tokensFor(clientId, new URL(page.location!))).id_token).sub));
+      assert.equal(subs[0], subs[1]);
+      const user = await gatehouse.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Corp_race-1' }));
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'sub')!.Value, subs[0]);
+    });
+
     test('a provider the client does not support, or an unknown one, comes back as invalid_request', async () => {
       const poolId = await newPool();
       await oidcProvider(poolId);

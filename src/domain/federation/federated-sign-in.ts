@@ -11,10 +11,12 @@ import type { IdentityProvider, IdentityProviders } from './identity-providers.j
 import { UpstreamError, type OAuthUpstream } from './oauth-upstream.js';
 import { authnRequestUrl, logoutRequestUrl, readLogoutMessage, readResponse, SamlError, serviceProviderMetadataXml, type SamlAssertion, type SamlServiceProvider } from './saml/saml-service-provider.js';
 import type { SamlSigningKeys } from './saml-signing-keys.js';
+import type { SamlSession } from '../hosted/login-sessions.js';
 
 /** How long a browser may take at the provider before coming back. */
 const FLOW_LIFETIME_MS = 15 * 60_000;
 const FLOW_CHALLENGE = 'FEDERATION';
+const LOGOUT_CHALLENGE = 'SAML_LOGOUT';
 const ASSERTION_CHALLENGE = 'SAML_ASSERTION';
 
 /** What Gatehouse remembers of a sign-in sent to a provider, under the `state` (or RelayState) it sent. */
@@ -27,12 +29,23 @@ interface FlowState {
   samlRequestId?: string;
 }
 
+/** A logout sent to a SAML provider, waiting for its answer. */
+interface LogoutFlow {
+  provider: string;
+  /** Where /logout was going to send the browser. */
+  then: string;
+  requestId: string;
+  origin: string;
+}
+
 /** A sign-in through a provider, finished: the user, and the authorize request to answer. */
 export interface FederatedResult {
   user: UserRecord;
   client: AppClient;
   authorization: AuthorizationRequest;
   provider: IdentityProvider;
+  /** For a SAML provider that signs out with Gatehouse: what the login session must remember to sign out there. */
+  samlSession?: SamlSession;
 }
 
 /**
@@ -136,7 +149,7 @@ export class FederatedSignIns {
     try {
       assertion = await readResponse({ ...sp, allowIdpInitiated: started.samlRequestId === undefined }, form.SAMLResponse);
     } catch (error) {
-      if (error instanceof SamlError) throw new FederationFailure(`The SAML response is not valid: ${error.message}`, started.authorization);
+      if (error instanceof SamlError) throw new FederationFailure(`The SAML response is not valid: ${(error as Error).message}`, started.authorization);
       throw error;
     }
     if (started.samlRequestId !== undefined && assertion.inResponseTo !== started.samlRequestId) {
@@ -151,7 +164,11 @@ export class FederatedSignIns {
       evidence: { samlResponse: { nameId: assertion.nameId, issuer: assertion.issuer, ...(assertion.sessionIndex && { sessionIndex: assertion.sessionIndex }), attributes: assertion.attributes } },
     };
     const user = await this.users.signIn(provider, external, caller(client)).catch(rethrowAs(started.authorization));
-    return { user, client, authorization: started.authorization, provider };
+    const samlSession: SamlSession | undefined =
+      provider.details.IDPSignout === 'true'
+        ? { provider: provider.name, nameId: assertion.nameId, ...(assertion.nameIdFormat && { nameIdFormat: assertion.nameIdFormat }), ...(assertion.sessionIndex && { sessionIndex: assertion.sessionIndex }) }
+        : undefined;
+    return { user, client, authorization: started.authorization, provider, ...(samlSession && { samlSession }) };
   }
 
   /** The pool's SAML service provider metadata, for operators to give their IdP. */
@@ -160,21 +177,46 @@ export class FederatedSignIns {
     return serviceProviderMetadataXml({ ...baseServiceProvider(poolId, origin), metadata: { entityId: '', signingCertificates: [], wantAuthnRequestsSigned: false }, signing, allowIdpInitiated: false, now: this.clock.now() });
   }
 
-  /** Signs the user out at a SAML provider that asked for it (IDPSignout): where to send the browser, if anywhere. */
-  async samlLogoutUrl(poolId: string, providerName: string, user: UserRecord, origin: string, relayState: string): Promise<string | undefined> {
-    const provider = await this.providers.forSignIn(poolId, providerName);
+  /**
+   * /logout for a user who signed in through a SAML provider that signs out with Gatehouse
+   * (IDPSignout): the IdP's logout URL, with a state that brings the browser back to `then`.
+   */
+  async startSamlLogout(poolId: string, session: SamlSession, origin: string, then: string): Promise<string | undefined> {
+    const provider = await this.providers.forSignIn(poolId, session.provider);
     if (!provider?.saml || provider.details.IDPSignout !== 'true' || !provider.saml.metadata.sloRedirectUrl) return undefined;
-    const own = JSON.parse(user.attributes.identities ?? '[]') as { providerName: string; userId: string }[];
-    const identity = own.find((entry) => entry.providerName === providerName);
-    if (!identity) return undefined;
-    return (await logoutRequestUrl(await this.serviceProvider(provider, origin), { nameId: identity.userId }, relayState)).url;
+    const state = randomBytes(32).toString('base64url');
+    const request = await logoutRequestUrl(await this.serviceProvider(provider, origin), session, state);
+    const flow: LogoutFlow = { provider: provider.name, then, requestId: request.requestId, origin };
+    const now = this.clock.now();
+    await this.storage.authSessions.insert({ id: flowKey(state), poolId, clientId: '', sub: '', challenge: LOGOUT_CHALLENGE, state: { ...flow }, expiresAt: now + FLOW_LIFETIME_MS }, now);
+    return request.url;
   }
 
-  /** /saml2/logout: the IdP's answer to a logout Gatehouse started, or a logout the IdP started. */
-  async samlLogoutMessage(poolId: string, providerName: string, origin: string, parameters: Record<string, string>) {
-    const provider = await this.providers.forSignIn(poolId, providerName);
-    if (!provider?.saml) throw new FederationFailure('Unknown SAML identity provider.');
-    return readLogoutMessage(await this.serviceProvider(provider, origin), parameters);
+  /**
+   * /saml2/logout: the IdP's answer to a logout Gatehouse started (back to where /logout was going),
+   * or a logout the IdP started (answered, and the pool's session ends). `poolId` is the pool the
+   * browser's session or the domain names; an IdP-started logout must come from one of its SAML
+   * providers that sign out with it.
+   */
+  async finishSamlLogout(parameters: Record<string, string>, poolId: string | undefined, origin: string): Promise<{ redirect: string; endsSession: boolean }> {
+    if (parameters.SAMLResponse) {
+      const session = parameters.RelayState ? await this.storage.authSessions.consume(flowKey(parameters.RelayState), this.clock.now()) : undefined;
+      if (!session || session.challenge !== LOGOUT_CHALLENGE) throw new FederationFailure('The logout at the identity provider is unknown, used or expired.');
+      const flow = session.state as unknown as LogoutFlow;
+      const provider = await this.providers.forSignIn(session.poolId, flow.provider);
+      if (!provider?.saml) throw new FederationFailure(`The identity provider ${flow.provider} no longer exists.`);
+      const message = await readLogoutMessage(await this.serviceProvider(provider, flow.origin), parameters).catch(samlFailure);
+      if (message.kind !== 'response' || message.inResponseTo !== flow.requestId) throw new FederationFailure('The logout response answers another request.');
+      return { redirect: flow.then, endsSession: true };
+    }
+    if (!parameters.SAMLRequest || !poolId) throw new FederationFailure('The request carries no SAML logout message Gatehouse can place.');
+    const candidates = (await this.providers.all(poolId)).filter((document) => document.body.ProviderType === 'SAML' && document.body.details.IDPSignout === 'true');
+    for (const candidate of candidates) {
+      const provider = await this.providers.forSignIn(poolId, candidate.key);
+      const message = provider && (await readLogoutMessage(await this.serviceProvider(provider, origin), parameters).catch(() => undefined));
+      if (message?.kind === 'request') return { redirect: message.responseUrl, endsSession: true };
+    }
+    throw new FederationFailure('The logout request comes from no SAML identity provider of the pool that signs out with it.');
   }
 
   private async idpInitiated(relayState: string | undefined, hostPool: string | undefined, origin: string): Promise<FlowState> {
@@ -243,6 +285,11 @@ const baseServiceProvider = (poolId: string, origin: string) => ({
 const flowKey = (state: string) => `idp:${createHash('sha256').update(state).digest('base64url')}`;
 
 /** A provider's or a trigger's refusal, told to the app on its redirect URI. */
+function samlFailure(error: unknown): never {
+  if (error instanceof SamlError) throw new FederationFailure(`The SAML logout message is not valid: ${(error as Error).message}`);
+  throw error;
+}
+
 function rethrowAs(authorization: AuthorizationRequest) {
   return (error: unknown): never => {
     if (error instanceof UpstreamError) throw new FederationFailure(error.message, authorization);

@@ -11,6 +11,15 @@ export interface LoginSession {
   /** When the user signed in: the auth_time of every token the session gives. */
   authTime: number;
   expiresAt: number;
+  /** A sign-in through a SAML provider that signs out with it (IDPSignout): who to sign out there. */
+  saml?: SamlSession;
+}
+
+export interface SamlSession {
+  provider: string;
+  nameId: string;
+  nameIdFormat?: string;
+  sessionIndex?: string;
 }
 
 const CONTEXT = 'managed-login-session';
@@ -27,18 +36,24 @@ export class LoginSessions {
   ) {}
 
   /** A new session for a user who signed in just now. */
-  seal(poolId: string, sub: string): { value: string; maxAgeSeconds: number; authTime: number } {
+  seal(poolId: string, sub: string, saml?: SamlSession): { value: string; maxAgeSeconds: number; authTime: number } {
     const authTime = this.clock.now();
-    const session: LoginSession = { poolId, sub, authTime, expiresAt: authTime + LOGIN_SESSION_MS };
+    const session: LoginSession = { poolId, sub, authTime, expiresAt: authTime + LOGIN_SESSION_MS, ...(saml && { saml }) };
     return { value: this.secrets.seal(JSON.stringify(session), CONTEXT), maxAgeSeconds: LOGIN_SESSION_MS / 1000, authTime };
   }
 
   /** The session a cookie holds, if it is genuine, unexpired and for this pool. */
   open(cookie: string | undefined, poolId: string): LoginSession | undefined {
+    const session = this.read(cookie);
+    return session?.poolId === poolId ? session : undefined;
+  }
+
+  /** The session a cookie holds, whichever pool it is for, if it is genuine and unexpired. */
+  read(cookie: string | undefined): LoginSession | undefined {
     if (!cookie) return undefined;
     try {
       const session = JSON.parse(this.secrets.open(cookie, CONTEXT)) as LoginSession;
-      return session.poolId === poolId && session.expiresAt > this.clock.now() ? session : undefined;
+      return session.expiresAt > this.clock.now() ? session : undefined;
     } catch {
       return undefined;
     }

@@ -4,7 +4,9 @@ import { FederationFailure, type FederatedResult } from '../../domain/federation
 import type { Services } from '../../domain/services.js';
 import { callerOfRequest, formBody, requestOrigin } from '../web-requests.js';
 import type { HostedPages } from './pages.js';
+import { clearCookie, cookiesOf } from './cookies.js';
 import { queryOf } from './page-kit.js';
+import { SESSION_COOKIE } from './pages.js';
 
 /**
  * Where providers send the browser back: /oauth2/idpresponse for the OIDC and social providers (a
@@ -24,6 +26,20 @@ export function registerFederationPages(app: FastifyInstance, services: Services
     const hostPool = await services.userPoolDomains.poolOfHost(request.headers.host);
     return finish(reply, pages, () => services.federatedSignIns.finishSaml(form, requestOrigin(request) ?? '', hostPool, caller(request)), request);
   });
+  const samlLogout = async (request: FastifyRequest, reply: FastifyReply) => {
+    const parameters = request.method === 'POST' ? Object.fromEntries(formBody(request)) : (queryOf(request) as Record<string, string>);
+    const poolId = (await services.userPoolDomains.poolOfHost(request.headers.host)) ?? services.loginSessions.read(cookiesOf(request)[SESSION_COOKIE])?.poolId;
+    try {
+      const { redirect, endsSession } = await services.federatedSignIns.finishSamlLogout(parameters, poolId, requestOrigin(request) ?? '');
+      if (endsSession) clearCookie(reply, request, SESSION_COOKIE);
+      return reply.redirect(redirect, 302);
+    } catch (error) {
+      if (error instanceof FederationFailure) return pages.federationFailed(reply, error);
+      throw error;
+    }
+  };
+  app.get('/saml2/logout', samlLogout);
+  app.post('/saml2/logout', samlLogout);
 }
 
 async function finish(reply: FastifyReply, pages: HostedPages, finishing: () => Promise<FederatedResult>, request: FastifyRequest): Promise<FastifyReply> {
@@ -34,5 +50,5 @@ async function finish(reply: FastifyReply, pages: HostedPages, finishing: () => 
     if (error instanceof FederationFailure) return pages.federationFailed(reply, error);
     throw error;
   }
-  return pages.signedIn(request, reply, result.authorization, result.client, result.user);
+  return pages.signedIn(request, reply, result.authorization, result.client, result.user, result.samlSession);
 }

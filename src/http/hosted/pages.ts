@@ -12,12 +12,14 @@ import { registerFederationPages } from './federation-pages.js';
 import type { Services } from '../../domain/services.js';
 import type { RateLimiter } from '../rate-limits.js';
 import type { UserRecord } from '../../storage/types.js';
+import type { SamlSession } from '../../domain/hosted/login-sessions.js';
 import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
 import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters, type PageQuery } from './page-kit.js';
 import { buttonLink, errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
 
-const SESSION_COOKIE = 'cognito';
+/** The managed login's single sign-on cookie, named as Cognito names it. */
+export const SESSION_COOKIE = 'cognito';
 
 /** What the pages tell a user whose sign-in failed; it never says whether the user exists. */
 const SIGN_IN_FAILED = 'Incorrect username or password.';
@@ -194,19 +196,23 @@ ${links([
       return sendPage(reply, 400, errorPage());
     }
     const logoutUri = parameters.logout_uri;
+    let then: string;
     if (logoutUri !== undefined) {
       if (!(client.settings.LogoutURLs ?? []).includes(logoutUri)) return sendPage(reply, 400, errorPage(await decorationFor(this.services, client)));
-      clearCookie(reply, request, SESSION_COOKIE);
-      return reply.redirect(logoutUri, 302);
+      then = logoutUri;
+    } else {
+      // Without a logout_uri: sign out, then sign in again through the login page with these parameters.
+      if (parameters.redirect_uri === undefined || parameters.response_type === undefined) return sendPage(reply, 400, errorPage(await decorationFor(this.services, client)));
+      const { logout_uri: _none, ...rest } = parameters;
+      then = `/login?${queryString(rest as AuthorizeParameters)}`;
     }
-    // Without a logout_uri: sign out, then sign in again through the login page with these parameters.
-    if (parameters.redirect_uri === undefined || parameters.response_type === undefined) return sendPage(reply, 400, errorPage(await decorationFor(this.services, client)));
+    const session = this.services.loginSessions.open(cookiesOf(request)[SESSION_COOKIE], client.poolId);
     clearCookie(reply, request, SESSION_COOKIE);
-    const { logout_uri: _none, ...rest } = parameters;
-    return reply.redirect(`/login?${queryString(rest as AuthorizeParameters)}`, 302);
+    // Signed in through a SAML provider that signs out with the pool: out there too, then on to `then`.
+    const atProvider = session?.saml && (await this.services.federatedSignIns.startSamlLogout(client.poolId, session.saml, requestOrigin(request) ?? '', then));
+    return reply.redirect(atProvider || then, 302);
   }
 
-  /** Runs a page for a checked authorize request; the two kinds of refusal are answered as Cognito answers them. */
   /** The pool the request's Host names when it is one of a domain's names (a client of another pool is refused there). */
   hostPool(request: FastifyRequest): Promise<string | undefined> {
     return this.services.userPoolDomains.poolOfHost(request.headers.host);
@@ -247,8 +253,8 @@ ${links([
   }
 
   /** The end of a sign-in that succeeded: the pool's session cookie, then the app's redirect. */
-  async signedIn(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, user: UserRecord): Promise<FastifyReply> {
-    const sealed = this.services.loginSessions.seal(client.poolId, user.sub);
+  async signedIn(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, user: UserRecord, saml?: SamlSession): Promise<FastifyReply> {
+    const sealed = this.services.loginSessions.seal(client.poolId, user.sub, saml);
     setCookie(reply, request, SESSION_COOKIE, sealed.value, sealed.maxAgeSeconds);
     return this.complete(request, reply, authorization, client, user, sealed.authTime);
   }

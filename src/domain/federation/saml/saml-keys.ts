@@ -27,7 +27,7 @@ export async function createSamlKeyPair(commonName: string, now: Date): Promise<
   const keys = await webcrypto.subtle.generateKey(RSA_SHA256, true, ['sign', 'verify']);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     // A typed value is taken literally; a plain string would be parsed for DN quoting and escapes.
-    name: [{ CN: [{ utf8String: commonName }] }],
+    name: new x509.Name([{ CN: [{ utf8String: commonName }] }]),
     serialNumber: positiveSerialNumber(),
     notBefore: now,
     notAfter: yearsAfter(now, VALIDITY_YEARS),

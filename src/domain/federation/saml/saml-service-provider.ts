@@ -6,7 +6,7 @@
 // system clock or leaves unchecked is checked here, on the assertion node-saml
 // verified: issuer, audience, recipient and destination, the validity window
 // against the caller's clock, status, and whether encryption was honoured.
-import { createVerify, randomBytes } from 'node:crypto';
+import { createSign, createVerify, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, generateServiceProviderMetadata, type Profile } from '@node-saml/node-saml';
 import { XMLSerializer, type Element } from '@xmldom/xmldom';
@@ -73,6 +73,8 @@ export type LogoutMessage =
 export const SAML_CLOCK_SKEW_MS = 60_000;
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+/** RequestSigningAlgorithm rsa-sha256, the one Cognito offers. */
+const REQUEST_SIGNATURE = { algorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', hash: 'RSA-SHA256' };
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const UNSPECIFIED_NAME_ID = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const PROTOCOL = SAML_NAMESPACES.protocol;
@@ -85,7 +87,7 @@ export async function authnRequestUrl(sp: SamlServiceProvider, relayState: strin
   if (!sp.metadata.ssoRedirectUrl) throw new SamlError('The IdP metadata names no SingleSignOnService with the HTTP-Redirect binding.');
   const requestId = newMessageId();
   const url = await samlClient(sp, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
-  return { url, requestId };
+  return { url: signedRedirectUrl(url, sp.signing), requestId };
 }
 
 /** A LogoutRequest on the HTTP-Redirect binding to the IdP's SLO service, naming the session the IdP signed the user in with. */
@@ -102,7 +104,7 @@ export async function logoutRequestUrl(
     ...(user.sessionIndex && { sessionIndex: user.sessionIndex }),
   };
   const url = await samlClient(sp, requestId, sloRedirectUrlOf(sp)).getLogoutUrlAsync(profile, relayState, {});
-  return { url, requestId };
+  return { url: signedRedirectUrl(url, sp.signing), requestId };
 }
 
 /** SP metadata for the IdP's administrator: entity id, ACS (POST), SLO (Redirect and POST), signing and encryption certificates. */
@@ -138,15 +140,13 @@ function withRedirectLogoutService(xml: string, logoutUrl: string): string {
 /** Reads an HTTP-POST SAMLResponse: the assertion it carries, once every check has passed. */
 export async function readResponse(sp: SamlServiceProvider, samlResponseBase64: string): Promise<SamlAssertion> {
   const response = parseMessage(samlResponseBase64, 'Response', 'The SAML response');
-  checkStatus(response, 'The IdP');
+  checkStatus(response, 'The IdP answered');
   const slot = assertionSlot(response);
-  if (sp.decryption && slot.encrypted === false) {
-    throw new SamlError('The SAML assertion is not encrypted, and this identity provider is set to send encrypted assertions.');
-  }
+  checkEncryption(sp, slot.encrypted);
   if (!slot.encrypted && !hasSignature(response) && !hasSignature(slot.element)) {
     throw new SamlError('The SAML response is not signed: the IdP must sign the response or its assertion.');
   }
-  const assertion = await verifiedAssertion(sp, samlResponseBase64);
+  const assertion = await verifiedAssertion(sp, samlResponseBase64, slot.encrypted);
   checkIssuer(sp, response, assertion);
   checkAudience(sp, assertion);
   const confirmation = bearerConfirmationData(assertion);
@@ -171,27 +171,38 @@ function assertionSlot(response: Element): { element: Element; encrypted: boolea
   return plain.length === 1 ? { element: plain[0]!, encrypted: false } : { element: encrypted[0]!, encrypted: true };
 }
 
+function checkEncryption(sp: SamlServiceProvider, encrypted: boolean): void {
+  if (sp.decryption && !encrypted) {
+    throw new SamlError('The SAML assertion is not encrypted, and this identity provider is set to send encrypted assertions.');
+  }
+  if (!sp.decryption && encrypted) {
+    throw new SamlError('The SAML assertion is encrypted, and this identity provider has no encryption key (EncryptedResponses is off).');
+  }
+}
+
 function hasSignature(element: Element): boolean {
   return childElements(element, SAML_NAMESPACES.xmldsig, 'Signature').length > 0;
 }
 
 /** The assertion as node-saml verified (and, if need be, decrypted) it: nothing outside the signed bytes is read from it. */
-async function verifiedAssertion(sp: SamlServiceProvider, samlResponseBase64: string): Promise<Element> {
+async function verifiedAssertion(sp: SamlServiceProvider, samlResponseBase64: string, encrypted: boolean): Promise<Element> {
   let profile: Profile | null;
   try {
     ({ profile } = await samlClient(sp).validatePostResponseAsync({ SAMLResponse: samlResponseBase64 }));
   } catch (error) {
-    throw new SamlError(describeRejection(error, 'The SAML response'));
+    throw new SamlError(describeRejection(error, 'The SAML response', encrypted));
   }
   const xml = profile?.getAssertionXml?.();
   if (!xml) throw new SamlError('The SAML response holds no assertion.');
   return parseUntrustedXml(xml).documentElement!;
 }
 
-function describeRejection(error: unknown, what: string): string {
+// node-saml's errors say "signature" when one fails; anything else about an
+// encrypted assertion comes from decrypting it (xml-encryption or OpenSSL).
+function describeRejection(error: unknown, what: string, encrypted = false): string {
   const reason = (error as Error).message ?? String(error);
   if (/signature/i.test(reason)) return `${what} signature does not verify against the IdP's signing certificates.`;
-  if (/decrypt/i.test(reason)) return `${what} could not be decrypted with this identity provider's encryption key (${reason}).`;
+  if (encrypted) return `${what} could not be decrypted with this identity provider's encryption key (${reason}).`;
   return `${what} is malformed (${reason}).`;
 }
 
@@ -339,7 +350,7 @@ async function answerLogoutRequest(sp: SamlServiceProvider, request: Element, re
   if (!nameId) throw new SamlError('The SAML logout request has no NameID.');
   const answered: Profile = { ID: requestId, issuer: sp.metadata.entityId, nameID: nameId, nameIDFormat: attributeOf(nameIdElement, 'Format') ?? UNSPECIFIED_NAME_ID };
   const responseUrl = await samlClient(sp, newMessageId(), sloRedirectUrlOf(sp)).getLogoutResponseUrlAsync(answered, relayState, {}, true);
-  return { kind: 'request', nameId, requestId, responseUrl };
+  return { kind: 'request', nameId, requestId, responseUrl: signedRedirectUrl(responseUrl, sp.signing) };
 }
 
 function checkLogoutIssuer(sp: SamlServiceProvider, message: Element): void {
@@ -462,14 +473,14 @@ function parseXml(xml: string, what: string): Element {
 }
 
 /** Refuses a response or logout answer whose top-level status is not Success, naming the codes and message the IdP gave. */
-function checkStatus(message: Element, who: string): void {
+function checkStatus(message: Element, answered: string): void {
   const status = childElement(message, PROTOCOL, 'Status');
   const code = childElement(status, PROTOCOL, 'StatusCode');
   const top = attributeOf(code, 'Value');
   if (top === SUCCESS) return;
   const detail = attributeOf(childElement(code, PROTOCOL, 'StatusCode'), 'Value');
   const statusMessage = textOf(childElement(status, PROTOCOL, 'StatusMessage'));
-  throw new SamlError(`${who} with status ${top ?? '(none)'}${detail ? ` (${detail})` : ''}${statusMessage ? `: ${statusMessage}` : ''}, not Success.`);
+  throw new SamlError(`${answered} with status ${top ?? '(none)'}${detail ? ` (${detail})` : ''}${statusMessage ? `: ${statusMessage}` : ''}, not Success.`);
 }
 
 function requiredAttribute(element: Element, name: string, what: string): string {
@@ -481,6 +492,27 @@ function requiredAttribute(element: Element, name: string, what: string): string
 function sloRedirectUrlOf(sp: SamlServiceProvider): string {
   if (!sp.metadata.sloRedirectUrl) throw new SamlError('The IdP metadata names no SingleLogoutService with the HTTP-Redirect binding.');
   return sp.metadata.sloRedirectUrl;
+}
+
+/**
+ * Adds SigAlg and Signature to an HTTP-Redirect URL (SAML bindings §3.4.4.1).
+ * The signature must cover the query exactly as the IdP receives it. node-saml
+ * signs one encoding and writes another into the URL (they differ on spaces
+ * and !'()~), and a browser re-encodes ' on the way; so the signature is made
+ * here, over the URL's own form encoding, which survives the trip unchanged.
+ */
+function signedRedirectUrl(url: string, signing: SamlKeyPair | undefined): string {
+  if (!signing) return url;
+  const target = new URL(url);
+  target.searchParams.set('SigAlg', REQUEST_SIGNATURE.algorithm);
+  const signedParameters = new URLSearchParams();
+  for (const name of ['SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg']) {
+    const value = target.searchParams.get(name);
+    if (value !== null) signedParameters.append(name, value);
+  }
+  const signature = createSign(REQUEST_SIGNATURE.hash).update(signedParameters.toString()).sign(signing.privateKeyPem, 'base64');
+  target.searchParams.set('Signature', signature);
+  return target.toString();
 }
 
 // SAML IDs are xs:ID, which must not start with a digit.
@@ -495,8 +527,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /**
  * node-saml configured for this pool. Its own time checks are off
  * (acceptedClockSkewMs -1) because it reads the system clock, and its audience
- * check is off because it is done here with the rest; what remains on is the
- * cryptography and the message building.
+ * check is off because it is done here with the rest; what remains is
+ * building messages, verifying XML signatures and decrypting.
  */
 function samlClient(sp: SamlServiceProvider, messageId: string = newMessageId(), logoutUrl?: string): SAML {
   return new SAML({
@@ -514,9 +546,7 @@ function samlClient(sp: SamlServiceProvider, messageId: string = newMessageId(),
     validateInResponseTo: ValidateInResponseTo.never,
     identifierFormat: null,
     disableRequestedAuthnContext: true,
-    signatureAlgorithm: 'sha256',
-    digestAlgorithm: 'sha256',
-    ...(sp.signing && { privateKey: sp.signing.privateKeyPem }),
+    // No privateKey: redirect URLs are signed by signedRedirectUrl.
     ...(sp.decryption && { decryptionPvk: sp.decryption.privateKeyPem }),
     generateUniqueId: () => messageId,
   });

@@ -7,10 +7,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { browserSkipReason, launchBrowser, withPage } from '../support/browser.js';
-import { startFakeOAuthProvider, type FakeOAuthProvider, type FakeProviderKind } from '../support/fake-oauth-provider.js';
-import { FormClient } from '../support/form-client.js';
-import { startOidcUpstream, type OidcUpstream, type UpstreamAccount } from '../support/oidc-upstream.js';
+import { browserSkipReason, launchBrowser, withPage } from './support/browser.js';
+import { startFakeOAuthProvider, type FakeOAuthProvider, type FakeProviderKind } from './support/fake-oauth-provider.js';
+import { FormClient } from './support/form-client.js';
+import { startOidcUpstream, type OidcUpstream, type UpstreamAccount } from './support/oidc-upstream.js';
 
 /** Never contacted: the tests stop at the redirect to it. */
 const REDIRECT_URI = 'http://127.0.0.1:9/oauth2/idpresponse';
