@@ -31,19 +31,18 @@ import { FormClient, type PageResponse } from './support/form-client.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
 import { startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
+import { postFormOf, startSamlIdp, type SamlIdp } from './support/saml-idp.js';
 
 const CALLBACK = 'https://app.example.com/callback';
+const SIGNED_OUT = 'https://app.example.com/signed-out';
 const claimsOf = (token: string): Record<string, any> => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
 const apple = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const APPLE_KEY_PEM = apple.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-/** Follows an auto-submitting POST form (Apple's form_post), as a browser's script would. */
+/** Follows an auto-submitting POST form (Apple's form_post, a SAML IdP's answer), as the page's script would. */
 async function postAutoForm(browser: FormClient, page: PageResponse): Promise<PageResponse> {
-  const action = /<form[^>]*action="([^"]*)"/.exec(page.body)?.[1];
-  assert.ok(action, `an auto-submitting form:\n${page.body}`);
-  const fields: Record<string, string> = {};
-  for (const [, name, value] of page.body.matchAll(/<input[^>]*name="([^"]*)"[^>]*value="([^"]*)"/g)) fields[name!] = value!.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  return browser.request(new URL(action!.replace(/&amp;/g, '&'), page.url).toString(), { form: fields });
+  const { action, fields } = postFormOf(page.body);
+  return browser.request(new URL(action, page.url).toString(), { form: fields });
 }
 
 for (const backend of backends()) {
@@ -55,10 +54,12 @@ for (const backend of backends()) {
     let facebook: FakeOAuthProvider;
     let amazon: FakeOAuthProvider;
     let appleIdp: FakeOAuthProvider;
+    let samlIdp: SamlIdp;
     let counter = 0;
 
     before(async () => {
       lambda = await startLambdaServer();
+      samlIdp = await startSamlIdp();
       google = await startFakeOAuthProvider('oidc', { clientId: 'google-client', clientSecret: 'google-secret' });
       facebook = await startFakeOAuthProvider('facebook', { clientId: 'fb-client', clientSecret: 'fb-secret' });
       amazon = await startFakeOAuthProvider('amazon', { clientId: 'lwa-client', clientSecret: 'lwa-secret' });
@@ -77,7 +78,7 @@ for (const backend of backends()) {
     });
     after(async () => {
       await gatehouse.stop();
-      await Promise.all([lambda, oidcIdp, google, facebook, amazon, appleIdp].map((server) => server.close()));
+      await Promise.all([lambda, oidcIdp, google, facebook, amazon, appleIdp, samlIdp].map((server) => server.close()));
     });
 
     async function newPool(LambdaConfig?: LambdaConfigType): Promise<string> {
@@ -106,6 +107,7 @@ for (const backend of backends()) {
           AllowedOAuthFlows: ['code'],
           AllowedOAuthScopes: ['openid', 'email', 'profile'],
           CallbackURLs: [CALLBACK],
+          LogoutURLs: [SIGNED_OUT],
           SupportedIdentityProviders: providers,
           ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         }),
@@ -120,7 +122,7 @@ for (const backend of backends()) {
     async function federatedSignIn(clientId: string, extra: Record<string, string>, browser = new FormClient()): Promise<URL> {
       gatehouse.clock.set(Date.now());
       let page = await browser.follow(authorizeUrl(clientId, extra), CALLBACK);
-      if (page.status === 200 && /<form[^>]*method="post"/i.test(page.body)) {
+      if (page.status === 200 && /<form\b[^>]*method=["']?post/i.test(page.body)) {
         page = await postAutoForm(browser, page);
         while (page.location && !page.location.startsWith(CALLBACK)) page = await browser.request(page.location);
       }
@@ -446,6 +448,114 @@ for (const backend of backends()) {
       while (page.location && !page.location.startsWith(CALLBACK)) page = await browser.request(page.location);
       const routed = claimsOf((await tokensFor(clientId, new URL(page.location!))).id_token);
       assert.equal(routed['cognito:username'], 'Corp_route-1');
+    });
+
+    async function samlProvider(poolId: string, name: string, details: Record<string, string>) {
+      await gatehouse.cognito.send(
+        new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: name, ProviderType: 'SAML', ProviderDetails: details, AttributeMapping: { email: 'email', name: 'displayName' } }),
+      );
+    }
+
+    test('SAML sign-in (SP-initiated): the user Cognito makes, its tokens, and single logout at the IdP', async () => {
+      const poolId = await newPool();
+      await samlProvider(poolId, 'Okta', { MetadataURL: samlIdp.metadataUrl, IDPSignout: 'true' });
+      const described = (await gatehouse.cognito.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta' }))).IdentityProvider!.ProviderDetails!;
+      assert.ok(described.SSORedirectBindingURI?.startsWith(samlIdp.url), 'the SSO URL read from the metadata');
+      const clientId = await webClient(poolId, ['Okta']);
+      samlIdp.tamper(undefined);
+      samlIdp.encryptTo(undefined);
+      samlIdp.signInAs({ nameId: 'ada@corp.example.com', attributes: { email: 'ada@corp.example.com', displayName: 'Ada' } });
+      const browser = new FormClient();
+      const id = claimsOf((await tokensFor(clientId, await federatedSignIn(clientId, { identity_provider: 'Okta' }, browser))).id_token);
+      assert.equal(id['cognito:username'], 'Okta_ada@corp.example.com');
+      assert.equal(id.email, 'ada@corp.example.com');
+      assert.equal(id.name, 'Ada');
+      assert.deepEqual(id['cognito:groups'], [`${poolId}_Okta`]);
+      assert.equal(id.identities[0].providerType, 'SAML');
+      assert.equal(id.identities[0].issuer, samlIdp.entityId);
+
+      // The IdP learns the pool's logout URL and certificate from the metadata Gatehouse serves.
+      samlIdp.registerServiceProvider(await (await fetch(`${gatehouse.url}/saml2/metadata/${poolId}`)).text());
+      const logouts = samlIdp.logouts.length;
+      let page = await browser.request(`${gatehouse.url}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: SIGNED_OUT })}`);
+      assert.ok(page.location?.startsWith(samlIdp.url), `on to the IdP to sign out there, not ${page.location}`);
+      while (page.location && !page.location.startsWith(SIGNED_OUT)) page = await browser.request(page.location);
+      assert.ok(page.location?.startsWith(SIGNED_OUT), 'back where the app asked');
+      assert.deepEqual(samlIdp.logouts.slice(logouts).map((logout) => [logout.kind, logout.nameId]), [['request', 'ada@corp.example.com']]);
+      const login = await browser.follow(authorizeUrl(clientId, {}), CALLBACK);
+      assert.equal(login.status, 200, 'signed out: the sign-in page again, not a code');
+      assert.match(login.body, /Continue with Okta/);
+    });
+
+    test('SAML responses are checked: signature, audience, expiry, issuer, InResponseTo, status; encryption when required; no replay', async () => {
+      const poolId = await newPool();
+      await samlProvider(poolId, 'Enc', { MetadataFile: samlIdp.metadataXml, EncryptedResponses: 'true' });
+      const certificate = (await gatehouse.cognito.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Enc' }))).IdentityProvider!.ProviderDetails!.ActiveEncryptionCertificate!;
+      assert.ok(new X509Certificate(Buffer.from(certificate, 'base64')), 'ActiveEncryptionCertificate is a certificate');
+      const pem = `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+      const clientId = await webClient(poolId, ['Enc']);
+      samlIdp.signInAs({ nameId: 'enc-user', attributes: { email: 'enc@corp.example.com' } });
+      samlIdp.encryptTo(pem);
+      try {
+        const id = claimsOf((await tokensFor(clientId, await federatedSignIn(clientId, { identity_provider: 'Enc' }))).id_token);
+        assert.equal(id['cognito:username'], 'Enc_enc-user');
+
+        const refusals = [
+          { breakSignature: true },
+          { unsigned: true },
+          { audience: 'urn:amazon:cognito:sp:someone-else' },
+          { expired: true },
+          { issuer: 'https://evil.example.com' },
+          { inResponseTo: '_another-request' },
+          { status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' },
+        ];
+        for (const tampering of refusals) {
+          samlIdp.tamper(tampering);
+          const callback = await federatedSignIn(clientId, { identity_provider: 'Enc' });
+          assert.equal(callback.searchParams.get('error'), 'invalid_request', JSON.stringify(tampering));
+          assert.equal(callback.searchParams.get('code'), null);
+        }
+        samlIdp.tamper(undefined);
+        samlIdp.encryptTo(undefined);
+        const plain = await federatedSignIn(clientId, { identity_provider: 'Enc' });
+        assert.match(plain.searchParams.get('error_description') ?? '', /encrypt/i, 'an unencrypted assertion is refused when encryption is required');
+
+        samlIdp.encryptTo(pem);
+        const browser = new FormClient();
+        gatehouse.clock.set(Date.now());
+        const idpPage = await browser.follow(authorizeUrl(clientId, { identity_provider: 'Enc' }), CALLBACK);
+        const form = postFormOf(idpPage.body);
+        const first = await browser.request(new URL(form.action, idpPage.url).toString(), { form: form.fields });
+        assert.ok(first.location?.startsWith(CALLBACK) && new URL(first.location).searchParams.get('code'));
+        const replay = await browser.request(new URL(form.action, idpPage.url).toString(), { form: form.fields });
+        assert.equal(replay.status, 400, 'the same response again finds its sign-in used up');
+      } finally {
+        samlIdp.tamper(undefined);
+        samlIdp.encryptTo(undefined);
+      }
+    });
+
+    test('SAML IdP-initiated sign-in: refused unless IDPInit, then a code from the RelayState; an assertion signs in once', async () => {
+      const poolId = await newPool();
+      await samlProvider(poolId, 'Portal', { MetadataFile: samlIdp.metadataXml });
+      const clientId = await webClient(poolId, ['Portal']);
+      samlIdp.signInAs({ nameId: 'portal-user', attributes: { email: 'portal@corp.example.com' } });
+      const relayState = new URLSearchParams({ client_id: clientId, redirect_uri: CALLBACK, response_type: 'code', identity_provider: 'Portal', scope: 'openid email' }).toString();
+      const post = async () => {
+        gatehouse.clock.set(Date.now());
+        const form = await samlIdp.idpInitiated(`urn:amazon:cognito:sp:${poolId}`, `${gatehouse.url}/saml2/idpresponse`, relayState);
+        return { form, send: () => new FormClient().request(form.action, { form: form.fields }) };
+      };
+      const refused = await (await post()).send();
+      assert.equal(new URL(refused.location!).searchParams.get('error'), 'invalid_request', 'IDPInit is off');
+
+      await gatehouse.cognito.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Portal', ProviderDetails: { MetadataFile: samlIdp.metadataXml, IDPInit: 'true' } }));
+      const allowed = await post();
+      const answered = await allowed.send();
+      const id = claimsOf((await tokensFor(clientId, new URL(answered.location!))).id_token);
+      assert.equal(id['cognito:username'], 'Portal_portal-user');
+      const replayed = await allowed.send();
+      assert.match(new URL(replayed.location!).searchParams.get('error_description') ?? '', /used before/);
     });
   });
 }

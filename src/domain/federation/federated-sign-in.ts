@@ -185,7 +185,7 @@ export class FederatedSignIns {
     const provider = await this.providers.forSignIn(poolId, session.provider);
     if (!provider?.saml || provider.details.IDPSignout !== 'true' || !provider.saml.metadata.sloRedirectUrl) return undefined;
     const state = randomBytes(32).toString('base64url');
-    const request = await logoutRequestUrl(await this.serviceProvider(provider, origin), session, state);
+    const request = await logoutRequestUrl(await this.serviceProvider(provider, origin, 'logout'), session, state);
     const flow: LogoutFlow = { provider: provider.name, then, requestId: request.requestId, origin };
     const now = this.clock.now();
     await this.storage.authSessions.insert({ id: flowKey(state), poolId, clientId: '', sub: '', challenge: LOGOUT_CHALLENGE, state: { ...flow }, expiresAt: now + FLOW_LIFETIME_MS }, now);
@@ -205,7 +205,7 @@ export class FederatedSignIns {
       const flow = session.state as unknown as LogoutFlow;
       const provider = await this.providers.forSignIn(session.poolId, flow.provider);
       if (!provider?.saml) throw new FederationFailure(`The identity provider ${flow.provider} no longer exists.`);
-      const message = await readLogoutMessage(await this.serviceProvider(provider, flow.origin), parameters).catch(samlFailure);
+      const message = await readLogoutMessage(await this.serviceProvider(provider, flow.origin, 'logout'), parameters).catch(samlFailure);
       if (message.kind !== 'response' || message.inResponseTo !== flow.requestId) throw new FederationFailure('The logout response answers another request.');
       return { redirect: flow.then, endsSession: true };
     }
@@ -213,7 +213,7 @@ export class FederatedSignIns {
     const candidates = (await this.providers.all(poolId)).filter((document) => document.body.ProviderType === 'SAML' && document.body.details.IDPSignout === 'true');
     for (const candidate of candidates) {
       const provider = await this.providers.forSignIn(poolId, candidate.key);
-      const message = provider && (await readLogoutMessage(await this.serviceProvider(provider, origin), parameters).catch(() => undefined));
+      const message = provider && (await readLogoutMessage(await this.serviceProvider(provider, origin, 'logout'), parameters).catch(() => undefined));
       if (message?.kind === 'request') return { redirect: message.responseUrl, endsSession: true };
     }
     throw new FederationFailure('The logout request comes from no SAML identity provider of the pool that signs out with it.');
@@ -262,8 +262,13 @@ export class FederatedSignIns {
     });
   }
 
-  private async serviceProvider(provider: IdentityProvider, origin: string): Promise<SamlServiceProvider> {
-    const signing = provider.details.RequestSigningAlgorithm === 'rsa-sha256' || provider.saml!.metadata.wantAuthnRequestsSigned ? await this.samlKeys.current(provider.poolId) : undefined;
+  /**
+   * The pool as a SAML service provider to this IdP. AuthnRequests are signed when the provider asks
+   * for it (RequestSigningAlgorithm, or its metadata); logout messages always are, as SAML requires.
+   */
+  private async serviceProvider(provider: IdentityProvider, origin: string, purpose: 'sign-in' | 'logout' = 'sign-in'): Promise<SamlServiceProvider> {
+    const sign = purpose === 'logout' || provider.details.RequestSigningAlgorithm === 'rsa-sha256' || provider.saml!.metadata.wantAuthnRequestsSigned;
+    const signing = sign ? await this.samlKeys.current(provider.poolId) : undefined;
     return {
       ...baseServiceProvider(provider.poolId, origin),
       metadata: provider.saml!.metadata,

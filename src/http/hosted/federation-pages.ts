@@ -40,6 +40,12 @@ export function registerFederationPages(app: FastifyInstance, services: Services
   };
   app.get('/saml2/logout', samlLogout);
   app.post('/saml2/logout', samlLogout);
+  // Beyond Cognito, which leaves the IdP's administrator to type the entity ID and ACS URL in.
+  app.get<{ Params: { poolId: string } }>('/saml2/metadata/:poolId', async (request, reply) => {
+    const xml = await services.federatedSignIns.serviceProviderMetadata(request.params.poolId, requestOrigin(request) ?? '').catch(() => undefined);
+    if (!xml) return reply.code(404).type('text/plain').send('No such user pool.');
+    return reply.type('application/samlmetadata+xml').send(xml);
+  });
 }
 
 async function finish(reply: FastifyReply, pages: HostedPages, finishing: () => Promise<FederatedResult>, request: FastifyRequest): Promise<FastifyReply> {

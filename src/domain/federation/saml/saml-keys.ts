@@ -2,7 +2,6 @@
 // the test IdP signs its responses with.
 // @peculiar/x509 resolves its ASN.1 classes through tsyringe, which needs the Reflect metadata API.
 import 'reflect-metadata';
-import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
 import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
@@ -35,7 +34,7 @@ export async function createSamlKeyPair(commonName: string, now: Date): Promise<
     keys,
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { privateKeyPem: pem('PRIVATE KEY', Buffer.from(pkcs8)), certificatePem: certificate.toString('pem') };
+  return { privateKeyPem: pemEncode('PRIVATE KEY', Buffer.from(pkcs8)), certificatePem: certificate.toString('pem') };
 }
 
 /** The base64 body of a PEM document without armour or whitespace (what Cognito's GetSigningCertificate returns). */
@@ -43,10 +42,9 @@ export function certificateBody(pem: string): string {
   return pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
 }
 
-/** PEM armour around a base64 body, in the 64-character lines RFC 7468 asks for (node-saml insists on them). */
-export function pem(label: string, der: Buffer | string): string {
-  const body = typeof der === 'string' ? certificateBody(der) : der.toString('base64');
-  const lines = body.match(/.{1,64}/g) ?? [];
+/** DER in PEM armour, in the 64-character lines RFC 7468 asks for. */
+export function pemEncode(label: 'CERTIFICATE' | 'PRIVATE KEY', der: Buffer): string {
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 

@@ -1,11 +1,13 @@
 // A user pool as a SAML 2.0 service provider: the messages it sends to an
 // identity provider and the checks on the ones that come back.
 //
-// node-saml does the cryptography (building and signing requests, verifying
-// XML signatures, decrypting assertions, SP metadata). What it reads from the
-// system clock or leaves unchecked is checked here, on the assertion node-saml
-// verified: issuer, audience, recipient and destination, the validity window
-// against the caller's clock, status, and whether encryption was honoured.
+// node-saml builds the messages, verifies XML signatures, decrypts assertions
+// and writes the SP metadata. What it reads from the system clock or leaves
+// unchecked is checked here, on the assertion node-saml verified: issuer,
+// audience, recipient and destination, the validity window against the
+// caller's clock, status, and whether encryption was honoured. Query-string
+// signatures of the HTTP-Redirect binding, ours and the IdP's, are done here
+// too (see signedRedirectUrl and verifiedRedirectMessage for why).
 import { createSign, createVerify, randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, generateServiceProviderMetadata, type Profile } from '@node-saml/node-saml';
@@ -21,7 +23,7 @@ import {
   textOf,
   type IdpMetadata,
 } from './saml-metadata.js';
-import type { SamlKeyPair } from './saml-keys.js';
+import { certificateBody, pemEncode, type SamlKeyPair } from './saml-keys.js';
 
 export interface SamlServiceProvider {
   poolId: string;
@@ -73,8 +75,6 @@ export type LogoutMessage =
 export const SAML_CLOCK_SKEW_MS = 60_000;
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
-/** RequestSigningAlgorithm rsa-sha256, the one Cognito offers. */
-const REQUEST_SIGNATURE = { algorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', hash: 'RSA-SHA256' };
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 const UNSPECIFIED_NAME_ID = 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
 const PROTOCOL = SAML_NAMESPACES.protocol;
@@ -116,8 +116,8 @@ export function serviceProviderMetadataXml(sp: SamlServiceProvider): string {
     identifierFormat: null,
     // Asks the IdP to sign assertions; readResponse still accepts a signed response around an unsigned assertion.
     wantAssertionsSigned: true,
-    ...(sp.signing && { privateKey: sp.signing.privateKeyPem, publicCerts: sp.signing.certificatePem }),
-    ...(sp.decryption && { decryptionPvk: sp.decryption.privateKeyPem, decryptionCert: sp.decryption.certificatePem }),
+    ...(sp.signing && { privateKey: sp.signing.privateKeyPem, publicCerts: certificateBody(sp.signing.certificatePem) }),
+    ...(sp.decryption && { decryptionPvk: sp.decryption.privateKeyPem, decryptionCert: certificateBody(sp.decryption.certificatePem) }),
   });
   return withRedirectLogoutService(xml, sp.logoutUrl);
 }
@@ -132,6 +132,7 @@ function withRedirectLogoutService(xml: string, logoutUrl: string): string {
   redirectService.setAttribute('Binding', SAML_BINDINGS.redirect);
   redirectService.setAttribute('Location', logoutUrl);
   descriptor.insertBefore(redirectService, postService);
+  descriptor.insertBefore(document.createTextNode('\n    '), postService);
   return new XMLSerializer().serializeToString(document);
 }
 
@@ -373,11 +374,36 @@ function logoutPayload(params: Record<string, string>): { parameter: 'SAMLReques
 
 // --- HTTP-Redirect binding: the signature is over the query string ---------------
 
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+/** What IdPs sign their redirect messages with; SHA-1 is still accepted, as node-saml accepts it in XML signatures. */
 const REDIRECT_SIGNATURE_HASHES: Record<string, string> = {
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1': 'RSA-SHA1',
-  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'RSA-SHA256',
+  [RSA_SHA256]: 'RSA-SHA256',
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'RSA-SHA512',
 };
+
+/**
+ * Adds SigAlg and Signature to an HTTP-Redirect URL (SAML bindings §3.4.4.1).
+ * The signature must cover the query exactly as the IdP receives it. node-saml
+ * signs one encoding and writes another into the URL (they differ on spaces
+ * and !'()~), and a browser re-encodes ' on the way; so the signature is made
+ * here, over the URL's own form encoding, which survives the trip unchanged.
+ */
+function signedRedirectUrl(url: string, signing: SamlKeyPair | undefined): string {
+  if (!signing) return url;
+  const target = new URL(url);
+  // RequestSigningAlgorithm rsa-sha256, the one Cognito offers.
+  target.searchParams.set('SigAlg', RSA_SHA256);
+  const signedParameters = new URLSearchParams();
+  for (const name of ['SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg']) {
+    const value = target.searchParams.get(name);
+    if (value !== null) signedParameters.append(name, value);
+  }
+  const signature = createSign('RSA-SHA256').update(signedParameters.toString()).sign(signing.privateKeyPem, 'base64');
+  target.searchParams.set('Signature', signature);
+  return target.toString();
+}
 
 /**
  * The signature covers the query string as the IdP encoded it, which the
@@ -405,9 +431,10 @@ function verifiedRedirectMessage(sp: SamlServiceProvider, params: Record<string,
   if (params.RelayState !== undefined) signed.push(['RelayState', params.RelayState]);
   signed.push(['SigAlg', params.SigAlg!]);
   const signature = Buffer.from(params.Signature!, 'base64');
+  const certificates = sp.metadata.signingCertificates.map((body) => pemEncode('CERTIFICATE', Buffer.from(body, 'base64')));
   const verifies = QUERY_ENCODINGS.some((encode) => {
     const octets = signed.map(([name, raw]) => `${name}=${encode(raw)}`).join('&');
-    return sp.metadata.signingCertificates.some((certificate) => createVerify(hash).update(octets).verify(pemCertificate(certificate), signature));
+    return certificates.some((certificate) => createVerify(hash).update(octets).verify(certificate, signature));
   });
   if (!verifies) throw new SamlError("The SAML logout message signature does not verify against the IdP's signing certificates.");
   return parseLogoutXml(inflate(value));
@@ -427,10 +454,6 @@ function formEncode(value: string): string {
 
 function lowerCaseHex(encoded: string): string {
   return encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-
-function pemCertificate(body: string): string {
-  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 
 // --- HTTP-POST binding: the signature is in the XML ---------------------------------
@@ -492,27 +515,6 @@ function requiredAttribute(element: Element, name: string, what: string): string
 function sloRedirectUrlOf(sp: SamlServiceProvider): string {
   if (!sp.metadata.sloRedirectUrl) throw new SamlError('The IdP metadata names no SingleLogoutService with the HTTP-Redirect binding.');
   return sp.metadata.sloRedirectUrl;
-}
-
-/**
- * Adds SigAlg and Signature to an HTTP-Redirect URL (SAML bindings §3.4.4.1).
- * The signature must cover the query exactly as the IdP receives it. node-saml
- * signs one encoding and writes another into the URL (they differ on spaces
- * and !'()~), and a browser re-encodes ' on the way; so the signature is made
- * here, over the URL's own form encoding, which survives the trip unchanged.
- */
-function signedRedirectUrl(url: string, signing: SamlKeyPair | undefined): string {
-  if (!signing) return url;
-  const target = new URL(url);
-  target.searchParams.set('SigAlg', REQUEST_SIGNATURE.algorithm);
-  const signedParameters = new URLSearchParams();
-  for (const name of ['SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg']) {
-    const value = target.searchParams.get(name);
-    if (value !== null) signedParameters.append(name, value);
-  }
-  const signature = createSign(REQUEST_SIGNATURE.hash).update(signedParameters.toString()).sign(signing.privateKeyPem, 'base64');
-  target.searchParams.set('Signature', signature);
-  return target.toString();
 }
 
 // SAML IDs are xs:ID, which must not start with a digit.
