@@ -102,9 +102,9 @@ describe('SigV4 with access keys configured', () => {
   });
 
   test('an operation Gatehouse does not implement still asks for the signature first', async () => {
-    const unsigned = await send(protocolRequest(gh.url, 'CreateIdentityProvider', { UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'OIDC', ProviderDetails: {} }));
+    const unsigned = await send(protocolRequest(gh.url, 'DescribeRiskConfiguration', { UserPoolId: poolId }));
     assertCognitoError(unsigned, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const signedAnswer = await send(await handSigned('CreateIdentityProvider', { UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'OIDC', ProviderDetails: {} }));
+    const signedAnswer = await send(await handSigned('DescribeRiskConfiguration', { UserPoolId: poolId }));
     assertCognitoError(signedAnswer, 'UnsupportedOperationException');
   });
 

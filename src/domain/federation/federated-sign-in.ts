@@ -110,7 +110,7 @@ export class FederatedSignIns {
     const flow: FlowState = { authorization, provider: provider.name, nonce: randomBytes(24).toString('base64url'), origin };
     let url: string;
     if (provider.type === 'SAML') {
-      const request = await authnRequestUrl(await this.serviceProvider(provider, origin), state);
+      const request = await authnRequestUrl(await this.serviceProvider(provider, origin), state).catch(rethrowAs(authorization));
       flow.samlRequestId = request.requestId;
       url = request.url;
     } else {
@@ -297,8 +297,7 @@ function samlFailure(error: unknown): never {
 
 function rethrowAs(authorization: AuthorizationRequest) {
   return (error: unknown): never => {
-    if (error instanceof UpstreamError) throw new FederationFailure(error.message, authorization);
-    if (error instanceof CognitoError) throw new FederationFailure(error.message, authorization);
+    if (error instanceof UpstreamError || error instanceof SamlError || error instanceof CognitoError) throw new FederationFailure((error as Error).message, authorization);
     throw error;
   };
 }

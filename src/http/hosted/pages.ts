@@ -8,15 +8,15 @@ import { selfSignUpAllowed } from '../../domain/hosted/sign-up-page.js';
 import { OAuthError } from '../../domain/oauth/oauth-error.js';
 import { FederationFailure } from '../../domain/federation/federated-sign-in.js';
 import { requestOrigin } from '../web-requests.js';
-import { registerFederationPages } from './federation-pages.js';
+import { providerChoices, registerFederationPages } from './federation-pages.js';
 import type { Services } from '../../domain/services.js';
 import type { RateLimiter } from '../rate-limits.js';
 import type { UserRecord } from '../../storage/types.js';
 import type { SamlSession } from '../../domain/hosted/login-sessions.js';
 import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
-import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters, type PageQuery } from './page-kit.js';
-import { buttonLink, errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
+import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters } from './page-kit.js';
+import { errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
 
 /** The managed login's single sign-on cookie, named as Cognito names it. */
 export const SESSION_COOKIE = 'cognito';
@@ -42,7 +42,6 @@ export function registerHostedPages(app: FastifyInstance, services: Services, li
   app.get('/login', (request, reply) => pages.showLogin(request, reply));
   app.post('/login', (request, reply) => pages.submitLogin(request, reply));
   app.post('/login/respond', (request, reply) => pages.submitChallenge(request, reply));
-  app.post('/login/federated', (request, reply) => pages.submitCorporateEmail(request, reply));
   app.get('/logout', (request, reply) => pages.logout(request, reply));
   app.get('/error', (_request, reply) => sendPage(reply, 400, errorPage()));
   registerFederationPages(app, services, pages);
@@ -77,7 +76,7 @@ export class HostedPages {
       const native = supported.length === 0 || supported.includes('COGNITO');
       const body = `${errorBox(message)}
 ${noteBox(message ? undefined : noticeOf({ notice }))}
-${await this.providerChoices(client, parameters, csrf)}
+${await providerChoices(this.services, client, parameters, csrf)}
 ${
   native
     ? `${form(
@@ -97,41 +96,13 @@ ${links([
     });
   }
 
-  /**
-   * The sign-in page's way to a provider: a button for each the client supports, and an email field
-   * when some of them have identifiers (a company's email domain routes its people to its IdP).
-   */
-  private async providerChoices(client: AppClient, parameters: PageQuery, csrf: string): Promise<string> {
-    const names = (client.settings.SupportedIdentityProviders ?? []).filter((name) => name !== 'COGNITO');
-    if (names.length === 0) return '';
-    const providers = (await this.services.identityProviders.all(client.poolId)).filter((provider) => names.includes(provider.key));
-    const buttons = providers.map((provider) => buttonLink(`/oauth2/authorize?${queryString({ ...authorizeParametersOf(parameters), identity_provider: provider.key })}`, `Continue with ${PROVIDER_LABELS[provider.key] ?? provider.key}`));
-    const routed = providers.some((provider) => provider.body.IdpIdentifiers.length > 0)
-      ? form(`/login/federated?${queryString(parameters)}`, csrf, field('Corporate email', 'email', 'email', 'autocomplete="email" required'), { label: 'Sign in with your corporate ID', name: 'federatedSubmitButton' })
-      : '';
-    return `<div class="idp-choices">${buttons.join('\n')}${routed}</div>${providers.length > 0 ? '<p class="separator"><span>or</span></p>' : ''}`;
-  }
-
-  /** The corporate email form: its domain (or the whole address) names the provider, as an idp_identifier would. */
-  async submitCorporateEmail(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const parameters = queryOf(request);
-    return this.checked(parameters, reply, async (authorization, client) => {
-      const body = formOf(request);
-      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
-      const email = (body.get('email') ?? '').trim();
-      const domain = email.slice(email.lastIndexOf('@') + 1);
-      const name = (await this.services.federatedSignIns.providerOfIdentifier(client, email)) ?? (await this.services.federatedSignIns.providerOfIdentifier(client, domain));
-      const provider = name && (await this.services.identityProviders.forSignIn(client.poolId, name));
-      if (!provider) return this.showLogin(request, reply, 'No identity provider signs in that email address.');
-      return reply.redirect(await this.services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
-    });
-  }
-
   async submitLogin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const parameters = queryOf(request);
     return this.checked(parameters, reply, async (authorization, client) => {
       const body = formOf(request);
       if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      const supported = client.settings.SupportedIdentityProviders ?? [];
+      if (supported.length > 0 && !supported.includes('COGNITO')) return this.showLogin(request, reply, 'This app signs you in through your identity provider only.');
       const username = body.get('username') ?? '';
       const password = body.get('password') ?? '';
       if (!username || !password) return this.showLogin(request, reply, 'Enter your username and password.');
@@ -381,15 +352,6 @@ function qrCode(uri: string): string {
   qr.addData(uri);
   qr.make();
   return `<div class="qr" role="img" aria-label="QR image of the authenticator key">${qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true })}</div>`;
-}
-
-/** How the buttons name the social providers. */
-const PROVIDER_LABELS: Record<string, string> = { Google: 'Google', Facebook: 'Facebook', LoginWithAmazon: 'Amazon', SignInWithApple: 'Apple' };
-
-/** The authorize request a page carries, without the page's own state. */
-function authorizeParametersOf(parameters: PageQuery): AuthorizeParameters {
-  const { notice: _notice, username: _username, identity_provider: _provider, idp_identifier: _identifier, ...rest } = parameters;
-  return rest as AuthorizeParameters;
 }
 
 const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };
