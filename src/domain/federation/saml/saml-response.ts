@@ -8,17 +8,7 @@
 import type { Profile } from '@node-saml/node-saml';
 import type { Element } from '@xmldom/xmldom';
 import { describeRejection, samlClient } from './saml-client.js';
-import {
-  SAML_CLOCK_SKEW_MS,
-  SamlError,
-  checkStatus,
-  hasSignature,
-  instantOf,
-  optional,
-  parseMessage,
-  requiredAttribute,
-  wrongIssuer,
-} from './saml-message.js';
+import { SAML_CLOCK_SKEW_MS, SamlError, checkStatus, hasSignature, instantOf, optional, parseMessage, requiredAttribute, wrongIssuer } from './saml-message.js';
 import { SAML_NAMESPACES, attributeOf, childElement, childElements, parseUntrustedXml, textOf } from './saml-xml.js';
 import type { SamlAssertion, SamlServiceProvider } from './saml-service-provider.js';
 

@@ -9,17 +9,7 @@ import { generateServiceProviderMetadata, type Profile } from '@node-saml/node-s
 import { XMLSerializer, type Element } from '@xmldom/xmldom';
 import { describeRejection, newMessageId, samlClient } from './saml-client.js';
 import { certificateBody, type SamlKeyPair } from './saml-keys.js';
-import {
-  SAML_CLOCK_SKEW_MS,
-  SamlError,
-  checkStatus,
-  hasSignature,
-  instantOf,
-  optional,
-  parseXml,
-  requiredAttribute,
-  wrongIssuer,
-} from './saml-message.js';
+import { SAML_CLOCK_SKEW_MS, SamlError, checkStatus, hasSignature, instantOf, optional, parseXml, requiredAttribute, wrongIssuer } from './saml-message.js';
 import type { IdpMetadata } from './saml-metadata.js';
 import { signedRedirectUrl, verifiedRedirectXml } from './saml-redirect-binding.js';
 import { SAML_BINDINGS, SAML_NAMESPACES, attributeOf, childElement, isElement, parseUntrustedXml, textOf } from './saml-xml.js';
