@@ -20,8 +20,8 @@ import {
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
-import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
+import { backends, type TestGatehouse } from './support/gatehouse.js';
+import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
 
 const PASSWORD = 'Password1!';
 const FLOWS = ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
@@ -31,14 +31,11 @@ for (const backend of backends()) {
   describe(`one rule for attribute writes (${backend})`, () => {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
+    let stop: () => Promise<void>;
     before(async () => {
-      mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, deliverTo(mailbox));
+      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
     });
-    after(async () => {
-      await gh.stop();
-      await mailbox.close();
-    });
+    after(() => stop());
 
     async function pool(input: Partial<CreateUserPoolCommandInput> = {}, writeAttributes?: string[]) {
       const poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'attributes', ...input }))).UserPool!.Id!;

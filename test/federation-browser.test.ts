@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { AdminGetUserCommand, CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
-import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
-import { expectBackInApp, startCallbackApp, type CallbackApp } from './support/login-app.js';
+import type { TestGatehouse } from './support/gatehouse.js';
+import { expectBackInApp, startPagesFixture, type CallbackApp } from './support/login-app.js';
 import { startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
 import { startSamlIdp, type SamlIdp } from './support/saml-idp.js';
 
@@ -17,18 +17,18 @@ const skip = browser ? false : (browserSkipReason() ?? 'no browser');
 describe('federated sign-in in chromium', { skip }, () => {
   let gatehouse: TestGatehouse;
   let app: CallbackApp;
+  let stop: () => Promise<void>;
   let oidcIdp: OidcUpstream;
   let samlIdp: SamlIdp;
 
   before(async () => {
-    gatehouse = await startTestGatehouse('sqlite');
-    app = await startCallbackApp();
+    ({ gatehouse, app, stop } = await startPagesFixture());
     oidcIdp = await startOidcUpstream({ redirectUris: [`${gatehouse.url}/oauth2/idpresponse`], tokenEndpointAuthMethod: 'client_secret_post' });
     samlIdp = await startSamlIdp();
   });
   after(async () => {
-    await gatehouse.stop();
-    await Promise.all([app, oidcIdp, samlIdp].map((server) => server.close()));
+    await stop();
+    await Promise.all([oidcIdp, samlIdp].map((server) => server.close()));
     await browser?.close();
   });
 

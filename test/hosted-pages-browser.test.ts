@@ -13,8 +13,8 @@ import {
 import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
-import { expectBackInApp, signInOnPage, startCallbackApp, type CallbackApp } from './support/login-app.js';
-import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
+import { expectBackInApp, signInOnPage, startPagesFixture, type CallbackApp } from './support/login-app.js';
+import type { TestGatehouse } from './support/gatehouse.js';
 
 const PASSWORD = 'Password1!';
 
@@ -23,17 +23,16 @@ const skip = browser ? false : (browserSkipReason() ?? 'no browser');
 
 describe('managed login pages in chromium', { skip }, () => {
   let gatehouse: TestGatehouse;
-  let app: CallbackApp;
   let callback: string;
+  let stop: () => Promise<void>;
 
   before(async () => {
-    gatehouse = await startTestGatehouse('sqlite');
-    app = await startCallbackApp();
+    let app: CallbackApp;
+    ({ gatehouse, app, stop } = await startPagesFixture());
     callback = app.callback;
   });
   after(async () => {
-    await gatehouse.stop();
-    await app.close();
+    await stop();
     await browser?.close();
   });
 

@@ -34,10 +34,10 @@ import {
 import type { CognitoUserSession, ICognitoUserPoolData } from 'amazon-cognito-identity-js';
 import { authenticator } from 'otplib';
 import { errorOf } from './support/errors.js';
-import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
+import { backends, type TestGatehouse } from './support/gatehouse.js';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, MapStorage } from './support/identity-js.js';
 import { deviceVerifier, poolNameOf, SrpClient, srpTimestamp, type SrpChallenge } from './support/srp-client.js';
-import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
+import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
 
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sms', ExternalId: 'gatehouse' };
 const TOTP_ON = { SoftwareTokenMfaConfiguration: { Enabled: true } };
@@ -91,14 +91,11 @@ for (const backend of backends()) {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
     let seq = 0;
+    let stop: () => Promise<void>;
     before(async () => {
-      mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, deliverTo(mailbox));
+      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
     });
-    after(async () => {
-      await gh.stop();
-      await mailbox.close();
-    });
+    after(() => stop());
 
     /** The code an authenticator app (otplib, independent of Gatehouse) shows on the server's clock, `offsetMs` away. */
     const appCode = (secret: string, offsetMs = 0) => authenticator.clone({ epoch: gh.clock.now() + offsetMs }).generate(secret);
@@ -648,14 +645,11 @@ describe('amazon-cognito-identity-js MFA against Gatehouse', () => {
   let gh: TestGatehouse;
   let mailbox: Mailbox;
   let seq = 0;
+  let stop: () => Promise<void>;
   before(async () => {
-    mailbox = await startMailbox();
-    gh = await startTestGatehouse('sqlite', deliverTo(mailbox));
+    ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox('sqlite'));
   });
-  after(async () => {
-    await gh.stop();
-    await mailbox.close();
-  });
+  after(() => stop());
 
   // The library's SRP TIMESTAMP is the real time: each test (with users of its own, whose TOTP steps
   // start afresh) puts the server's clock back to it and moves it only a few steps (within SRP's tolerance).

@@ -18,7 +18,7 @@ import { SecretBox } from '../src/domain/keys/secret-box.js';
 import { openPrivateKey } from '../src/domain/keys/signing-keys.js';
 import { backends, databaseFor, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { adminSignIn, poolWithUser } from './support/sign-in.js';
-import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
+import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
 
 /** Tokens of a fresh sign-in verify against the pool's JWKS, and the API accepts the access token. */
 async function assertTokensWork(gh: TestGatehouse, target: Awaited<ReturnType<typeof poolWithUser>>): Promise<void> {
@@ -108,14 +108,11 @@ for (const backend of backends()) {
   describe(`client secrets and codes at rest (${backend})`, () => {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
+    let stop: () => Promise<void>;
     before(async () => {
-      mailbox = await startMailbox();
-      gh = await startTestGatehouse(backend, deliverTo(mailbox));
+      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
     });
-    after(async () => {
-      await gh.stop();
-      await mailbox.close();
-    });
+    after(() => stop());
 
     test('a new client secret reaches the database only sealed; Describe returns it', async () => {
       const target = await poolWithUser(gh.cognito);

@@ -19,6 +19,8 @@ import { SignInCompletion } from './auth/sign-in-completion.js';
 import { SignInSessions } from './auth/sign-in-sessions.js';
 import { SrpSignIn } from './auth/srp-sign-in.js';
 import { CustomAuth } from './auth/custom-auth.js';
+import { UserAuth } from './auth/user-auth.js';
+import { Passkeys } from './webauthn/passkeys.js';
 import { MfaSettings } from './mfa/mfa-settings.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
@@ -63,6 +65,8 @@ export interface Services {
   readonly signingKeys: SigningKeys;
   readonly issuers: Issuers;
   readonly devices: Devices;
+  /** WebAuthn credentials: registration, the user's list, and sign-in assertions. */
+  readonly passkeys: Passkeys;
   /** Seals secrets at rest with the server key. */
   readonly secretBox: SecretBox;
   readonly triggers: Triggers;
@@ -122,12 +126,13 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const tokens = new Tokens(storage, issuers, secretBox, clock, triggers);
   const secondFactors = new SecondFactors(users, secretBox, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, triggers: userTriggers, functions: triggers });
+  const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
+  const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
-  const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const uiCustomizations = new UiCustomizations(storage, pools, clients, userPoolDomains, clock, publicUrl);
   const managedLoginBrandings = new ManagedLoginBrandings(storage, pools, clients, clock);
   const terms = new Terms(storage, pools, clients, clock);
@@ -152,6 +157,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     issuers,
     secretBox,
     devices,
+    passkeys,
     triggers,
     resourceServers,
     clientCredentials,
@@ -183,10 +189,11 @@ function signIn(parts: {
   secondFactors: SecondFactors;
   codes: VerificationCodes;
   secretBox: SecretBox;
+  passkeys: Passkeys;
   triggers: UserTriggers;
   functions: Triggers;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, triggers, functions } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
@@ -194,5 +201,6 @@ function signIn(parts: {
   const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
   const refreshing = new RefreshFlow(storage, users, tokens);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
-  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth });
+  const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers);
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth });
 }

@@ -3,7 +3,7 @@ import { callerOf, operation } from './operation.js';
 
 export default operation('authentication')<AdminInitiateAuthRequest, AdminInitiateAuthResponse>((input, context) =>
   context.services.authentication.initiate(
-    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context) },
+    { clientId: input.ClientId!, poolId: input.UserPoolId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context), ...(input.Session && { session: input.Session }) },
     true,
   ),
 );

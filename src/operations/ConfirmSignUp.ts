@@ -3,11 +3,11 @@ import { callerOf, operation } from './operation.js';
 
 export default operation('selfService')<ConfirmSignUpRequest, ConfirmSignUpResponse>(async (input, context) => {
   const { services } = context;
-  await services.selfService.confirmSignUp(
+  const session = await services.selfService.confirmSignUp(
     { clientId: input.ClientId!, secretHash: input.SecretHash, caller: callerOf(input, context) },
     input.Username!,
     input.ConfirmationCode!,
     input.ForceAliasCreation === true,
   );
-  return {};
+  return { Session: session };
 });

@@ -3,7 +3,7 @@ import { callerOf, operation } from './operation.js';
 
 export default operation('authentication')<InitiateAuthRequest, InitiateAuthResponse>((input, context) =>
   context.services.authentication.initiate(
-    { clientId: input.ClientId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context) },
+    { clientId: input.ClientId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context), ...(input.Session && { session: input.Session }) },
     false,
   ),
 );

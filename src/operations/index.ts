@@ -10,6 +10,7 @@ import AdminEnableUser from './AdminEnableUser.js';
 import AdminForgetDevice from './AdminForgetDevice.js';
 import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
+import AdminGetUserAuthFactors from './AdminGetUserAuthFactors.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
 import AdminListDevices from './AdminListDevices.js';
@@ -25,6 +26,7 @@ import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
 import AssociateSoftwareToken from './AssociateSoftwareToken.js';
 import ChangePassword from './ChangePassword.js';
+import CompleteWebAuthnRegistration from './CompleteWebAuthnRegistration.js';
 import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
@@ -46,6 +48,7 @@ import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
+import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
 import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
@@ -66,6 +69,7 @@ import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUICustomization from './GetUICustomization.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
+import GetUserAuthFactors from './GetUserAuthFactors.js';
 import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
@@ -79,6 +83,7 @@ import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
 import ListUsersInGroup from './ListUsersInGroup.js';
+import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
@@ -87,6 +92,7 @@ import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
 import SetUserSettings from './SetUserSettings.js';
 import SignUp from './SignUp.js';
+import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
@@ -117,6 +123,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminForgetDevice,
   AdminGetDevice,
   AdminGetUser,
+  AdminGetUserAuthFactors,
   AdminInitiateAuth,
   AdminLinkProviderForUser,
   AdminListDevices,
@@ -132,6 +139,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminUserGlobalSignOut,
   AssociateSoftwareToken,
   ChangePassword,
+  CompleteWebAuthnRegistration,
   ConfirmDevice,
   ConfirmForgotPassword,
   ConfirmSignUp,
@@ -153,6 +161,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPool,
   DeleteUserPoolClient,
   DeleteUserPoolDomain,
+  DeleteWebAuthnCredential,
   DescribeIdentityProvider,
   DescribeManagedLoginBranding,
   DescribeManagedLoginBrandingByClient,
@@ -173,6 +182,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetUICustomization,
   GetUser,
   GetUserAttributeVerificationCode,
+  GetUserAuthFactors,
   GetUserPoolMfaConfig,
   GlobalSignOut,
   InitiateAuth,
@@ -186,6 +196,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListUserPools,
   ListUsers,
   ListUsersInGroup,
+  ListWebAuthnCredentials,
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
@@ -194,6 +205,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   SetUserPoolMfaConfig,
   SetUserSettings,
   SignUp,
+  StartWebAuthnRegistration,
   TagResource,
   UntagResource,
   UpdateDeviceStatus,

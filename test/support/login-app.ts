@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import type { GatehouseConfig } from '../../src/config.js';
+import { startTestGatehouse, type TestGatehouse } from './gatehouse.js';
 
 export interface CallbackApp {
   /** The redirect URI to register: http on localhost, which Cognito allows. */
@@ -35,4 +37,11 @@ export async function expectBackInApp(page: Page, callback: string): Promise<voi
   await page.waitForURL((url) => url.href.startsWith(callback));
   assert.equal(await page.getByRole('heading').textContent(), 'Back in the app');
   assert.notEqual(await page.locator('#code').textContent(), 'none');
+}
+
+/** What a browser test of the pages starts with: Gatehouse on SQLite, and the app its sign-ins go back to. */
+export async function startPagesFixture(overrides: Partial<GatehouseConfig> = {}): Promise<{ gatehouse: TestGatehouse; app: CallbackApp; stop(): Promise<void> }> {
+  const gatehouse = await startTestGatehouse('sqlite', overrides);
+  const app = await startCallbackApp();
+  return { gatehouse, app, stop: () => gatehouse.stop().then(() => app.close()) };
 }

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OutgoingMessage } from '../../src/domain/messages/delivery.js';
+import { startTestGatehouse, type Backend, type TestGatehouse } from './gatehouse.js';
 
 /** Exactly what the delivery sends: the body of each webhook POST. */
 export type DeliveredMessage = OutgoingMessage;
@@ -56,3 +57,10 @@ export async function startMailbox(): Promise<Mailbox> {
 export const deliverTo = (mailbox: Mailbox) => ({
   messages: { email: { method: 'webhook' as const, url: mailbox.url }, sms: { method: 'webhook' as const, url: mailbox.url } },
 });
+
+/** A Gatehouse whose email and SMS go to a fresh mailbox, and the way to stop both. */
+export async function startGatehouseWithMailbox(backend: Backend): Promise<{ gatehouse: TestGatehouse; mailbox: Mailbox; stop(): Promise<void> }> {
+  const mailbox = await startMailbox();
+  const gatehouse = await startTestGatehouse(backend, deliverTo(mailbox));
+  return { gatehouse, mailbox, stop: () => gatehouse.stop().then(() => mailbox.close()) };
+}

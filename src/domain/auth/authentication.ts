@@ -3,12 +3,12 @@ import type { AppClient, AppClients } from '../clients/app-clients.js';
 import { authFlowsOf } from '../clients/client-settings.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
-import type { MfaFactor } from '../pools/mfa-config.js';
 import { ADMIN_SCOPE, type IssuedTokens, type Tokens } from '../tokens/tokens.js';
 import { userNotFound, type PoolContext, type Users } from '../users/users.js';
 import { checkClientSecret, checkFlowAllowed, checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
-import type { MfaStep } from './mfa-step.js';
+import type { CodeFactor, MfaStep } from './mfa-step.js';
+import { AUTO_SIGN_IN, type UserAuth } from './user-auth.js';
 import type { RefreshFlow } from './refresh-flow.js';
 import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
@@ -28,6 +28,8 @@ export interface AuthRequest {
   parameters: Record<string, string>;
   sourceIp?: string;
   caller: Caller;
+  /** USER_AUTH's Session from ConfirmSignUp: sign in without another factor. */
+  session?: string;
 }
 
 export interface ChallengeAnswer {
@@ -44,8 +46,8 @@ export interface ChallengeAnswer {
 
 type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
 
-const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH']);
-const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH']);
+const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_AUTH']);
+const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_AUTH']);
 
 /** Challenges answered with a proof over SRP's SECRET_BLOCK, which names their session. */
 const PROOF_CHALLENGES = new Set(['PASSWORD_VERIFIER', 'DEVICE_PASSWORD_VERIFIER']);
@@ -70,6 +72,7 @@ export interface SignInParts {
   refreshing: RefreshFlow;
   triggers: UserTriggers;
   customAuth: CustomAuth;
+  userAuth: UserAuth;
 }
 
 /**
@@ -90,6 +93,7 @@ export class Authentication {
   private readonly refreshing: RefreshFlow;
   private readonly triggers: UserTriggers;
   private readonly customAuth: CustomAuth;
+  private readonly userAuth: UserAuth;
   private readonly challenges: Record<string, ChallengeHandler>;
 
   constructor(parts: SignInParts) {
@@ -107,6 +111,7 @@ export class Authentication {
       refreshing: this.refreshing,
       triggers: this.triggers,
       customAuth: this.customAuth,
+      userAuth: this.userAuth,
     } = parts);
     this.challenges = {
       PASSWORD_VERIFIER: (signIn, session, responses) => this.passwordVerifier(signIn, session, responses),
@@ -119,6 +124,11 @@ export class Authentication {
       SOFTWARE_TOKEN_MFA: (signIn, session, responses) => this.secondFactor(signIn, session, 'SOFTWARE_TOKEN_MFA', responses),
       EMAIL_OTP: (signIn, session, responses) => this.secondFactor(signIn, session, 'EMAIL_OTP', responses),
       MFA_SETUP: (signIn, session) => this.completeMfaSetup(signIn, session),
+      SELECT_CHALLENGE: (signIn, session, responses) => this.userAuth.select(signIn, session, responses),
+      PASSWORD: (signIn, session, responses) => this.userAuth.answerPassword(signIn, session, responses),
+      PASSWORD_SRP: (signIn, session, responses) => this.userAuth.answerSrp(signIn, session, responses),
+      SMS_OTP: (signIn, session, responses) => this.secondFactor(signIn, session, 'SMS_OTP', responses),
+      WEB_AUTHN: (signIn, session, responses) => this.userAuth.answerPasskey(signIn, session, responses),
     };
   }
 
@@ -131,6 +141,7 @@ export class Authentication {
     checkFlowAllowed(client, request.flow);
     if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, request.caller);
     if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters, request.caller);
+    if (request.flow === 'USER_AUTH') return this.userAuth.start(client, request.parameters, request.session, request.sourceIp ?? null, request.caller);
     return this.password(client, request.parameters, request.sourceIp ?? null, request.caller);
   }
 
@@ -238,7 +249,12 @@ export class Authentication {
     return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey, input.caller);
   }
 
-  private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<AuthOutcome> {
+  /** The Session ConfirmSignUp returns: USER_AUTH with it signs the new user in without another code. */
+  async autoSignInSession(clientId: string, user: UserRecord): Promise<string> {
+    return this.sessions.start(await this.clients.forCall(clientId), user, AUTO_SIGN_IN, {});
+  }
+
+  private async secondFactor(signIn: SignIn, session: AuthSessionRecord, factor: CodeFactor, responses: Record<string, string>): Promise<AuthOutcome> {
     await this.mfa.answer(signIn, session, factor, responses);
     // "When a user successfully goes through the SMS text message MFA flow, their phone number is also marked as verified."
     const user = factor === 'SMS_MFA' ? await this.users.markVerified(signIn.context, signIn.user, 'phone_number') : signIn.user;
@@ -272,6 +288,13 @@ export class Authentication {
    */
   hostedSignIn(input: { clientId: string; username: string; password: string; sourceIp: string | null; caller: Caller }): Promise<AuthOutcome> {
     return this.clients.forCall(input.clientId).then((client) => this.passwordSignIn({ ...input, client, deviceKey: undefined, hosted: true }));
+  }
+
+  /** The managed login's passkey button: USER_AUTH's WEB_AUTHN challenge for the user, answered on the page. */
+  hostedPasskeySignIn(input: { clientId: string; username: string; sourceIp: string | null; caller: Caller }): Promise<AuthOutcome> {
+    return this.clients
+      .forCall(input.clientId)
+      .then((client) => this.userAuth.start(client, { USERNAME: input.username, PREFERRED_CHALLENGE: 'WEB_AUTHN' }, undefined, input.sourceIp, input.caller, true));
   }
 
   private async passwordSignIn(input: { client: AppClient; username: string; password: string; deviceKey: string | undefined; sourceIp: string | null; caller: Caller; hosted?: true }): Promise<AuthOutcome> {

@@ -53,6 +53,7 @@ const ENABLING_FLOWS: Record<string, readonly string[]> = {
   REFRESH_TOKEN_AUTH: ['ALLOW_REFRESH_TOKEN_AUTH'],
   REFRESH_TOKEN: ['ALLOW_REFRESH_TOKEN_AUTH'],
   CUSTOM_AUTH: ['ALLOW_CUSTOM_AUTH', 'CUSTOM_AUTH_FLOW_ONLY'],
+  USER_AUTH: ['ALLOW_USER_AUTH'],
 };
 
 /** Refused as Cognito refuses a flow the client's ExplicitAuthFlows does not allow. */

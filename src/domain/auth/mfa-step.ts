@@ -26,11 +26,15 @@ const DEFAULT_SMS_MESSAGE = 'Your authentication code is {####}. ';
 const DEFAULT_EMAIL_SUBJECT = 'Your sign-in code';
 const CODE_MISMATCH = () => new CognitoError('CodeMismatchException', 'Invalid code or auth state for the user.');
 
+/** A challenge answered with a code: the MFA factors, and SMS_OTP, USER_AUTH's text-message first factor. */
+export type CodeFactor = MfaFactor | 'SMS_OTP';
+
 /** Which response key carries the answer to each factor's challenge. */
-const ANSWER_KEY: Record<MfaFactor, string> = {
+const ANSWER_KEY: Record<CodeFactor, string> = {
   SMS_MFA: 'SMS_MFA_CODE',
   SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE',
   EMAIL_OTP: 'EMAIL_OTP_CODE',
+  SMS_OTP: 'SMS_OTP_CODE',
 };
 
 /**
@@ -72,7 +76,7 @@ export class MfaStep {
   }
 
   /** True when the answer proves the factor; a wrong answer puts the session back and is refused. */
-  async answer(signIn: SignIn, session: AuthSessionRecord, factor: MfaFactor, responses: Record<string, string>): Promise<void> {
+  async answer(signIn: SignIn, session: AuthSessionRecord, factor: CodeFactor, responses: Record<string, string>): Promise<void> {
     const code = parameterOf(responses, ANSWER_KEY[factor]);
     if (code === undefined) {
       // A malformed answer is refused before anything is checked, so the challenge still stands.
@@ -99,13 +103,14 @@ export class MfaStep {
     return check.outcome === 'wrong' ? 'wrong' : 'expired';
   }
 
-  private async challenge(signIn: SignIn, factor: MfaFactor): Promise<AuthOutcome> {
+  /** A code challenge: for MFA, or as USER_AUTH's first factor (EMAIL_OTP, SMS_OTP), which the same answer proves. */
+  async challenge(signIn: SignIn, factor: CodeFactor): Promise<AuthOutcome> {
     const parameters = factor === 'SOFTWARE_TOKEN_MFA' ? {} : await this.sendCode(signIn, factor);
     const session = await this.sessions.continue(signIn, factor);
     return { ChallengeName: factor as ChallengeNameType, Session: session, ChallengeParameters: parameters };
   }
 
-  private async sendCode(signIn: SignIn, factor: 'SMS_MFA' | 'EMAIL_OTP'): Promise<Record<string, string>> {
+  private async sendCode(signIn: SignIn, factor: 'SMS_MFA' | 'SMS_OTP' | 'EMAIL_OTP'): Promise<Record<string, string>> {
     const { settings } = signIn.context;
     const email = factor === 'EMAIL_OTP';
     const emailSettings = settings.EmailMfaConfiguration;

@@ -13,6 +13,8 @@ export interface AuthOutcome {
   ChallengeName?: ChallengeNameType;
   Session?: string;
   ChallengeParameters: Record<string, string>;
+  /** USER_AUTH's SELECT_CHALLENGE: the first factors this user may choose from. */
+  AvailableChallenges?: ChallengeNameType[];
   AuthenticationResult?: IssuedTokens & { NewDeviceMetadata?: NewDeviceMetadata };
   /** A sign-in on the managed login pages ends here instead of in tokens: who signed in. Never on the wire. */
   HostedSignIn?: { user: UserRecord };

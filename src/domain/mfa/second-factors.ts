@@ -1,3 +1,5 @@
+import type { AuthFactorType } from '@aws-sdk/client-cognito-identity-provider';
+import { configuredAuthFactors } from '../auth/user-auth.js';
 import type { Clock } from '../../clock.js';
 import type { UserRecord } from '../../storage/types.js';
 import { CognitoError } from '../errors.js';
@@ -63,6 +65,12 @@ export class SecondFactors {
   /** The MFA part of GetUser and AdminGetUser. */
   report(user: UserRecord, settings: PoolSettings): ReturnType<typeof mfaReport> {
     return mfaReport(user, settings);
+  }
+
+  /** GetUserAuthFactors: the user's MFA as GetUser reports it, and the first factors USER_AUTH offers them. */
+  authFactors(user: UserRecord, settings: PoolSettings): { Username: string; PreferredMfaSetting?: string; UserMFASettingList?: string[]; ConfiguredUserAuthFactors: AuthFactorType[] } {
+    const { PreferredMfaSetting, UserMFASettingList } = mfaReport(user, settings);
+    return { Username: user.username, ...(PreferredMfaSetting && { PreferredMfaSetting }), ...(UserMFASettingList && { UserMFASettingList }), ConfiguredUserAuthFactors: configuredAuthFactors(settings, user) };
   }
 
   async setPreferences(user: UserRecord, preferences: FactorPreferences): Promise<void> {

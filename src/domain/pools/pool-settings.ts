@@ -105,6 +105,7 @@ type MutableInput = Omit<CreateUserPoolRequest, 'PoolName' | 'Schema' | 'Usernam
 
 function mutableSettings(input: MutableInput, current?: PoolSettings): PoolSettings {
   checkTier(input);
+  checkSignInPolicy(input.Policies?.SignInPolicy?.AllowedFirstAuthFactors, input.UserPoolTier ?? current?.UserPoolTier ?? 'ESSENTIALS');
   checkMfaMode(input, current);
   checkValidityDays(input);
   checkLambdaConfig(input.LambdaConfig, input.UserPoolTier ?? current?.UserPoolTier ?? 'ESSENTIALS');
@@ -209,3 +210,13 @@ function checkRecoverySetting(settings: PoolSettings): void {
 }
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+/** Choice-based sign-in always offers the password; anything beyond it needs the ESSENTIALS plan or higher. */
+function checkSignInPolicy(factors: string[] | undefined, tier: string): void {
+  if (!factors) return;
+  if (!factors.includes('PASSWORD')) throw invalidParameter('AllowedFirstAuthFactors must include PASSWORD.');
+  if (new Set(factors).size !== factors.length) throw invalidParameter('AllowedFirstAuthFactors must not repeat a factor.');
+  if (tier === 'LITE' && factors.some((factor) => factor !== 'PASSWORD')) {
+    throw new CognitoError('FeatureUnavailableInTierException', 'Passwordless sign-in requires the ESSENTIALS or PLUS feature plan.');
+  }
+}

@@ -50,13 +50,14 @@ export class SelfService {
     private readonly triggers: UserTriggers,
   ) {}
 
-  async signUp(input: SignUpRequest, caller: Caller): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType }> {
+  async signUp(input: SignUpRequest, caller: Caller): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType; Session?: string }> {
     const { client, context } = await this.call({ clientId: input.ClientId!, secretHash: input.SecretHash, caller }, input.Username!);
     const { settings } = context;
     if (settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly) throw notAuthorized('SignUp is not permitted for this user pool');
-    // The model marks Password optional for passwordless pools, which Gatehouse does not offer.
-    if (input.Password === undefined) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
-    checkPassword(settings.Policies.PasswordPolicy, input.Password, POLICY_PREAMBLE.signUp);
+    // Without a password only where the pool signs users in with codes sent to them.
+    const password = input.Password ? input.Password : null;
+    if (password === null && !passwordlessAllowed(settings)) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
+    if (password !== null) checkPassword(settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.signUp);
     const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
@@ -72,21 +73,22 @@ export class SelfService {
     const user = await this.users.insert(context, {
       name: input.Username!,
       attributes: { ...Object.fromEntries(attributes), ...autoVerified(decision, Object.fromEntries(given)) },
-      password: input.Password!,
+      password,
       status: decision.autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
       passwordExpiresAt: null,
       takenMessage: 'User already exists',
     });
     if (decision.autoConfirmUser) {
       await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', user, caller);
-      return { UserConfirmed: true, UserSub: user.sub };
+      return { UserConfirmed: true, UserSub: user.sub, Session: await this.authentication.autoSignInSession(client.clientId, user) };
     }
     const channel = confirmationChannel(settings, user);
     const details = channel ? await this.codes.send(settings, user, 'signup', channel, 'SignUp', caller) : undefined;
     return { UserConfirmed: false, UserSub: user.sub, ...(details && { CodeDeliveryDetails: details }) };
   }
 
-  async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<void> {
+  /** ConfirmSignUp; the Session it answers signs the user in through USER_AUTH without another code. */
+  async confirmSignUp(call: PublicCall, name: string, code: string, forceAliasCreation: boolean): Promise<string> {
     const { context, user, hidesUsers } = await this.caller(call, name);
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     if (user.status !== 'UNCONFIRMED') throw notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
@@ -105,6 +107,7 @@ export class SelfService {
     });
     // Confirmed whatever the function says: a failing PostConfirmation is reported, not undone.
     await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', confirmed!, call.caller);
+    return this.authentication.autoSignInSession(call.clientId, confirmed!);
   }
 
   async resendConfirmationCode(call: PublicCall, name: string): Promise<CodeDeliveryDetailsType> {
@@ -265,3 +268,7 @@ function recoveryOrder(settings: PoolSettings): CodeChannel[] {
   if (mechanisms.length === 0) return ['phone_number', 'email'];
   return mechanisms.flatMap((m): CodeChannel[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []));
 }
+
+/** A pool that signs users in with a code sent to them lets them sign up without a password. */
+const passwordlessAllowed = (settings: PoolSettings): boolean =>
+  (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).some((factor) => factor === 'EMAIL_OTP' || factor === 'SMS_OTP');

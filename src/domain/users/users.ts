@@ -28,7 +28,8 @@ export interface NewUser {
   /** The name the caller gave: a username, or with UsernameAttributes an email or phone number. */
   name: string;
   attributes: Record<string, string>;
-  password: string;
+  /** Null for a passwordless user (one who signs in with codes or passkeys only). */
+  password: string | null;
   status: UserRecord['status'];
   passwordExpiresAt: number | null;
   forceAliasCreation?: boolean;
@@ -167,7 +168,7 @@ export class Users {
       usernameKey: context.names.key(username),
       status: fields.status,
       enabled: true,
-      ...(await this.credentials.derive({ poolId: context.pool.id, username }, fields.password)),
+      ...(fields.password === null ? { passwordHash: null, srpVerifier: null } : await this.credentials.derive({ poolId: context.pool.id, username }, fields.password)),
       passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
       settings: fields.settings ?? {},

@@ -64,8 +64,8 @@ export function csrfMatches(request: FastifyRequest, body: URLSearchParams): boo
   return cookie.length > 0 && cookie.length === given.length && timingSafeEqual(cookie, given);
 }
 
-/** The logo is Gatehouse's own (/ui-assets), so images stay 'self'; no page runs script. */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+/** The logo and the passkey script are Gatehouse's own (/ui-assets): images and scripts stay 'self', and no script is inline. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
 export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply

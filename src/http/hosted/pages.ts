@@ -9,6 +9,7 @@ import { OAuthError } from '../../domain/oauth/oauth-error.js';
 import { FederationFailure } from '../../domain/federation/federated-sign-in.js';
 import { requestOrigin } from '../web-requests.js';
 import { providerChoices, registerFederationPages } from './federation-pages.js';
+import { registerPasskeyPages } from './passkey-pages.js';
 import type { Services } from '../../domain/services.js';
 import type { RateLimiter } from '../rate-limits.js';
 import type { UserRecord } from '../../storage/types.js';
@@ -16,7 +17,8 @@ import type { SamlSession } from '../../domain/hosted/login-sessions.js';
 import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
 import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters } from './page-kit.js';
-import { errorBox, errorPage, field, form, hidden, hint, link, links, noteBox } from './templates.js';
+import { errorBox, errorPage, escapeHtml, field, form, hidden, hint, link, links, noteBox, passkeyForm } from './templates.js';
+import type { PoolSettings } from '../../domain/pools/pool-settings.js';
 
 /** The managed login's single sign-on cookie, named as Cognito names it. */
 export const SESSION_COOKIE = 'cognito';
@@ -42,9 +44,11 @@ export function registerHostedPages(app: FastifyInstance, services: Services, li
   app.get('/login', (request, reply) => pages.showLogin(request, reply));
   app.post('/login', (request, reply) => pages.submitLogin(request, reply));
   app.post('/login/respond', (request, reply) => pages.submitChallenge(request, reply));
+  app.post('/login/passkey', (request, reply) => pages.submitPasskey(request, reply));
   app.get('/logout', (request, reply) => pages.logout(request, reply));
   app.get('/error', (_request, reply) => sendPage(reply, 400, errorPage()));
   registerFederationPages(app, services, pages);
+  registerPasskeyPages(app, services);
 }
 
 /** The sign-in and challenge pages; the self-service pages reuse its request checks and its end of a sign-in. */
@@ -82,8 +86,9 @@ ${
     ? `${form(
         `/login?${queryString(parameters)}`,
         csrf,
-        `${field('Username', 'username', 'text', 'autocomplete="username" autocapitalize="none" required')}
-${field('Password', 'password', 'password', 'autocomplete="current-password" required')}`,
+        `${field('Username', 'username', 'text', 'autocomplete="username webauthn" autocapitalize="none" required')}
+${field('Password', 'password', 'password', 'autocomplete="current-password" required')}
+${passkeysOffered(pool.settings) ? passkeyButton(`/login/passkey?${queryString(parameters)}`) : ''}`,
         { label: 'Sign in', name: 'signInSubmitButton' },
       )}
 ${links([
@@ -129,6 +134,23 @@ ${links([
     });
     if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
     return this.next(request, reply, authorization, client, username, outcome);
+  }
+
+  /** The sign-in form's passkey button: the username typed, then the passkey's page. */
+  async submitPasskey(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const parameters = queryOf(request);
+    return this.checked(parameters, reply, async (authorization, client) => {
+      const body = formOf(request);
+      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      const username = body.get('username') ?? '';
+      if (!username) return this.showLogin(request, reply, 'Enter your username to sign in with a passkey.');
+      const outcome = await this.signInStep(async () => {
+        this.limit('InitiateAuth', { ClientId: client.clientId });
+        return this.services.authentication.hostedPasskeySignIn({ clientId: client.clientId, username, sourceIp: request.ip, caller: callerOf(request, client) });
+      });
+      if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
+      return this.next(request, reply, authorization, client, username, outcome);
+    });
   }
 
   async submitChallenge(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -291,20 +313,24 @@ ${qrCode(uri)}
 <p><code>${associated.secretCode}</code></p>
 <p>${link(uri, 'Open in an authenticator app')}</p>
 ${field('Code', 'code', 'text', 'inputmode="numeric" autocomplete="one-time-code" required')}`;
+    } else if (step.challenge === 'WEB_AUTHN') {
+      title = 'Sign in with your passkey';
+      content = hint('Your browser will ask for your passkey: a fingerprint, a face, a PIN or a security key.');
     } else {
       return this.showLogin(request, reply, 'This sign-in needs a step the login page cannot show.');
     }
-    const body = `${errorBox(message)}
-${form(
-  `/login/respond?${queryString(parameters)}`,
-  csrf,
-  `${hidden('challenge', step.challenge)}
+    const action = `/login/respond?${queryString(parameters)}`;
+    const fields = `${hidden('challenge', step.challenge)}
 ${hidden('session', session)}
 ${hidden('username', step.username)}
 ${hidden('parameters', JSON.stringify(step.parameters))}
-${content}`,
-  { label: step.challenge === 'NEW_PASSWORD_REQUIRED' ? 'Send' : 'Sign in' },
-)}`;
+${content}`;
+    const answer =
+      step.challenge === 'WEB_AUTHN'
+        ? passkeyForm(action, csrf, 'get', JSON.parse(step.parameters.CREDENTIAL_REQUEST_OPTIONS ?? '{}'), fields, 'Use my passkey')
+        : form(action, csrf, fields, { label: step.challenge === 'NEW_PASSWORD_REQUIRED' ? 'Send' : 'Sign in' });
+    const body = `${errorBox(message)}
+${answer}`;
     return sendClientPage(this.services, reply, client, message ? 400 : 200, title, body);
   }
 
@@ -318,6 +344,7 @@ ${content}`,
     const code = CODE_CHALLENGES[challenge];
     if (code) return { [code.response]: body.get('code') ?? '' };
     if (challenge === 'SELECT_MFA_TYPE') return { ANSWER: body.get('answer') ?? '' };
+    if (challenge === 'WEB_AUTHN') return { CREDENTIAL: body.get('credential') ?? '' };
     return {};
   }
 
@@ -353,5 +380,12 @@ function qrCode(uri: string): string {
   qr.make();
   return `<div class="qr" role="img" aria-label="QR image of the authenticator key">${qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true })}</div>`;
 }
+
+/** The pool signs users in with passkeys (choice-based sign-in with WEB_AUTHN). */
+const passkeysOffered = (settings: PoolSettings): boolean => (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).includes('WEB_AUTHN');
+
+/** A second submit of the sign-in form that posts the username to the passkey sign-in instead. */
+const passkeyButton = (action: string): string =>
+  `<button class="link-button passkey-button" type="submit" formaction="${escapeHtml(action)}" name="passkeySubmitButton" value="passkey">Use a passkey instead</button>`;
 
 const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };

@@ -1,4 +1,6 @@
-// The managed login pages as HTML: server-rendered, working without JavaScript, one form each.
+// The managed login pages as HTML: server-rendered, working without JavaScript, one form each
+// (passkeys aside: WebAuthn is a browser API, so those forms run Gatehouse's one script).
+import { PASSKEY_SCRIPT_PATH } from './passkey-script.js';
 //
 // Elements carry the classic hosted UI's `*-customizable` class names, and the defaults below style
 // them through those classes only (never with more specific selectors), so that an operator's UI
@@ -31,6 +33,7 @@ h1 { font-size: 1.4rem; margin-top: 0; }
 .idp-button:focus { outline: 3px solid #0972d3; outline-offset: 1px; }
 .separator { display: flex; align-items: center; gap: .75rem; color: #5f6b7a; margin: 1.25rem 0 0; }
 .separator::before, .separator::after { content: ""; flex: 1; border-top: 1px solid #d1d5db; }
+.passkey-button { display: block; margin: 1rem auto 0; }
 .check { display: flex; gap: .5rem; align-items: flex-start; margin-top: 1.25rem; font-weight: 400; }
 .check input { margin-top: .2rem; }
 fieldset { border: 0; padding: 0; margin: 1rem 0 0; }
@@ -110,14 +113,26 @@ export const checkbox = (name: string, labelHtml: string): string =>
  * A form posting to `action` with the CSRF token. The default submit is the page's main button; a
  * `link` submit is a secondary action that looks like a link (Resend code), still a POST.
  */
-export function form(action: string, csrf: string, content: string, submit: { label: string; name?: string; look?: 'link' }): string {
+export function form(action: string, csrf: string, content: string, submit: { label: string; name?: string; look?: 'link' }, attributes = ''): string {
   const name = submit.name ? ` name="${escapeHtml(submit.name)}" value="${escapeHtml(submit.label)}"` : '';
   const look = submit.look === 'link' ? 'link-button' : 'submitButton-customizable';
-  return `<form method="post" action="${escapeHtml(action)}" novalidate>
+  return `<form method="post" action="${escapeHtml(action)}" novalidate${attributes ? ` ${attributes}` : ''}>
 ${hidden('_csrf', csrf)}
 ${content}
 <button class="${look}" type="submit"${name}>${escapeHtml(submit.label)}</button>
 </form>`;
+}
+
+/**
+ * A form the browser's authenticator answers before it posts (passkey-script.ts): `get` signs in with
+ * a passkey, `create` makes one; `options` are the WebAuthn options Gatehouse issued.
+ */
+export function passkeyForm(action: string, csrf: string, kind: 'get' | 'create', options: unknown, content: string, label: string): string {
+  const answer = `${content}
+${hidden('credential', '')}
+<p class="errorMessage-customizable" data-passkey-error hidden></p>
+<script src="${PASSKEY_SCRIPT_PATH}" defer></script>`;
+  return form(action, csrf, answer, { label }, `data-passkey="${kind}" data-options="${escapeHtml(JSON.stringify(options))}"`);
 }
 
 /** Cognito's page for a request it will not redirect anywhere. */
