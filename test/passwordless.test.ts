@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminGetUserAuthFactorsCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   CompleteWebAuthnRegistrationCommand,
   ConfirmSignUpCommand,
@@ -91,9 +92,14 @@ for (const backend of backends()) {
     const respond = (clientId: string, step: InitiateAuthCommandOutput, ChallengeName: string, responses: Record<string, string>) =>
       gh.cognito.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: ChallengeName as never, Session: step.Session, ChallengeResponses: responses }));
 
-    /** Signs in with a password and registers a passkey with the authenticator. */
-    async function withPasskey(clientId: string, name: string, authenticator = new SoftwareAuthenticator({ origin: ORIGIN })) {
-      const signedIn = await start(clientId, { USERNAME: name, PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD });
+    /** Signs in with a password (and `mfa`, when the sign-in asks for it) and registers a passkey with the authenticator. */
+    async function withPasskey(
+      clientId: string,
+      name: string,
+      authenticator = new SoftwareAuthenticator({ origin: ORIGIN }),
+      mfa: (step: InitiateAuthCommandOutput) => Promise<InitiateAuthCommandOutput> = async (step) => step,
+    ) {
+      const signedIn = await mfa(await start(clientId, { USERNAME: name, PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }));
       const accessToken = signedIn.AuthenticationResult!.AccessToken!;
       const { CredentialCreationOptions } = await gh.cognito.send(new StartWebAuthnRegistrationCommand({ AccessToken: accessToken }));
       const credential = authenticator.create(CredentialCreationOptions as Record<string, unknown>);
@@ -251,6 +257,28 @@ for (const backend of backends()) {
       otherRp.rp = { ...otherRp.rp, id: 'example.com' };
       const forOtherRp = new SoftwareAuthenticator({ origin: ORIGIN }).create(otherRp, { skipRpIdCheck: true });
       assert.equal((await errorOf(gh.cognito.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: accessToken, Credential: forOtherRp as never })))).name, 'WebAuthnRelyingPartyMismatchException');
+    });
+
+    test('a passkey is one factor (MFA follows) unless the pool counts a verified passkey as two', async () => {
+      const { poolId, clientId } = await newPool();
+      const zoe = await user(poolId, 'zoe');
+      await gh.cognito.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: { SmsConfiguration: SMS_CONFIGURATION }, WebAuthnConfiguration: { RelyingPartyId: 'localhost' } }));
+      await gh.cognito.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'zoe', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const { authenticator } = await withPasskey(clientId, 'zoe', new SoftwareAuthenticator({ origin: ORIGIN }), async (signedIn) => {
+        const { code } = await mailbox.next(zoe.phone);
+        return respond(clientId, signedIn, 'SMS_MFA', { USERNAME: 'zoe', SMS_MFA_CODE: code! });
+      });
+      const byPasskey = async () => {
+        const step = await start(clientId, { USERNAME: 'zoe', PREFERRED_CHALLENGE: 'WEB_AUTHN' });
+        return respond(clientId, step, 'WEB_AUTHN', { USERNAME: 'zoe', CREDENTIAL: JSON.stringify(authenticator.get(JSON.parse(step.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!))) });
+      };
+      const single = await byPasskey();
+      assert.equal(single.ChallengeName, 'SMS_MFA', 'SINGLE_FACTOR: the passkey is the first factor only');
+      await mailbox.next(zoe.phone);
+      await gh.cognito.send(
+        new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'OPTIONAL', SmsMfaConfiguration: { SmsConfiguration: SMS_CONFIGURATION }, WebAuthnConfiguration: { RelyingPartyId: 'localhost', FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }),
+      );
+      assert.ok((await byPasskey()).AuthenticationResult?.AccessToken, 'a user-verified passkey counts as two factors');
     });
 
     test('passkeys need the pool to allow them, and a relying party', async () => {

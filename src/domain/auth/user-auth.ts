@@ -120,7 +120,7 @@ export class UserAuth {
       throw invalidParameter('Missing required parameter CREDENTIAL');
     }
     const expected = session.state as { challenge: string; rpId: string };
-    let verified: UserRecord | undefined;
+    let verified: { user: UserRecord; userVerified: boolean } | undefined;
     // A failed assertion counts toward the lockout like a wrong password.
     await this.lockout.password(signIn.user, async () => {
       try {
@@ -131,7 +131,9 @@ export class UserAuth {
         throw error;
       }
     });
-    return this.completion.afterUserProven({ ...signIn, user: verified! }, true);
+    // A passkey is one factor, unless the pool counts a user-verified one as two (MULTI_FACTOR_WITH_USER_VERIFICATION).
+    const twoFactors = verified!.userVerified && signIn.context.settings.WebAuthnConfiguration?.FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION';
+    return this.completion.afterUserProven({ ...signIn, user: verified!.user }, twoFactors);
   }
 
   private available(signIn: SignIn): FirstFactor[] {

@@ -65,6 +65,12 @@ export function settingsWithMfaConfig(current: PoolSettings, input: SetUserPoolM
   }
   replace(settings, 'SoftwareTokenMfaConfiguration', input.SoftwareTokenMfaConfiguration);
   replace(settings, 'EmailMfaConfiguration', input.EmailMfaConfiguration);
+  if (input.WebAuthnConfiguration?.FactorConfiguration === 'MULTI_FACTOR_WITH_USER_VERIFICATION' && (settings.UserPoolTier ?? 'ESSENTIALS') === 'LITE') {
+    throw new CognitoError('FeatureUnavailableInTierException', 'Passkeys as multi-factor authentication require the ESSENTIALS or PLUS feature plan.');
+  }
+  if (input.WebAuthnConfiguration?.RelyingPartyId !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(input.WebAuthnConfiguration.RelyingPartyId)) {
+    throw invalidParameter('WebAuthnConfiguration.RelyingPartyId must be a domain name, such as auth.example.com.');
+  }
   if (input.WebAuthnConfiguration) settings.WebAuthnConfiguration = input.WebAuthnConfiguration;
   return settings;
 }

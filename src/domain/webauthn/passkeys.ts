@@ -151,7 +151,7 @@ export class Passkeys {
    * A WEB_AUTHN answer: an assertion by one of the user's passkeys over the challenge Gatehouse
    * issued; its counter is written, so an assertion replayed or cloned with an older count fails.
    */
-  async verifyAssertion(context: PoolContext, user: UserRecord, credentialJson: string, expected: { challenge: string; rpId: string }): Promise<UserRecord> {
+  async verifyAssertion(context: PoolContext, user: UserRecord, credentialJson: string, expected: { challenge: string; rpId: string }): Promise<{ user: UserRecord; userVerified: boolean }> {
     let response: AuthenticationResponseJSON;
     try {
       response = JSON.parse(credentialJson) as AuthenticationResponseJSON;
@@ -163,6 +163,7 @@ export class Passkeys {
     const origin = checkedOrigin(response.response?.clientDataJSON, expected.rpId);
     const rp = await this.relyingParty(context);
     let newCounter: number;
+    let userVerified: boolean;
     try {
       const verification = await verifyAuthenticationResponse({
         response,
@@ -173,17 +174,18 @@ export class Passkeys {
         requireUserVerification: rp.userVerification === 'required',
       });
       if (!verification.verified) throw new Error('not verified');
-      newCounter = verification.authenticationInfo.newCounter;
+      ({ newCounter, userVerified } = verification.authenticationInfo);
     } catch {
       throw notAuthorized(INCORRECT_PASSWORD);
     }
-    return this.users.update(context, user, (current) => {
+    const updated = await this.users.update(context, user, (current) => {
       const passkeys = passkeysOf(current);
       const stored = passkeys.find((candidate) => candidate.id === passkey.id);
       // Another sign-in with this passkey got here first with a count at least as high: this one is a replay or a clone.
       if (!stored || (newCounter !== 0 && newCounter <= stored.counter)) throw notAuthorized(INCORRECT_PASSWORD);
       return { ...current, settings: { ...current.settings, passkeys: passkeys.map((candidate) => (candidate.id === passkey.id ? { ...candidate, counter: newCounter } : candidate)) } };
     });
+    return { user: updated, userVerified };
   }
 }
 
