@@ -155,6 +155,23 @@ for (const backend of backends()) {
       assert.ok(signedIn.AuthenticationResult?.AccessToken);
     });
 
+    test('PreventUserExistenceErrors: an unknown name gets the answers a user would, and its answers fail as wrong ones', async () => {
+      const { poolId } = await newPool();
+      await user(poolId, 'real');
+      const hiding = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'hiding', ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!.ClientId!;
+      const choices = await start(hiding, { USERNAME: 'ghost' });
+      assert.equal(choices.ChallengeName, 'SELECT_CHALLENGE');
+      assert.deepEqual(choices.AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP']);
+      const emailed = await start(hiding, { USERNAME: 'ghost@example.com', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      assert.equal(emailed.ChallengeName, 'EMAIL_OTP');
+      assert.equal(emailed.ChallengeParameters!.CODE_DELIVERY_DESTINATION, 'g***@e***');
+      assert.equal((await errorOf(respond(hiding, emailed, 'EMAIL_OTP', { USERNAME: 'ghost@example.com', EMAIL_OTP_CODE: '123456' }))).name, 'NotAuthorizedException');
+      const password = await errorOf(start(hiding, { USERNAME: 'ghost', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD }));
+      assert.deepEqual([password.name, password.message], ['NotAuthorizedException', 'Incorrect username or password.']);
+      const telling = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'telling', ExplicitAuthFlows: ['ALLOW_USER_AUTH'], PreventUserExistenceErrors: 'LEGACY' }))).UserPoolClient!.ClientId!;
+      assert.equal((await errorOf(start(telling, { USERNAME: 'ghost' }))).name, 'UserNotFoundException');
+    });
+
     test('USER_AUTH needs ALLOW_USER_AUTH on the client', async () => {
       const { poolId } = await newPool();
       await user(poolId, 'cy');

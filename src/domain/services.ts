@@ -201,6 +201,6 @@ function signIn(parts: {
   const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
   const refreshing = new RefreshFlow(storage, users, tokens);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
-  const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers);
+  const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers, secretBox);
   return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth });
 }

@@ -29,6 +29,8 @@ interface CustomState {
 
 /** An unknown user's sequence runs in a session of its own, which no answer can complete. */
 const UNKNOWN_USER = 'unknown:';
+/** Who a challenge for a name nobody has is issued to: its session names no stored user. */
+export const unknownUserOf = (username: string) => ({ sub: `${UNKNOWN_USER}${username}` });
 export const isUnknownUserSession = (session: AuthSessionRecord): boolean => session.sub.startsWith(UNKNOWN_USER);
 
 /** A sequence that goes on this long is a function that never decides; Cognito's session would have expired. */
@@ -141,7 +143,7 @@ export class CustomAuth {
       ...(typeof created.challengeMetadata === 'string' && { challengeMetadata: created.challengeMetadata }),
       ...(signIn.deviceKey !== undefined && { deviceKey: signIn.deviceKey }),
     };
-    const session = await this.sessions.start(signIn.client, user ?? { sub: `${UNKNOWN_USER}${signIn.username}` }, 'CUSTOM_CHALLENGE', { ...state });
+    const session = await this.sessions.start(signIn.client, user ?? unknownUserOf(signIn.username), 'CUSTOM_CHALLENGE', { ...state });
     const publicParameters = (created.publicChallengeParameters as Record<string, string> | undefined) ?? {};
     return { ChallengeName: 'CUSTOM_CHALLENGE', Session: session, ChallengeParameters: { ...publicParameters, USERNAME: user?.username ?? signIn.username } };
   }

@@ -9,6 +9,9 @@ import type { UserTriggers } from '../triggers/user-triggers.js';
 import { userNotFound, type Users } from '../users/users.js';
 import { passkeysOf, type Passkeys } from '../webauthn/passkeys.js';
 import { checkSecretHash } from './client-checks.js';
+import { decoyDelivery } from '../codes/verification-codes.js';
+import type { SecretBox } from '../keys/secret-box.js';
+import { unknownUserOf } from './custom-auth.js';
 import type { Lockout } from './lockout.js';
 import type { MfaStep } from './mfa-step.js';
 import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
@@ -31,6 +34,12 @@ export function firstFactorsOf(settings: PoolSettings, user: UserRecord): FirstF
     WEB_AUTHN: allowed.includes('WEB_AUTHN') && passkeysOf(user).length > 0,
   };
   return FIRST_FACTORS.filter((factor) => has[factor]);
+}
+
+/** The first factors a pool offers anyone: what a user who had them all could choose from. */
+function firstFactorsOfPool(settings: PoolSettings): FirstFactor[] {
+  const allowed = settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
+  return FIRST_FACTORS.filter((factor) => allowed.includes(factor === 'PASSWORD_SRP' ? 'PASSWORD' : factor));
 }
 
 /** GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors, SRP being a way of giving the password. */
@@ -58,6 +67,7 @@ export class UserAuth {
     private readonly mfa: MfaStep,
     private readonly passkeys: Passkeys,
     private readonly triggers: UserTriggers,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** `hosted`: on the managed login pages, which need no SECRET_HASH and end in a signed-in page rather than tokens. */
@@ -69,7 +79,10 @@ export class UserAuth {
     if ((context.settings.UserPoolTier ?? 'ESSENTIALS') === 'LITE') throw new CognitoError('FeatureUnavailableInTierException', 'USER_AUTH requires the ESSENTIALS or PLUS feature plan.');
     const user = await this.users.find(context, username);
     await beforeFirstFactor(this.triggers, context, client, username, user, caller);
-    if (!user) throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
+    if (!user) {
+      if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
+      return this.decoy(client, username, parameters, firstFactorsOfPool(context.settings), caller);
+    }
     if (!user.enabled) throw notAuthorized('User is disabled.');
     const signIn: SignIn = { context, client, user, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller, ...(hosted && { hosted }) };
     if (sessionId !== undefined) return this.autoSignIn(signIn, sessionId);
@@ -162,6 +175,28 @@ export class UserAuth {
         return { ChallengeName: 'WEB_AUTHN', Session: session, ChallengeParameters: { CREDENTIAL_REQUEST_OPTIONS: JSON.stringify(options) } };
       }
     }
+  }
+
+  /**
+   * A name nobody has, where the client hides that: what a real user would be answered, from the
+   * pool's factors — a wrong password, SRP's decoy challenge, a code "sent", or the choice — whose
+   * answer then fails as a wrong one would.
+   */
+  private async decoy(client: AppClient, username: string, parameters: Record<string, string>, factors: FirstFactor[], caller: Caller): Promise<AuthOutcome> {
+    const preferred = parameterOf(parameters, 'PREFERRED_CHALLENGE') as FirstFactor | undefined;
+    const unknown = unknownUserOf(username);
+    if (preferred === 'PASSWORD' && parameterOf(parameters, 'PASSWORD') !== undefined) {
+      await this.credentials.dummyVerify(parameterOf(parameters, 'PASSWORD')!);
+      throw notAuthorized(INCORRECT_PASSWORD);
+    }
+    if (preferred === 'PASSWORD_SRP' && parameterOf(parameters, 'SRP_A') !== undefined) return this.srp.start(client, parameters, caller);
+    if (preferred === 'EMAIL_OTP' || preferred === 'SMS_OTP') {
+      const session = await this.sessions.start(client, unknown, preferred, {});
+      const delivery = decoyDelivery(this.secrets, client.poolId, username, [preferred === 'EMAIL_OTP' ? 'email' : 'phone_number']);
+      return { ChallengeName: preferred, Session: session, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium!, CODE_DELIVERY_DESTINATION: delivery.Destination! } };
+    }
+    const session = await this.sessions.start(client, unknown, 'SELECT_CHALLENGE', {});
+    return { ChallengeName: 'SELECT_CHALLENGE', Session: session, ChallengeParameters: {}, AvailableChallenges: factors.filter((factor) => factor !== 'WEB_AUTHN') as ChallengeNameType[] };
   }
 
   private async challenge(signIn: SignIn, name: 'PASSWORD' | 'PASSWORD_SRP'): Promise<AuthOutcome> {

@@ -34,6 +34,25 @@ export function maskDestination(attribute: CodeChannel, value: string): string {
   return `${value.slice(0, 1)}***@${value.slice(at + 1, at + 2)}***`;
 }
 
+/**
+ * What an unknown user is told a code went to, with PreventUserExistenceErrors: the channel a
+ * user of this pool would most likely have, and a masked address that stays the same for the
+ * name (so asking twice does not give it away), drawn from the name itself when it is one.
+ */
+export function decoyDelivery(secrets: SecretBox, poolId: string, name: string, channels: CodeChannel[]): CodeDeliveryDetailsType {
+  const looksLike: CodeChannel | undefined = /^[^@\s]+@[^@\s]+$/.test(name) ? 'email' : /^\+\d+$/.test(name) ? 'phone_number' : undefined;
+  const channel = looksLike ?? channels[0] ?? 'email';
+  const digest = secrets.digest(`decoy-destination:${poolId}:${name}`);
+  const letter = (byte: number) => String.fromCharCode(97 + (byte % 26));
+  const destination =
+    looksLike === channel
+      ? name
+      : channel === 'email'
+        ? `${letter(digest[0]!)}x@${letter(digest[1]!)}x.com`
+        : `+1${Array.from(digest.subarray(2, 12), (byte) => byte % 10).join('')}`;
+  return { Destination: maskDestination(channel, destination), DeliveryMedium: channel === 'email' ? 'EMAIL' : 'SMS', AttributeName: channel };
+}
+
 /** Cognito's answer to a wrong verification code (and, with PreventUserExistenceErrors, to any code of an unknown user). */
 export const wrongCode = () => new CognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.');
 

@@ -4,7 +4,7 @@ import { checkSecretHash } from '../auth/client-checks.js';
 import type { Authentication } from '../auth/authentication.js';
 import type { AppClient, AppClients } from '../clients/app-clients.js';
 import type { AttemptLimits } from '../codes/attempt-limits.js';
-import { maskDestination, wrongCode, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
+import { decoyDelivery, wrongCode, type CodeChannel, type VerificationCodes } from '../codes/verification-codes.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
@@ -191,23 +191,8 @@ export class SelfService {
     return this.codes.send(context.settings, user, 'forgot_password', recoveryChannelOrFail(context.settings, user), 'ForgotPassword', caller);
   }
 
-  /**
-   * What an unknown user is told a code went to, with PreventUserExistenceErrors: the channel a
-   * user of this pool would most likely have, and a masked address that stays the same for the
-   * name (so asking twice does not give it away), drawn from the name itself when it is one.
-   */
   private decoyDelivery(context: PoolContext, name: string, channels: CodeChannel[]): CodeDeliveryDetailsType {
-    const looksLike: CodeChannel | undefined = /^[^@\s]+@[^@\s]+$/.test(name) ? 'email' : /^\+\d+$/.test(name) ? 'phone_number' : undefined;
-    const channel = looksLike ?? channels[0] ?? 'email';
-    const digest = this.secrets.digest(`decoy-destination:${context.pool.id}:${name}`);
-    const letter = (byte: number) => String.fromCharCode(97 + (byte % 26));
-    const destination =
-      looksLike === channel
-        ? name
-        : channel === 'email'
-          ? `${letter(digest[0]!)}x@${letter(digest[1]!)}x.com`
-          : `+1${Array.from(digest.subarray(2, 12), (byte) => byte % 10).join('')}`;
-    return { Destination: maskDestination(channel, destination), DeliveryMedium: channel === 'email' ? 'EMAIL' : 'SMS', AttributeName: channel };
+    return decoyDelivery(this.secrets, context.pool.id, name, channels);
   }
 
   private async call(call: PublicCall, name: string): Promise<{ client: AppClient; context: PoolContext }> {
