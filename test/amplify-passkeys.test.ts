@@ -4,13 +4,7 @@
 // only, with a software authenticator on http://localhost:3000 behind navigator.credentials.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-  SetUserPoolMfaConfigCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
   associateWebAuthnCredential,
   deleteWebAuthnCredential,
