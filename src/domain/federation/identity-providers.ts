@@ -1,10 +1,10 @@
 import type { CreateIdentityProviderRequest, IdentityProviderType, IdentityProviderTypeType, ProviderDescription, UpdateIdentityProviderRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import type { GatehouseConfig } from '../../config.js';
-import { DuplicateKeyError, type Page, type PoolDocumentRecord, type Storage } from '../../storage/types.js';
+import type { Page, PoolDocumentRecord, Storage } from '../../storage/types.js';
 import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
-import { allDocuments } from '../managed-login/documents.js';
+import { NamedDocuments } from '../managed-login/documents.js';
 import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Wire } from '../wire.js';
@@ -56,20 +56,24 @@ const secretContext = (poolId: string, name: string, key: string) => `identity-p
  * route a user to it.
  */
 export class IdentityProviders {
+  private readonly documents: NamedDocuments<IdentityProviderBody>;
+
   constructor(
     private readonly storage: Storage,
     private readonly pools: UserPools,
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
     private readonly config: Pick<GatehouseConfig, 'federation'>,
-  ) {}
+  ) {
+    this.documents = new NamedDocuments(storage.poolDocuments, pools, 'identity-provider', { taken: duplicate, missing: notFound });
+  }
 
   async create(input: ProviderInput): Promise<PoolDocumentRecord<IdentityProviderBody>> {
     const pool = await this.pools.get(input.UserPoolId!);
     const name = input.ProviderName!;
     const type = input.ProviderType!;
     checkName(name, type);
-    const existing = await allDocuments<IdentityProviderBody>(this.storage.poolDocuments, pool.id, 'identity-provider');
+    const existing = await this.documents.all(pool.id);
     if (existing.some((document) => document.key === name)) throw duplicate(name);
     // Checked before the insert, so nodes racing at the limit may pass it by one; the quota is about size, not security.
     if (existing.length >= MAX_PER_POOL) throw new CognitoError('LimitExceededException', `The user pool has reached its limit of ${MAX_PER_POOL} identity providers.`);
@@ -84,31 +88,22 @@ export class IdentityProviders {
       updatedAt: now,
       version: 0,
     };
-    try {
-      await this.storage.poolDocuments.insert(document);
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw duplicate(name);
-      throw error;
-    }
+    await this.documents.insert(document);
     return document;
   }
 
-  async get(poolId: string, name: string): Promise<PoolDocumentRecord<IdentityProviderBody>> {
-    const pool = await this.pools.get(poolId);
-    const document = await this.storage.poolDocuments.get<IdentityProviderBody>(pool.id, 'identity-provider', name);
-    if (!document) throw notFound(name);
-    return document;
+  get(poolId: string, name: string): Promise<PoolDocumentRecord<IdentityProviderBody>> {
+    return this.documents.get(poolId, name);
   }
 
-  async list(poolId: string, limit: number, after?: string): Promise<Page<PoolDocumentRecord<IdentityProviderBody>>> {
-    const pool = await this.pools.get(poolId);
-    return this.storage.poolDocuments.list<IdentityProviderBody>(pool.id, 'identity-provider', limit, after);
+  list(poolId: string, limit: number, after?: string): Promise<Page<PoolDocumentRecord<IdentityProviderBody>>> {
+    return this.documents.list(poolId, limit, after);
   }
 
   /** GetIdentityProviderByIdentifier: identifiers are unique in a pool, compared as given. */
   async byIdentifier(poolId: string, identifier: string): Promise<PoolDocumentRecord<IdentityProviderBody>> {
     const pool = await this.pools.get(poolId);
-    const all = await allDocuments<IdentityProviderBody>(this.storage.poolDocuments, pool.id, 'identity-provider');
+    const all = await this.documents.all(pool.id);
     const found = all.find((document) => document.body.IdpIdentifiers.includes(identifier));
     if (!found) throw resourceNotFound(`Identity provider with identifier ${identifier} does not exist.`);
     return found;
@@ -118,7 +113,7 @@ export class IdentityProviders {
   async update(input: UpdateIdentityProviderRequest): Promise<PoolDocumentRecord<IdentityProviderBody>> {
     const current = await this.get(input.UserPoolId!, input.ProviderName!);
     const pool = await this.pools.get(current.poolId);
-    const all = await allDocuments<IdentityProviderBody>(this.storage.poolDocuments, pool.id, 'identity-provider');
+    const all = await this.documents.all(pool.id);
     const identifiers = input.IdpIdentifiers ? checkIdentifiers(input.IdpIdentifiers, all, current.key) : undefined;
     const type = current.body.ProviderType;
     const mapping = input.AttributeMapping ? mappingOf(type, input.AttributeMapping, pool.settings.SchemaAttributes ?? []) : undefined;
@@ -135,9 +130,8 @@ export class IdentityProviders {
     );
   }
 
-  async delete(poolId: string, name: string): Promise<void> {
-    const pool = await this.pools.get(poolId);
-    if (!(await this.storage.poolDocuments.delete(pool.id, 'identity-provider', name))) throw notFound(name);
+  delete(poolId: string, name: string): Promise<void> {
+    return this.documents.delete(poolId, name);
   }
 
   /** IdentityProviderType as the operations answer it. */
@@ -190,8 +184,8 @@ export class IdentityProviders {
   }
 
   /** Every provider of the pool, for the login page's buttons and its email-domain routing. */
-  async all(poolId: string): Promise<PoolDocumentRecord<IdentityProviderBody>[]> {
-    return allDocuments<IdentityProviderBody>(this.storage.poolDocuments, poolId, 'identity-provider');
+  all(poolId: string): Promise<PoolDocumentRecord<IdentityProviderBody>[]> {
+    return this.documents.all(poolId);
   }
 
   private async refreshMetadata(document: PoolDocumentRecord<IdentityProviderBody>): Promise<PoolDocumentRecord<IdentityProviderBody>> {

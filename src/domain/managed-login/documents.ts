@@ -1,6 +1,7 @@
-import { DuplicateKeyError, type PoolDocumentKind, type PoolDocumentRecord, type PoolDocumentStore } from '../../storage/types.js';
+import { DuplicateKeyError, type Page, type PoolDocumentKind, type PoolDocumentRecord, type PoolDocumentStore } from '../../storage/types.js';
 import type { CognitoError } from '../errors.js';
 import { untilWritten } from '../optimistic.js';
+import type { UserPools } from '../pools/user-pools.js';
 
 /** Large enough that a pool's documents of one kind take a page or two. */
 const PAGE = 100;
@@ -75,3 +76,47 @@ async function insertedUnlessTaken(store: PoolDocumentStore, document: PoolDocum
  * write as UTC digits, e.g. `20190128175402`.
  */
 export const versionStamp = (ms: number): string => new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
+
+/**
+ * One kind of a pool's documents kept by name (resource servers, identity providers): the pool
+ * checked on every call, and the collection's own exceptions for a name taken or missing.
+ */
+export class NamedDocuments<Body> {
+  constructor(
+    private readonly store: PoolDocumentStore,
+    private readonly pools: UserPools,
+    private readonly kind: PoolDocumentKind,
+    private readonly errors: { taken: (key: string, poolId: string) => CognitoError; missing: (key: string) => CognitoError },
+  ) {}
+
+  async insert(document: PoolDocumentRecord<Body>): Promise<void> {
+    try {
+      await this.store.insert(document);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw this.errors.taken(document.key, document.poolId);
+      throw error;
+    }
+  }
+
+  async get(poolId: string, key: string): Promise<PoolDocumentRecord<Body>> {
+    const pool = await this.pools.get(poolId);
+    const document = await this.store.get<Body>(pool.id, this.kind, key);
+    if (!document) throw this.errors.missing(key);
+    return document;
+  }
+
+  async list(poolId: string, limit: number, after?: string): Promise<Page<PoolDocumentRecord<Body>>> {
+    const pool = await this.pools.get(poolId);
+    return this.store.list<Body>(pool.id, this.kind, limit, after);
+  }
+
+  /** Every document of the kind in the pool (the pool is not checked: callers already hold it). */
+  all(poolId: string): Promise<PoolDocumentRecord<Body>[]> {
+    return allDocuments<Body>(this.store, poolId, this.kind);
+  }
+
+  async delete(poolId: string, key: string): Promise<void> {
+    const pool = await this.pools.get(poolId);
+    if (!(await this.store.delete(pool.id, this.kind, key))) throw this.errors.missing(key);
+  }
+}

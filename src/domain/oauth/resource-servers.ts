@@ -1,6 +1,7 @@
 import type { CreateResourceServerRequest, ResourceServerScopeType, ResourceServerType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
-import { DuplicateKeyError, type Page, type PoolDocumentRecord, type Storage } from '../../storage/types.js';
+import type { Page, PoolDocumentRecord, Storage } from '../../storage/types.js';
+import { NamedDocuments } from '../managed-login/documents.js';
 import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
@@ -33,11 +34,15 @@ export const scopesOf = (document: PoolDocumentRecord<ResourceServerBody>): stri
  * (`identifier/scope`) app clients may be allowed and tokens may carry.
  */
 export class ResourceServers {
+  private readonly documents: NamedDocuments<ResourceServerBody>;
+
   constructor(
     private readonly storage: Storage,
     private readonly pools: UserPools,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.documents = new NamedDocuments(storage.poolDocuments, pools, 'resource-server', { taken: (key, poolId) => invalidParameter(`${key} already exists in pool ${poolId}.`), missing: notFound });
+  }
 
   async create(input: ResourceServerInput): Promise<PoolDocumentRecord<ResourceServerBody>> {
     const pool = await this.pools.get(input.UserPoolId!);
@@ -55,25 +60,16 @@ export class ResourceServers {
       updatedAt: now,
       version: 0,
     };
-    try {
-      await this.storage.poolDocuments.insert(document);
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw invalidParameter(`${input.Identifier} already exists in pool ${pool.id}.`);
-      throw error;
-    }
+    await this.documents.insert(document);
     return document;
   }
 
-  async get(poolId: string, identifier: string): Promise<PoolDocumentRecord<ResourceServerBody>> {
-    const pool = await this.pools.get(poolId);
-    const document = await this.storage.poolDocuments.get<ResourceServerBody>(pool.id, 'resource-server', identifier);
-    if (!document) throw notFound(identifier);
-    return document;
+  get(poolId: string, identifier: string): Promise<PoolDocumentRecord<ResourceServerBody>> {
+    return this.documents.get(poolId, identifier);
   }
 
-  async list(poolId: string, limit: number, after?: string): Promise<Page<PoolDocumentRecord<ResourceServerBody>>> {
-    const pool = await this.pools.get(poolId);
-    return this.storage.poolDocuments.list<ResourceServerBody>(pool.id, 'resource-server', limit, after);
+  list(poolId: string, limit: number, after?: string): Promise<Page<PoolDocumentRecord<ResourceServerBody>>> {
+    return this.documents.list(poolId, limit, after);
   }
 
   /** Every custom scope the pool offers. */
@@ -99,9 +95,8 @@ export class ResourceServers {
     );
   }
 
-  async delete(poolId: string, identifier: string): Promise<void> {
-    const pool = await this.pools.get(poolId);
-    if (!(await this.storage.poolDocuments.delete(pool.id, 'resource-server', identifier))) throw notFound(identifier);
+  delete(poolId: string, identifier: string): Promise<void> {
+    return this.documents.delete(poolId, identifier);
   }
 }
 
