@@ -9,7 +9,9 @@ import type { Caller } from '../triggers/caller.js';
 import type { ExternalSignIn, FederatedUsers } from './federated-users.js';
 import type { IdentityProvider, IdentityProviders } from './identity-providers.js';
 import { UpstreamError, type OAuthUpstream } from './oauth-upstream.js';
-import { authnRequestUrl, logoutRequestUrl, readLogoutMessage, readResponse, SamlError, serviceProviderMetadataXml, type SamlAssertion, type SamlServiceProvider } from './saml/saml-service-provider.js';
+import { SamlError } from './saml/saml-errors.js';
+import { loadSaml } from './saml/saml-loader.js';
+import type { SamlAssertion, SamlServiceProvider } from './saml/saml-service-provider.js';
 import type { SamlSigningKeys } from './saml-signing-keys.js';
 import type { SamlSession } from '../hosted/login-sessions.js';
 
@@ -110,7 +112,7 @@ export class FederatedSignIns {
     const flow: FlowState = { authorization, provider: provider.name, nonce: randomBytes(24).toString('base64url'), origin };
     let url: string;
     if (provider.type === 'SAML') {
-      const request = await authnRequestUrl(await this.serviceProvider(provider, origin), state).catch(rethrowAs(authorization));
+      const request = await (await loadSaml()).authnRequestUrl(await this.serviceProvider(provider, origin), state).catch(rethrowAs(authorization));
       flow.samlRequestId = request.requestId;
       url = request.url;
     } else {
@@ -147,7 +149,7 @@ export class FederatedSignIns {
     const sp = await this.serviceProvider(provider, started.origin);
     let assertion: SamlAssertion;
     try {
-      assertion = await readResponse({ ...sp, allowIdpInitiated: started.samlRequestId === undefined }, form.SAMLResponse);
+      assertion = await (await loadSaml()).readResponse({ ...sp, allowIdpInitiated: started.samlRequestId === undefined }, form.SAMLResponse);
     } catch (error) {
       if (error instanceof SamlError) throw new FederationFailure(`The SAML response is not valid: ${(error as Error).message}`, started.authorization);
       throw error;
@@ -174,7 +176,7 @@ export class FederatedSignIns {
   /** The pool's SAML service provider metadata, for operators to give their IdP. */
   async serviceProviderMetadata(poolId: string, origin: string): Promise<string> {
     const signing = await this.samlKeys.current(poolId);
-    return serviceProviderMetadataXml({ ...baseServiceProvider(poolId, origin), metadata: { entityId: '', signingCertificates: [], wantAuthnRequestsSigned: false }, signing, allowIdpInitiated: false, now: this.clock.now() });
+    return (await loadSaml()).serviceProviderMetadataXml({ ...baseServiceProvider(poolId, origin), metadata: { entityId: '', signingCertificates: [], wantAuthnRequestsSigned: false }, signing, allowIdpInitiated: false, now: this.clock.now() });
   }
 
   /**
@@ -185,7 +187,7 @@ export class FederatedSignIns {
     const provider = await this.providers.forSignIn(poolId, session.provider);
     if (!provider?.saml || provider.details.IDPSignout !== 'true' || !provider.saml.metadata.sloRedirectUrl) return undefined;
     const state = randomBytes(32).toString('base64url');
-    const request = await logoutRequestUrl(await this.serviceProvider(provider, origin, 'logout'), session, state);
+    const request = await (await loadSaml()).logoutRequestUrl(await this.serviceProvider(provider, origin, 'logout'), session, state);
     const flow: LogoutFlow = { provider: provider.name, then, requestId: request.requestId, origin };
     const now = this.clock.now();
     await this.storage.authSessions.insert({ id: flowKey(state), poolId, clientId: '', sub: '', challenge: LOGOUT_CHALLENGE, state: { ...flow }, expiresAt: now + FLOW_LIFETIME_MS }, now);
@@ -205,7 +207,7 @@ export class FederatedSignIns {
       const flow = session.state as unknown as LogoutFlow;
       const provider = await this.providers.forSignIn(session.poolId, flow.provider);
       if (!provider?.saml) throw new FederationFailure(`The identity provider ${flow.provider} no longer exists.`);
-      const message = await readLogoutMessage(await this.serviceProvider(provider, flow.origin, 'logout'), parameters).catch(samlFailure);
+      const message = await (await loadSaml()).readLogoutMessage(await this.serviceProvider(provider, flow.origin, 'logout'), parameters).catch(samlFailure);
       if (message.kind !== 'response' || message.inResponseTo !== flow.requestId) throw new FederationFailure('The logout response answers another request.');
       return { redirect: flow.then, endsSession: true };
     }
@@ -213,7 +215,7 @@ export class FederatedSignIns {
     const candidates = (await this.providers.all(poolId)).filter((document) => document.body.ProviderType === 'SAML' && document.body.details.IDPSignout === 'true');
     for (const candidate of candidates) {
       const provider = await this.providers.forSignIn(poolId, candidate.key);
-      const message = provider && (await readLogoutMessage(await this.serviceProvider(provider, origin, 'logout'), parameters).catch(() => undefined));
+      const message = provider && (await (await loadSaml()).readLogoutMessage(await this.serviceProvider(provider, origin, 'logout'), parameters).catch(() => undefined));
       if (message?.kind === 'request') return { redirect: message.responseUrl, endsSession: true };
     }
     throw new FederationFailure('The logout request comes from no SAML identity provider of the pool that signs out with it.');

@@ -9,8 +9,11 @@ import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Wire } from '../wire.js';
 import { checkDetails, defaultSubjectAttribute, describedDetails, SECRET_KEYS, type Details } from './provider-details.js';
-import { MetadataError, parseIdpMetadata, type IdpMetadata } from './saml/saml-metadata.js';
-import { certificateBody, createSamlKeyPair, type SamlKeyPair } from './saml/saml-keys.js';
+import { MetadataError } from './saml/saml-errors.js';
+import type { SamlKeyPair } from './saml/saml-keys.js';
+import { loadSaml } from './saml/saml-loader.js';
+import type { IdpMetadata } from './saml/saml-metadata.js';
+import { certificateBody } from './saml/saml-pem.js';
 
 /** Cognito's quota of identity providers per pool. */
 const MAX_PER_POOL = 300;
@@ -189,7 +192,7 @@ export class IdentityProviders {
   }
 
   private async refreshMetadata(document: PoolDocumentRecord<IdentityProviderBody>): Promise<PoolDocumentRecord<IdentityProviderBody>> {
-    const metadata = parseIdpMetadata(await fetchMetadata(document.body.details.MetadataURL!));
+    const metadata = (await loadSaml()).parseIdpMetadata(await fetchMetadata(document.body.details.MetadataURL!));
     return updateVersioned(
       async (round) => (round === 0 ? document : await this.get(document.poolId, document.key)),
       (stored) => ({ ...stored, body: { ...stored.body, saml: { ...stored.body.saml!, metadata, fetchedAt: this.clock.now() } } }),
@@ -216,7 +219,7 @@ export class IdentityProviders {
   private async samlPart(poolId: string, name: string, details: Details, encryption?: NonNullable<IdentityProviderBody['saml']>['encryption']): Promise<NonNullable<IdentityProviderBody['saml']>> {
     let metadata: IdpMetadata;
     try {
-      metadata = parseIdpMetadata(details.MetadataFile ?? (await fetchMetadata(details.MetadataURL!)));
+      metadata = (await loadSaml()).parseIdpMetadata(details.MetadataFile ?? (await fetchMetadata(details.MetadataURL!)));
     } catch (error) {
       if (error instanceof MetadataError || error instanceof MetadataFetchError) throw invalidParameter((error as Error).message);
       throw error;
@@ -225,7 +228,7 @@ export class IdentityProviders {
     if (details.EncryptedResponses === 'true') {
       if (encryption) part.encryption = encryption;
       else {
-        const keys = await createSamlKeyPair(`${poolId} ${name}`, new Date(this.clock.now()));
+        const keys = await (await loadSaml()).createSamlKeyPair(`${poolId} ${name}`, new Date(this.clock.now()));
         part.encryption = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, secretContext(poolId, name, 'encryption')) };
       }
     }

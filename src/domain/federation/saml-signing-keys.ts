@@ -2,7 +2,8 @@ import type { Clock } from '../../clock.js';
 import { DuplicateKeyError, type Storage } from '../../storage/types.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { UserPools } from '../pools/user-pools.js';
-import { createSamlKeyPair, type SamlKeyPair } from './saml/saml-keys.js';
+import type { SamlKeyPair } from './saml/saml-keys.js';
+import { loadSaml } from './saml/saml-loader.js';
 
 interface SigningKeyBody {
   certificatePem: string;
@@ -28,7 +29,7 @@ export class SamlSigningKeys {
     const pool = await this.pools.get(poolId);
     const stored = await this.storage.poolDocuments.get<SigningKeyBody>(pool.id, 'saml-signing-key', KEY);
     if (stored) return this.opened(pool.id, stored.body);
-    const keys = await createSamlKeyPair(`${pool.id} SAML signing`, new Date(this.clock.now()));
+    const keys = await (await loadSaml()).createSamlKeyPair(`${pool.id} SAML signing`, new Date(this.clock.now()));
     const now = this.clock.now();
     const body: SigningKeyBody = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, context(pool.id)) };
     try {

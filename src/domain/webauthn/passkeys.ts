@@ -1,4 +1,3 @@
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { AuthenticatorTransport, RegistrationResponseJSON, AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import type { Storage, UserRecord } from '../../storage/types.js';
@@ -29,6 +28,10 @@ export const CHALLENGE_LIFETIME_MS = 5 * 60_000;
 const REGISTRATION = 'WEBAUTHN_REGISTRATION';
 
 export const passkeysOf = (user: Pick<UserRecord, 'settings'>): StoredPasskey[] => (user.settings.passkeys as StoredPasskey[] | undefined) ?? [];
+
+let loading: Promise<typeof import('@simplewebauthn/server')> | undefined;
+/** The WebAuthn library, imported on first use: it costs a server start about a third of a second that pools without passkeys never need. */
+const webauthn = () => (loading ??= import('@simplewebauthn/server'));
 
 const webAuthnError = (type: string, message: string) => new CognitoError(type, message);
 
@@ -65,7 +68,7 @@ export class Passkeys {
     const existing = passkeysOf(user);
     if (existing.length >= MAX_PASSKEYS) throw new CognitoError('LimitExceededException', `A user can register at most ${MAX_PASSKEYS} passkeys.`);
     const rp = await this.relyingParty(context);
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: context.pool.name,
       rpID: rp.id,
       userName: user.username,
@@ -96,7 +99,7 @@ export class Passkeys {
     const rp = await this.relyingParty(context);
     let verification;
     try {
-      verification = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpId, requireUserVerification: rp.userVerification === 'required' });
+      verification = await (await webauthn()).verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpId, requireUserVerification: rp.userVerification === 'required' });
     } catch (error) {
       throw registrationProblem(error);
     }
@@ -138,7 +141,7 @@ export class Passkeys {
   /** What a WEB_AUTHN challenge hands the client: PublicKeyCredentialRequestOptions for the user's passkeys. */
   async assertionOptions(context: PoolContext, user: UserRecord): Promise<{ options: Record<string, unknown>; challenge: string; rpId: string }> {
     const rp = await this.relyingParty(context);
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: rp.id,
       allowCredentials: passkeysOf(user).map((passkey) => ({ id: passkey.id, transports: passkey.transports as AuthenticatorTransport[] })),
       userVerification: rp.userVerification,
@@ -165,7 +168,7 @@ export class Passkeys {
     let newCounter: number;
     let userVerified: boolean;
     try {
-      const verification = await verifyAuthenticationResponse({
+      const verification = await (await webauthn()).verifyAuthenticationResponse({
         response,
         expectedChallenge: expected.challenge,
         expectedOrigin: origin,

@@ -4,6 +4,9 @@
 import 'reflect-metadata';
 import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pemEncode } from './saml-pem.js';
+
+export { certificateBody, pemEncode } from './saml-pem.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -35,17 +38,6 @@ export async function createSamlKeyPair(commonName: string, now: Date): Promise<
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { privateKeyPem: pemEncode('PRIVATE KEY', Buffer.from(pkcs8)), certificatePem: certificate.toString('pem') };
-}
-
-/** The base64 body of a PEM document without armour or whitespace (what Cognito's GetSigningCertificate returns). */
-export function certificateBody(pem: string): string {
-  return pem.replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
-}
-
-/** DER in PEM armour, in the 64-character lines RFC 7468 asks for. */
-export function pemEncode(label: 'CERTIFICATE' | 'PRIVATE KEY', der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 // DER serial numbers are signed: a clear top bit keeps a random one positive, as RFC 5280 requires.

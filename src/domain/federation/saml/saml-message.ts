@@ -1,15 +1,12 @@
 // What every SAML message from the IdP goes through, whichever binding brought
 // it and whatever it answers: parsing, the status check, and the error and
 // small checks the sign-in and logout readers share.
+import { SamlError } from './saml-errors.js';
 import type { Element } from '@xmldom/xmldom';
 import { SAML_NAMESPACES, attributeOf, childElement, childElements, isElement, parseUntrustedXml, textOf } from './saml-xml.js';
 import type { SamlServiceProvider } from './saml-service-provider.js';
 
 /** A SAML message Gatehouse refuses; the message says what was wrong. */
-export class SamlError extends Error {
-  override name = 'SamlError';
-}
-
 /**
  * How far the IdP's clock may be from ours when judging NotBefore and
  * NotOnOrAfter. A minute absorbs ordinary NTP drift while staying well inside
@@ -70,3 +67,5 @@ export function instantOf(element: Element | undefined, name: string): number | 
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
+
+export { SamlError };

@@ -1,5 +1,6 @@
 // Reading a SAML 2.0 identity provider's metadata (what CreateIdentityProvider
 // takes as MetadataFile or fetches from MetadataURL).
+import { MetadataError } from './saml-errors.js';
 import { X509Certificate } from 'node:crypto';
 import type { Document, Element } from '@xmldom/xmldom';
 import { SAML_BINDINGS, SAML_NAMESPACES, attributeOf, childElements, isElement, parseUntrustedXml } from './saml-xml.js';
@@ -20,10 +21,6 @@ export interface IdpMetadata {
 }
 
 /** Metadata Gatehouse cannot use; the message is meant for API callers. */
-export class MetadataError extends Error {
-  override name = 'MetadataError';
-}
-
 const MD = SAML_NAMESPACES.metadata;
 
 export function parseIdpMetadata(xml: string): IdpMetadata {
@@ -113,3 +110,5 @@ function isTrue(value: string | undefined): boolean {
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+export { MetadataError };
