@@ -556,6 +556,11 @@ for (const backend of backends()) {
       assert.equal(id['cognito:username'], 'Portal_portal-user');
       const replayed = await allowed.send();
       assert.match(new URL(replayed.location!).searchParams.get('error_description') ?? '', /used before/);
+      // The same assertion twice at once, as a replay racing the real post: one sign-in, one refusal.
+      const raced = await post();
+      const answers = await Promise.all([raced.send(), raced.send()]);
+      const codes = answers.map((page) => new URL(page.location!).searchParams.get('code'));
+      assert.equal(codes.filter(Boolean).length, 1, `one of the two is signed in: ${answers.map((page) => page.location).join(' | ')}`);
     });
   });
 }

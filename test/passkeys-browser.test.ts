@@ -7,7 +7,7 @@ import { AdminCreateUserCommand, AdminGetUserAuthFactorsCommand, AdminSetUserPas
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
 import type { TestGatehouse } from './support/gatehouse.js';
-import { expectBackInApp, signInOnPage, startPagesFixture, type CallbackApp } from './support/login-app.js';
+import { expectBackInApp, startPagesFixture, type CallbackApp } from './support/login-app.js';
 
 const PASSWORD = 'Password1!';
 const browser = await launchBrowser();
@@ -48,7 +48,10 @@ describe('passkeys on the managed login pages in chromium', { skip }, () => {
       });
 
       await page.goto(authorizeUrl);
-      await signInOnPage(page, 'pia', PASSWORD);
+      // Enter in the password field is the main button's, not the passkey button's.
+      await page.getByLabel('Username').fill('pia');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Password').press('Enter');
       await expectBackInApp(page, app.callback);
 
       await page.goto(`${origin}/passkeys/add?client_id=${clientId}&redirect_uri=${encodeURIComponent(app.callback)}`);
@@ -60,6 +63,7 @@ describe('passkeys on the managed login pages in chromium', { skip }, () => {
 
       await page.context().clearCookies();
       await page.goto(authorizeUrl);
+      await page.screenshot({ path: screenshotPath('passkey-login-page'), fullPage: true });
       await page.getByLabel('Username').fill('pia');
       await page.getByRole('button', { name: 'Use a passkey instead' }).click();
       await page.getByRole('button', { name: 'Use my passkey' }).waitFor();

@@ -298,6 +298,18 @@ for (const backend of backends()) {
       assert.ok((await byPasskey()).AuthenticationResult?.AccessToken, 'a user-verified passkey counts as two factors');
     });
 
+    test('two sign-ins answering with the same signature count at once: one passes, the other is a clone', async () => {
+      const { poolId, clientId } = await newPool();
+      await user(poolId, 'twin');
+      const { authenticator } = await withPasskey(clientId, 'twin');
+      const challenges = await Promise.all([0, 1].map(() => start(clientId, { USERNAME: 'twin', PREFERRED_CHALLENGE: 'WEB_AUTHN' })));
+      const answers = challenges.map((step) => ({ step, assertion: authenticator.get(JSON.parse(step.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!), { counter: 7 }) }));
+      const outcomes = await Promise.allSettled(answers.map(({ step, assertion }) => respond(clientId, step, 'WEB_AUTHN', { USERNAME: 'twin', CREDENTIAL: JSON.stringify(assertion) })));
+      assert.deepEqual(outcomes.map((outcome) => outcome.status).sort(), ['fulfilled', 'rejected']);
+      const refused = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(refused.reason.name, 'NotAuthorizedException');
+    });
+
     test('passkeys need the pool to allow them, and a relying party', async () => {
       const { poolId, clientId } = await newPool({ Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD'] } } });
       await user(poolId, 'mo');

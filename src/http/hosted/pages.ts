@@ -87,10 +87,11 @@ ${
         `/login?${queryString(parameters)}`,
         csrf,
         `${field('Username', 'username', 'text', 'autocomplete="username webauthn" autocapitalize="none" required')}
-${field('Password', 'password', 'password', 'autocomplete="current-password" required')}
-${passkeysOffered(pool.settings) ? passkeyButton(`/login/passkey?${queryString(parameters)}`) : ''}`,
+${field('Password', 'password', 'password', 'autocomplete="current-password" required')}`,
         { label: 'Sign in', name: 'signInSubmitButton' },
+        `id="${SIGN_IN_FORM}"`,
       )}
+${passkeysOffered(pool.settings) ? passkeyButton(`/login/passkey?${queryString(parameters)}`) : ''}
 ${links([
   { href: pageUrl('/forgotPassword', parameters), text: 'Forgot your password?' },
   ...(selfSignUpAllowed(pool.settings) ? [{ before: 'Need an account?', href: pageUrl('/signup', parameters), text: 'Sign up' }] : []),
@@ -384,8 +385,13 @@ function qrCode(uri: string): string {
 /** The pool signs users in with passkeys (choice-based sign-in with WEB_AUTHN). */
 const passkeysOffered = (settings: PoolSettings): boolean => (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).includes('WEB_AUTHN');
 
-/** A second submit of the sign-in form that posts the username to the passkey sign-in instead. */
+const SIGN_IN_FORM = 'signInForm';
+
+/**
+ * A second submit of the sign-in form that posts the username to the passkey sign-in instead. It
+ * stands after the form, so Enter in the form still presses "Sign in" (the first submit in the page).
+ */
 const passkeyButton = (action: string): string =>
-  `<button class="link-button passkey-button" type="submit" formaction="${escapeHtml(action)}" name="passkeySubmitButton" value="passkey">Use a passkey instead</button>`;
+  `<button class="link-button passkey-button" type="submit" form="${SIGN_IN_FORM}" formaction="${escapeHtml(action)}" name="passkeySubmitButton" value="passkey">Use a passkey instead</button>`;
 
 const MFA_NAMES: Record<string, string> = { SMS_MFA: 'Text message (SMS)', SOFTWARE_TOKEN_MFA: 'Authenticator app', EMAIL_OTP: 'Email' };
