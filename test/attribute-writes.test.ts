@@ -1,7 +1,7 @@
 // Issue 15, point 3 (one rule for every attribute write) and issue 16, points 4 and 7 (Cognito's
 // answers to alias clashes and schema errors), through the SDK against a real server.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   AddCustomAttributesCommand,
   AdminCreateUserCommand,
@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
 import { backends, type TestGatehouse } from './support/gatehouse.js';
-import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
+import { withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
 
 const PASSWORD = 'Password1!';
 const FLOWS = ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
@@ -31,11 +31,7 @@ for (const backend of backends()) {
   describe(`one rule for attribute writes (${backend})`, () => {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
-    let stop: () => Promise<void>;
-    before(async () => {
-      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
-    });
-    after(() => stop());
+    withGatehouseAndMailbox(backend, (gatehouse, box) => ((gh = gatehouse), (mailbox = box)));
 
     async function pool(input: Partial<CreateUserPoolCommandInput> = {}, writeAttributes?: string[]) {
       const poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'attributes', ...input }))).UserPool!.Id!;

@@ -4,7 +4,7 @@
 // TOTP codes come from otplib (an independent RFC 6238 implementation) on the server's pinned clock;
 // SMS and email codes come from the webhook delivery, as a phone or an inbox would receive them.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -37,7 +37,7 @@ import { errorOf } from './support/errors.js';
 import { backends, type TestGatehouse } from './support/gatehouse.js';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, MapStorage } from './support/identity-js.js';
 import { deviceVerifier, poolNameOf, SrpClient, srpTimestamp, type SrpChallenge } from './support/srp-client.js';
-import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
+import { withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
 
 const SMS_CONFIGURATION = { SnsCallerArn: 'arn:aws:iam::123456789012:role/sms', ExternalId: 'gatehouse' };
 const TOTP_ON = { SoftwareTokenMfaConfiguration: { Enabled: true } };
@@ -91,11 +91,7 @@ for (const backend of backends()) {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
     let seq = 0;
-    let stop: () => Promise<void>;
-    before(async () => {
-      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
-    });
-    after(() => stop());
+    withGatehouseAndMailbox(backend, (gatehouse, box) => ((gh = gatehouse), (mailbox = box)));
 
     /** The code an authenticator app (otplib, independent of Gatehouse) shows on the server's clock, `offsetMs` away. */
     const appCode = (secret: string, offsetMs = 0) => authenticator.clone({ epoch: gh.clock.now() + offsetMs }).generate(secret);
@@ -645,11 +641,7 @@ describe('amazon-cognito-identity-js MFA against Gatehouse', () => {
   let gh: TestGatehouse;
   let mailbox: Mailbox;
   let seq = 0;
-  let stop: () => Promise<void>;
-  before(async () => {
-    ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox('sqlite'));
-  });
-  after(() => stop());
+  withGatehouseAndMailbox('sqlite', (gatehouse, box) => ((gh = gatehouse), (mailbox = box)));
 
   // The library's SRP TIMESTAMP is the real time: each test (with users of its own, whose TOTP steps
   // start afresh) puts the server's clock back to it and moves it only a few steps (within SRP's tolerance).

@@ -2,7 +2,7 @@
 // arrive through the webhook delivery, as a phone or an inbox would receive them; passkeys come from a
 // software authenticator kept in the suite (P-256, `none` attestation, real CBOR and signatures).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
   AdminGetUserAuthFactorsCommand,
@@ -31,7 +31,7 @@ import { errorOf } from './support/errors.js';
 import { backends, type TestGatehouse } from './support/gatehouse.js';
 import { SoftwareAuthenticator } from './support/software-authenticator.js';
 import { SrpClient, poolNameOf, srpTimestamp } from './support/srp-client.js';
-import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
+import { withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
 
 const PASSWORD = 'Password1!';
 const ORIGIN = 'http://localhost:3000';
@@ -43,11 +43,7 @@ for (const backend of backends()) {
   describe(`USER_AUTH and passkeys (${backend})`, () => {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
-    let stop: () => Promise<void>;
-    before(async () => {
-      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
-    });
-    after(() => stop());
+    withGatehouseAndMailbox(backend, (gatehouse, box) => ((gh = gatehouse), (mailbox = box)));
     let seq = 0;
 
     async function newPool(input: Partial<CreateUserPoolCommandInput> = {}) {

@@ -18,7 +18,7 @@ import { SecretBox } from '../src/domain/keys/secret-box.js';
 import { openPrivateKey } from '../src/domain/keys/signing-keys.js';
 import { backends, databaseFor, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { adminSignIn, poolWithUser } from './support/sign-in.js';
-import { startGatehouseWithMailbox, type Mailbox } from './support/webhook.js';
+import { withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
 
 /** Tokens of a fresh sign-in verify against the pool's JWKS, and the API accepts the access token. */
 async function assertTokensWork(gh: TestGatehouse, target: Awaited<ReturnType<typeof poolWithUser>>): Promise<void> {
@@ -108,11 +108,7 @@ for (const backend of backends()) {
   describe(`client secrets and codes at rest (${backend})`, () => {
     let gh: TestGatehouse;
     let mailbox: Mailbox;
-    let stop: () => Promise<void>;
-    before(async () => {
-      ({ gatehouse: gh, mailbox, stop } = await startGatehouseWithMailbox(backend));
-    });
-    after(() => stop());
+    withGatehouseAndMailbox(backend, (gatehouse, box) => ((gh = gatehouse), (mailbox = box)));
 
     test('a new client secret reaches the database only sealed; Describe returns it', async () => {
       const target = await poolWithUser(gh.cognito);

@@ -1,5 +1,6 @@
 // A webhook receiver on a free port: what Gatehouse's webhook delivery sends, as a mailbox for tests.
 import { createServer, type Server } from 'node:http';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { OutgoingMessage } from '../../src/domain/messages/delivery.js';
 import { startTestGatehouse, type Backend, type TestGatehouse } from './gatehouse.js';
@@ -57,6 +58,20 @@ export async function startMailbox(): Promise<Mailbox> {
 export const deliverTo = (mailbox: Mailbox) => ({
   messages: { email: { method: 'webhook' as const, url: mailbox.url }, sms: { method: 'webhook' as const, url: mailbox.url } },
 });
+
+/**
+ * The suite's Gatehouse with a mailbox: started before its tests (handed to `use`), stopped after them.
+ * Call inside a describe().
+ */
+export function withGatehouseAndMailbox(backend: Backend, use: (gatehouse: TestGatehouse, mailbox: Mailbox) => void): void {
+  let stop: () => Promise<void> = async () => undefined;
+  before(async () => {
+    const started = await startGatehouseWithMailbox(backend);
+    use(started.gatehouse, started.mailbox);
+    stop = started.stop;
+  });
+  after(() => stop());
+}
 
 /** A Gatehouse whose email and SMS go to a fresh mailbox, and the way to stop both. */
 export async function startGatehouseWithMailbox(backend: Backend): Promise<{ gatehouse: TestGatehouse; mailbox: Mailbox; stop(): Promise<void> }> {

@@ -1,5 +1,5 @@
 import type { AuthFactorType, ChallengeNameType } from '@aws-sdk/client-cognito-identity-provider';
-import type { PoolSettings } from '../pools/pool-settings.js';
+import { allowsFirstFactor, type PoolSettings } from '../pools/pool-settings.js';
 import type { AuthSessionRecord, UserRecord } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
@@ -25,21 +25,19 @@ type FirstFactor = (typeof FIRST_FACTORS)[number];
 
 /** The factors a user may start USER_AUTH with: what the pool allows and the user has (a password, a verified email or phone, a passkey). */
 export function firstFactorsOf(settings: PoolSettings, user: UserRecord): FirstFactor[] {
-  const allowed = settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
   const has: Record<FirstFactor, boolean> = {
-    PASSWORD: allowed.includes('PASSWORD') && user.passwordHash !== null,
-    PASSWORD_SRP: allowed.includes('PASSWORD') && user.srpVerifier !== null,
-    EMAIL_OTP: allowed.includes('EMAIL_OTP') && !!user.attributes.email && user.attributes.email_verified === 'true',
-    SMS_OTP: allowed.includes('SMS_OTP') && !!user.attributes.phone_number && user.attributes.phone_number_verified === 'true',
-    WEB_AUTHN: allowed.includes('WEB_AUTHN') && passkeysOf(user).length > 0,
+    PASSWORD: user.passwordHash !== null,
+    PASSWORD_SRP: user.srpVerifier !== null,
+    EMAIL_OTP: !!user.attributes.email && user.attributes.email_verified === 'true',
+    SMS_OTP: !!user.attributes.phone_number && user.attributes.phone_number_verified === 'true',
+    WEB_AUTHN: passkeysOf(user).length > 0,
   };
-  return FIRST_FACTORS.filter((factor) => has[factor]);
+  return firstFactorsOfPool(settings).filter((factor) => has[factor]);
 }
 
 /** The first factors a pool offers anyone: what a user who had them all could choose from. */
 function firstFactorsOfPool(settings: PoolSettings): FirstFactor[] {
-  const allowed = settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD'];
-  return FIRST_FACTORS.filter((factor) => allowed.includes(factor === 'PASSWORD_SRP' ? 'PASSWORD' : factor));
+  return FIRST_FACTORS.filter((factor) => allowsFirstFactor(settings, factor === 'PASSWORD_SRP' ? 'PASSWORD' : factor));
 }
 
 /** GetUserAuthFactors' ConfiguredUserAuthFactors: the first factors, SRP being a way of giving the password. */

@@ -1,4 +1,5 @@
 import type {
+  AuthFactorType,
   CreateUserPoolRequest,
   GetUserPoolMfaConfigResponse,
   PasswordPolicyType,
@@ -210,6 +211,11 @@ function checkRecoverySetting(settings: PoolSettings): void {
 }
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+/** Whether choice-based sign-in (USER_AUTH) may start with this factor in the pool; the password always may. */
+export function allowsFirstFactor(settings: PoolSettings, factor: AuthFactorType): boolean {
+  return (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD']).includes(factor);
+}
 
 /** Choice-based sign-in always offers the password; anything beyond it needs the ESSENTIALS plan or higher. */
 function checkSignInPolicy(factors: string[] | undefined, tier: string): void {

@@ -9,7 +9,7 @@ import { CognitoError, invalidParameter, notAuthorized } from '../errors.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { checkPassword, POLICY_PREAMBLE } from '../passwords/password-policy.js';
 import type { PasswordCredentials } from '../passwords/credentials.js';
-import type { PoolSettings } from '../pools/pool-settings.js';
+import { allowsFirstFactor, type PoolSettings } from '../pools/pool-settings.js';
 import { attributesAtCreation } from '../users/attribute-writes.js';
 import { checkRequiredPresent } from '../users/user-attributes.js';
 import type { PoolContext, Users } from '../users/users.js';
@@ -256,4 +256,4 @@ function recoveryOrder(settings: PoolSettings): CodeChannel[] {
 
 /** A pool that signs users in with a code sent to them lets them sign up without a password. */
 const passwordlessAllowed = (settings: PoolSettings): boolean =>
-  (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).some((factor) => factor === 'EMAIL_OTP' || factor === 'SMS_OTP');
+  allowsFirstFactor(settings, 'EMAIL_OTP') || allowsFirstFactor(settings, 'SMS_OTP');

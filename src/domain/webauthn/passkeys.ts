@@ -5,6 +5,7 @@ import { CognitoError, invalidParameter, notAuthorized, resourceNotFound } from 
 import type { UserPoolDomains } from '../managed-login/domains.js';
 import type { Wire } from '../wire.js';
 import type { PoolContext, Users } from '../users/users.js';
+import { allowsFirstFactor } from '../pools/pool-settings.js';
 import type { WebAuthnCredentialDescription } from '@aws-sdk/client-cognito-identity-provider';
 import { INCORRECT_PASSWORD } from '../auth/sign-in.js';
 
@@ -50,7 +51,7 @@ export class Passkeys {
 
   /** Passkeys sign in only where the pool offers them as a first factor. */
   enabled(context: PoolContext): boolean {
-    return (context.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).includes('WEB_AUTHN');
+    return allowsFirstFactor(context.settings, 'WEB_AUTHN');
   }
 
   /** The relying party: the configured id, else the pool's custom domain, else its prefix domain. */

@@ -5,7 +5,7 @@ import type { Services } from '../../domain/services.js';
 import { callerOfRequest, formBody, requestOrigin } from '../web-requests.js';
 import type { HostedPages } from './pages.js';
 import { clearCookie, cookiesOf } from './cookies.js';
-import { csrfMatches, formOf, queryOf, queryString, type PageQuery } from './page-kit.js';
+import { queryOf, queryString, type PageQuery } from './page-kit.js';
 import { buttonLink, field, form } from './templates.js';
 import type { AuthorizeParameters } from '../../domain/hosted/authorization.js';
 import { SESSION_COOKIE } from './pages.js';
@@ -79,9 +79,7 @@ export async function providerChoices(services: Services, client: AppClient, par
 
 /** The corporate email form: its domain (or the whole address) names the provider, as an idp_identifier would. */
 function submitCorporateEmail(services: Services, pages: HostedPages, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  return pages.checked(queryOf(request), reply, async (authorization, client) => {
-    const body = formOf(request);
-    if (!csrfMatches(request, body)) return pages.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+  return pages.postedForm(request, reply, async (authorization, client, body) => {
     const email = (body.get('email') ?? '').trim();
     const domain = email.slice(email.lastIndexOf('@') + 1);
     const name = (await services.federatedSignIns.providerOfIdentifier(client, email)) ?? (await services.federatedSignIns.providerOfIdentifier(client, domain));

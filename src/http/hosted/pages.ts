@@ -18,7 +18,7 @@ import { decorationFor } from './branding.js';
 import { clearCookie, cookiesOf, setCookie } from './cookies.js';
 import { callerOf, csrfMatches, csrfToken, formOf, noticeOf, pageUrl, queryOf, queryString, sendClientPage, sendPage, withParameters } from './page-kit.js';
 import { errorBox, errorPage, escapeHtml, field, form, hidden, hint, link, links, noteBox, passkeyForm } from './templates.js';
-import type { PoolSettings } from '../../domain/pools/pool-settings.js';
+import { allowsFirstFactor } from '../../domain/pools/pool-settings.js';
 
 /** The managed login's single sign-on cookie, named as Cognito names it. */
 export const SESSION_COOKIE = 'cognito';
@@ -91,7 +91,7 @@ ${field('Password', 'password', 'password', 'autocomplete="current-password" req
         { label: 'Sign in', name: 'signInSubmitButton' },
         `id="${SIGN_IN_FORM}"`,
       )}
-${passkeysOffered(pool.settings) ? passkeyButton(`/login/passkey?${queryString(parameters)}`) : ''}
+${allowsFirstFactor(pool.settings, 'WEB_AUTHN') ? passkeyButton(`/login/passkey?${queryString(parameters)}`) : ''}
 ${links([
   { href: pageUrl('/forgotPassword', parameters), text: 'Forgot your password?' },
   ...(selfSignUpAllowed(pool.settings) ? [{ before: 'Need an account?', href: pageUrl('/signup', parameters), text: 'Sign up' }] : []),
@@ -103,10 +103,7 @@ ${links([
   }
 
   async submitLogin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const parameters = queryOf(request);
-    return this.checked(parameters, reply, async (authorization, client) => {
-      const body = formOf(request);
-      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+    return this.postedForm(request, reply, async (authorization, client, body) => {
       const supported = client.settings.SupportedIdentityProviders ?? [];
       if (supported.length > 0 && !supported.includes('COGNITO')) return this.showLogin(request, reply, 'This app signs you in through your identity provider only.');
       const username = body.get('username') ?? '';
@@ -129,36 +126,46 @@ ${links([
     username: string,
     password: string,
   ): Promise<FastifyReply> {
+    return this.firstStep(request, reply, authorization, client, username, () =>
+      this.services.authentication.hostedSignIn({ clientId: client.clientId, username, password, sourceIp: request.ip, caller: callerOf(request, client) }),
+    );
+  }
+
+  /** The sign-in form's passkey button: the username typed, then the passkey's page. */
+  async submitPasskey(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    return this.postedForm(request, reply, async (authorization, client, body) => {
+      const username = body.get('username') ?? '';
+      if (!username) return this.showLogin(request, reply, 'Enter your username to sign in with a passkey.');
+      return this.firstStep(request, reply, authorization, client, username, () =>
+        this.services.authentication.hostedPasskeySignIn({ clientId: client.clientId, username, sourceIp: request.ip, caller: callerOf(request, client) }),
+      );
+    });
+  }
+
+  /**
+   * A form posted to a page of the authorize request: the request checked, then the form, which
+   * must carry the page's CSRF token (else the sign-in page again).
+   */
+  postedForm(request: FastifyRequest, reply: FastifyReply, handle: (authorization: AuthorizationRequest, client: AppClient, body: URLSearchParams) => Promise<FastifyReply>): Promise<FastifyReply> {
+    return this.checked(queryOf(request), reply, async (authorization, client) => {
+      const body = formOf(request);
+      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+      return handle(authorization, client, body);
+    });
+  }
+
+  /** A sign-in's first step (it counts as InitiateAuth): its next page, or the sign-in page with its refusal. */
+  private async firstStep(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, username: string, start: () => Promise<AuthOutcome>): Promise<FastifyReply> {
     const outcome = await this.signInStep(async () => {
       this.limit('InitiateAuth', { ClientId: client.clientId });
-      return this.services.authentication.hostedSignIn({ clientId: client.clientId, username, password, sourceIp: request.ip, caller: callerOf(request, client) });
+      return start();
     });
     if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
     return this.next(request, reply, authorization, client, username, outcome);
   }
 
-  /** The sign-in form's passkey button: the username typed, then the passkey's page. */
-  async submitPasskey(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const parameters = queryOf(request);
-    return this.checked(parameters, reply, async (authorization, client) => {
-      const body = formOf(request);
-      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
-      const username = body.get('username') ?? '';
-      if (!username) return this.showLogin(request, reply, 'Enter your username to sign in with a passkey.');
-      const outcome = await this.signInStep(async () => {
-        this.limit('InitiateAuth', { ClientId: client.clientId });
-        return this.services.authentication.hostedPasskeySignIn({ clientId: client.clientId, username, sourceIp: request.ip, caller: callerOf(request, client) });
-      });
-      if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
-      return this.next(request, reply, authorization, client, username, outcome);
-    });
-  }
-
   async submitChallenge(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const parameters = queryOf(request);
-    return this.checked(parameters, reply, async (authorization, client) => {
-      const body = formOf(request);
-      if (!csrfMatches(request, body)) return this.showLogin(request, reply, 'Your session on this page expired. Please sign in again.');
+    return this.postedForm(request, reply, async (authorization, client, body) => {
       const challenge = body.get('challenge') ?? '';
       const username = body.get('username') ?? '';
       let session = body.get('session') ?? '';
@@ -381,9 +388,6 @@ function qrCode(uri: string): string {
   qr.make();
   return `<div class="qr" role="img" aria-label="QR image of the authenticator key">${qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true })}</div>`;
 }
-
-/** The pool signs users in with passkeys (choice-based sign-in with WEB_AUTHN). */
-const passkeysOffered = (settings: PoolSettings): boolean => (settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? []).includes('WEB_AUTHN');
 
 const SIGN_IN_FORM = 'signInForm';
 
