@@ -1,10 +1,14 @@
 // `npm run bench`: starts the real server on a temporary database and prints one JSON line per scenario:
-// {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, backend}. Options: --seconds N, --concurrency N, --only name,
-// --backends sqlite,postgres (PostgreSQL is an embedded one the bench starts, with its durable defaults;
-// the pool-size reads run on it only with --postgres-reads, as seeding it is slow).
+// {scenario, ops_per_s, p50_ms, p99_ms, concurrency, n, server_cpu_ms_per_op, backend, workers}; first the
+// cryptographic floors measured in this run (CPU ms per RS256 signature and verification, argon2id
+// verification, SRP exchange), last one `target` line per goal of the hot path with its ratio to the limit.
+// The server runs with an access key, as in production: admin calls are SigV4-signed. Options: --seconds N,
+// --concurrency N, --only name, --users 10000,1000000, --workers 1,2, --backends sqlite,postgres (PostgreSQL
+// is an embedded one the bench starts, with its durable defaults; the pool-size reads run on it only with
+// --postgres-reads, as seeding it is slow).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +26,7 @@ import { checkPasswordClaim, createPasswordVerifier, startServerExchange } from 
 import { startOwnPostgres, type OwnPostgres } from '../test/support/embedded-postgres.js';
 import { SrpClient, srpTimestamp } from './srp-client.js';
 import { rawLoad, type RawRequest } from './raw-load.js';
+import { signRequest } from '../test/support/raw-http.js';
 
 /** The server under test; GATEHOUSE_BENCH_CLI points the same bench at another build, for before/after figures. */
 const CLI = process.env.GATEHOUSE_BENCH_CLI ?? fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -54,8 +59,12 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The operator's key every admin call of the bench is signed with. */
+const ACCESS_KEY = { accessKeyId: 'GATEHOUSEBENCH', secretAccessKey: randomBytes(24).toString('base64url') };
+
 async function startServer(database: string, workers: number, env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const started = performance.now();
+  env = { ...env, GATEHOUSE_ACCESS_KEY_ID: ACCESS_KEY.accessKeyId, GATEHOUSE_SECRET_ACCESS_KEY: ACCESS_KEY.secretAccessKey };
   const args = [CLI, 'serve', '--port', '0', '--db', database, '--log-level', 'info', '--workers', String(workers)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise<string>((resolve, reject) => {
@@ -91,43 +100,44 @@ async function startServer(database: string, workers: number, env: NodeJS.Proces
 // node:http with keep-alive costs the load generator far less than fetch, so the server, not the client, is measured.
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function call(url: string, operation: string, body: unknown): Promise<any> {
+/** One request, SigV4-signed with the bench's access key as the AWS SDK signs it. */
+async function call(url: string, operation: string, body: unknown): Promise<any> {
   const payload = JSON.stringify(body);
+  const { headers } = await signedHeaders(url, operation, payload);
   return new Promise((resolve, reject) => {
-    const req = request(
-      `${url}/`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${operation} failed: ${text}`))));
-      },
-    );
+    const req = request(`${url}/`, { method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${operation} failed: ${text}`))));
+    });
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+function signedHeaders(url: string, operation: string, payload: string) {
+  const { host } = new URL(url);
+  const headers = {
+    host,
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+    'content-length': String(Buffer.byteLength(payload)),
+  };
+  return signRequest(url, { headers, body: payload }, ACCESS_KEY) as Promise<{ headers: Record<string, string> }>;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 /** Runs `operation` from CONCURRENCY loops for SECONDS and reports throughput and latency. */
-async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>): Promise<{ opsPerSecond: number }> {
+async function measure(scenario: string, extra: Record<string, unknown>, operation: () => Promise<unknown>, concurrency = CONCURRENCY): Promise<{ opsPerSecond: number }> {
   const latencies: number[] = [];
   const cpuBefore = cpuNow();
   const deadline = performance.now() + SECONDS * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         await operation();
@@ -135,7 +145,7 @@ async function measure(scenario: string, extra: Record<string, unknown>, operati
       }
     }),
   );
-  return report(scenario, extra, latencies, (performance.now() - started) / 1000, cpuBefore);
+  return report(scenario, { ...extra, concurrency }, latencies, (performance.now() - started) / 1000, cpuBefore);
 }
 
 /** The same for a request that never changes, sent by the lean client of raw-load.ts. */
@@ -146,14 +156,27 @@ async function measureRaw(scenario: string, extra: Record<string, unknown>, requ
   return report(scenario, { ...extra, client: 'raw' }, latencies, elapsedSeconds, cpuBefore);
 }
 
+/** Every scenario's figures, by scenario, backend, workers and pool size, for the targets at the end. */
+interface Measured {
+  scenario: string;
+  extra: Record<string, unknown>;
+  opsPerSecond: number;
+  p99: number;
+  serverCpuMs: number;
+  databaseCpuMs: number;
+}
+const measured: Measured[] = [];
+
 function report(scenario: string, extra: Record<string, unknown>, latencies: number[], elapsed: number, cpuBefore: CpuTimes): { opsPerSecond: number } {
   const spentMs = serverCpuMs() - cpuBefore.server;
   const databaseSpentMs = cpuSpentSince(cpuBefore.database, databaseCpuMs());
   latencies.sort((a, b) => a - b);
+  const opsPerSecond = latencies.length / elapsed;
+  measured.push({ scenario, extra, opsPerSecond, p99: percentile(latencies, 99), serverCpuMs: spentMs / latencies.length, databaseCpuMs: databaseSpentMs / latencies.length });
   console.log(
     JSON.stringify({
       scenario,
-      ops_per_s: round(latencies.length / elapsed, 1),
+      ops_per_s: round(opsPerSecond, 1),
       p50_ms: round(percentile(latencies, 50)),
       p99_ms: round(percentile(latencies, 99)),
       concurrency: CONCURRENCY,
@@ -165,7 +188,7 @@ function report(scenario: string, extra: Record<string, unknown>, latencies: num
       ...extra,
     }),
   );
-  return { opsPerSecond: latencies.length / elapsed };
+  return { opsPerSecond };
 }
 
 /** AdminCreateUser is one argon2id hash plus one transaction; the floor is the hash alone, on all cores. */
@@ -220,6 +243,11 @@ async function signIn(url: string, extra: Record<string, unknown>): Promise<void
   console.log(JSON.stringify({ scenario: 'two_rs256_signatures_floor', ops_per_s: round(signFloor, 1), ratio: round(refresh.opsPerSecond / signFloor), ...extra }));
   await measure('GetUser', extra, () => call(url, 'GetUser', { AccessToken: AuthenticationResult.AccessToken }));
   await measureRaw('GetUser', extra, { url, operation: 'GetUser', body: { AccessToken: AuthenticationResult.AccessToken } });
+  // One request signed once and sent again and again (a signature holds for five minutes): the server checks it every time.
+  const body = { UserPoolId: UserPool.Id, Username: 'bench' };
+  const { headers } = await signedHeaders(url, 'AdminGetUser', JSON.stringify(body));
+  const signature = { authorization: headers.authorization!, 'x-amz-date': headers['x-amz-date']! };
+  await measureRaw('AdminGetUser_sigv4', extra, { url, operation: 'AdminGetUser', body, headers: signature });
 }
 
 /**
@@ -240,6 +268,8 @@ async function userReads(server: Server, database: string, size: number, extra: 
   await measure('ListUsers_unfiltered', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Limit: 60 }));
   await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }));
   await measure('ListUsers_username_prefix', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `username ^= "user${pick()}"`, Limit: 60 }));
+  // One caller at a time: the latency a single client sees, without queueing behind others.
+  await measure('ListUsers_email_equals', sized, () => call(url, 'ListUsers', { UserPoolId: poolId, Filter: `email = "user${pick()}@example.com"` }), 1);
   console.log(JSON.stringify({ scenario: 'server_memory', rss_mb: server.rssMb(), ...sized }));
 }
 
@@ -356,6 +386,61 @@ function srpServerFloor(poolName: string): number {
   return count / (serverMs / 1000);
 }
 
+/** The server's unavoidable cryptography, in CPU ms per operation on this machine, measured in this run. */
+interface Floors {
+  rs256SignMs: number;
+  rs256VerifyMs: number;
+  argon2idVerifyMs: number;
+  srpServerMs: number;
+}
+
+/** Each floor is one operation after another, timed by the CPU this process spends (argon2id's threads included). */
+async function measureFloors(): Promise<Floors> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.from('header.payload');
+  const signature = sign('sha256', data, privateKey);
+  const hasher = new PasswordHasher(DEFAULT_ARGON2);
+  const hash = await hasher.hash('Floor-password-1');
+  const poolName = 'FloorPool1';
+  const { verifierHex, saltHex } = createPasswordVerifier(poolName, 'srp', 'Bench-password-1');
+  const client = new SrpClient(poolName, 'Bench-password-1');
+  const secretBlock = randomBytes(96).toString('base64');
+  const timestamp = srpTimestamp();
+  // The client's half of SRP is made beforehand: the server never does it.
+  const exchanges = Array.from({ length: 20 }, () => {
+    const { bHex, BHex } = startServerExchange(verifierHex);
+    const answer = client.answer({ USER_ID_FOR_SRP: 'srp', SRP_B: BHex, SALT: saltHex, SECRET_BLOCK: secretBlock }, timestamp);
+    return { bHex, BHex, signature: answer.PASSWORD_CLAIM_SIGNATURE! };
+  });
+  let next = 0;
+  const floors: Floors = {
+    rs256SignMs: await cpuMsPerOp(() => sign('sha256', data, privateKey)),
+    rs256VerifyMs: await cpuMsPerOp(() => verify('sha256', data, publicKey, signature)),
+    argon2idVerifyMs: await cpuMsPerOp(() => hasher.verify(hash, 'Floor-password-1')),
+    srpServerMs: await cpuMsPerOp(() => {
+      const exchange = exchanges[next++ % exchanges.length]!;
+      startServerExchange(verifierHex);
+      const args = { poolName, userId: 'srp', verifierHex, bHex: exchange.bHex, BHex: exchange.BHex, srpA: client.srpA, secretBlock, timestamp, signature: exchange.signature };
+      if (!checkPasswordClaim(args)) throw new Error('the bench SRP client disagrees with the server');
+    }),
+  };
+  console.log(JSON.stringify({ scenario: 'floors', ...Object.fromEntries(Object.entries(floors).map(([name, ms]) => [name.replace(/Ms$/, '_cpu_ms'), round(ms, 3)])) }));
+  return floors;
+}
+
+/** CPU ms per call of `operation`, run one after another for a share of SECONDS. */
+async function cpuMsPerOp(operation: () => unknown): Promise<number> {
+  const deadline = performance.now() + Math.max(1, SECONDS / 2) * 1000;
+  const before = process.cpuUsage();
+  let count = 0;
+  while (performance.now() < deadline) {
+    await operation();
+    count++;
+  }
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000 / count;
+}
+
 /** Operations per second of `operation` run from CONCURRENCY loops for SECONDS, in this process. */
 async function throughput(operation: () => Promise<unknown>): Promise<number> {
   let count = 0;
@@ -418,6 +503,36 @@ function childPids(pid: number): number[] {
   }
 }
 
+/**
+ * The hot path's goals, each from the figures of this run: server CPU per operation against a limit
+ * (absolute, or a multiple of the floors), ListUsers' latency at concurrency 1, and PostgreSQL
+ * beside SQLite. `ratio` is measured / limit (≤ 1 meets it), except where `at_least` says otherwise.
+ */
+function printTargets(floors: Floors): void {
+  const twoSignatures = 2 * floors.rs256SignMs;
+  const find = (scenario: string, where: (m: Measured) => boolean = () => true) => measured.filter((m) => m.scenario === scenario && where(m));
+  const line = (target: string, m: Measured, value: number, limit: number, unit = 'server_cpu_ms_per_op') =>
+    console.log(JSON.stringify({ target, ...m.extra, [unit]: round(value, 3), limit: round(limit, 3), ratio: round(value / limit), met: value <= limit }));
+  const raw = (m: Measured) => m.extra.client === 'raw';
+  for (const m of find('GetUser', raw)) line('GetUser ≤ 0.15 ms', m, m.serverCpuMs, 0.15);
+  for (const m of find('AdminGetUser_sigv4')) line('AdminGetUser with SigV4 ≤ 0.20 ms', m, m.serverCpuMs, 0.2);
+  for (const m of find('AdminInitiateAuth_refresh')) line('REFRESH_TOKEN_AUTH ≤ 1.3 × two RS256 signatures', m, m.serverCpuMs, 1.3 * twoSignatures);
+  for (const m of find('AdminInitiateAuth_password')) line('Sign-in ≤ 1.15 × (argon2id verify + two RS256 signatures)', m, m.serverCpuMs, 1.15 * (floors.argon2idVerifyMs + twoSignatures));
+  for (const scenario of ['ListUsers_email_equals', 'ListUsers_username_prefix']) {
+    for (const m of find(scenario, (m) => m.extra.concurrency !== 1)) line(`${scenario} ≤ 0.25 ms`, m, m.serverCpuMs, 0.25);
+  }
+  for (const m of find('ListUsers_email_equals', (m) => m.extra.concurrency === 1)) line('ListUsers p99 < 5 ms at concurrency 1', m, m.p99, 5, 'p99_ms');
+  // PostgreSQL: refresh throughput against one core signing, and each read's whole cost (server and database) against SQLite's.
+  for (const m of find('AdminInitiateAuth_refresh', (m) => m.extra.backend === 'postgres')) {
+    const floorOps = 1000 / twoSignatures;
+    console.log(JSON.stringify({ target: 'PostgreSQL refresh ≥ 0.7 × the two-signature floor', ...m.extra, ops_per_s: round(m.opsPerSecond, 1), floor_ops_per_s: round(floorOps, 1), ratio: round(m.opsPerSecond / floorOps), met: m.opsPerSecond >= 0.7 * floorOps }));
+  }
+  for (const m of measured.filter((m) => m.extra.backend === 'postgres' && ['GetUser', 'AdminGetUser_sigv4', 'ListUsers_email_equals', 'ListUsers_username_prefix'].includes(m.scenario))) {
+    const sqlite = measured.find((other) => other.scenario === m.scenario && other.extra.backend === 'sqlite' && ['workers', 'users', 'client', 'concurrency'].every((key) => other.extra[key] === m.extra[key]));
+    if (sqlite) line(`PostgreSQL ${m.scenario} ≤ 2 × SQLite`, m, m.serverCpuMs + m.databaseCpuMs, 2 * sqlite.serverCpuMs, 'cpu_ms_per_op');
+  }
+}
+
 type Backend = 'sqlite' | 'postgres';
 
 /** The embedded PostgreSQL, started once for every PostgreSQL run. */
@@ -477,9 +592,11 @@ try {
   for (const backend of backends) {
     if (backend !== 'sqlite' && backend !== 'postgres') throw new Error(`--backends: unknown backend '${backend}' (sqlite, postgres)`);
   }
+  const floors = await measureFloors();
   for (const backend of backends as Backend[]) {
     for (const [index, workers] of counts.entries()) await main(backend, workers, index === 0);
   }
+  printTargets(floors);
 } finally {
   await postgres?.destroy();
   await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ export interface RawRequest {
   url: string;
   operation: string;
   body: unknown;
+  /** More headers, e.g. a SigV4 signature made for exactly these bytes. */
+  headers?: Record<string, string>;
 }
 
 export interface RawResult {
@@ -20,7 +22,11 @@ export async function rawLoad(request: RawRequest, connections: number, seconds:
   const payload = JSON.stringify(request.body);
   const bytes = Buffer.from(
     `POST / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/x-amz-json-1.1\r\n` +
-      `X-Amz-Target: AWSCognitoIdentityProviderService.${request.operation}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`,
+      `X-Amz-Target: AWSCognitoIdentityProviderService.${request.operation}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` +
+      Object.entries(request.headers ?? {})
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
+      `\r\n${payload}`,
   );
   const latencies: number[] = [];
   let failures = 0;
