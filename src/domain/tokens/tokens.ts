@@ -1,6 +1,6 @@
 import type { SchemaAttributeType } from '@aws-sdk/client-cognito-identity-provider';
 import { createHash, createPublicKey, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
 import { CognitoError, notAuthorized } from '../errors.js';
@@ -17,6 +17,7 @@ import type { Caller } from '../triggers/caller.js';
 import { eventAttributes } from '../triggers/event-attributes.js';
 import { preTokenVersionOf } from '../triggers/lambda-config.js';
 import type { Triggers } from '../triggers/triggers.js';
+import { JwtExpired, JwtInvalid, verifyRs256 } from './jwt-verify.js';
 import { applyCustomization, groupConfiguration, type CustomizableClaims } from './token-customization.js';
 
 /** The scope that lets an access token call the user's own API operations (GetUser, ChangePassword, …). */
@@ -282,16 +283,13 @@ export class Tokens {
       throw error;
     });
     if (!keys) throw notAuthorized('Invalid Access Token');
-    let payload: JWTPayload;
+    let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, async (header) => {
-        const key = header.kid ? keys.verifying.get(header.kid) : undefined;
-        if (!key) throw new Error('unknown kid');
-        return key;
-      }, { algorithms: ['RS256'], issuer: this.issuers.issuer(poolId), currentDate: new Date(this.clock.now()) }));
+      payload = verifyRs256(token, (kid) => keys.verifying.get(kid), { issuer: this.issuers.issuer(poolId), now: Math.floor(this.clock.now() / 1000) });
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw notAuthorized('Access Token has expired');
-      throw notAuthorized('Invalid Access Token');
+      if (error instanceof JwtExpired) throw notAuthorized('Access Token has expired');
+      if (error instanceof JwtInvalid) throw notAuthorized('Invalid Access Token');
+      throw error;
     }
     if (payload.token_use !== 'access' || typeof payload.origin_jti !== 'string' || typeof payload.sub !== 'string') {
       throw notAuthorized('Invalid Access Token');
@@ -319,7 +317,6 @@ export class Tokens {
     const verifying = new Map<string, KeyObject>();
     for (const record of records) {
       signing.set(record.purpose, { kid: record.kid, key: openPrivateKey(record, this.secretBox) });
-      // A KeyObject lets jose verify through node:crypto directly, without WebCrypto's per-call overhead.
       verifying.set(record.kid, createPublicKey({ key: record.publicJwk as JsonWebKey, format: 'jwk' }));
     }
     return { signing, verifying };

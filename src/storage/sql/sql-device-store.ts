@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DevicePatch, DeviceRecord, DeviceStore, Page } from '../types.js';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 
 type DeviceRow = Selectable<Database['devices']>;
 
@@ -42,8 +43,12 @@ export class SqlDeviceStore implements DeviceStore {
       .execute();
   }
 
+  private readonly byKey = prepared(() => this.db, 2, (db, poolId: string, deviceKey: string) =>
+    db.selectFrom('devices').selectAll().where('pool_id', '=', poolId).where('device_key', '=', deviceKey),
+  );
+
   async get(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined> {
-    const row = await this.db.selectFrom('devices').selectAll().where('pool_id', '=', poolId).where('device_key', '=', deviceKey).executeTakeFirst();
+    const [row] = await this.byKey(poolId, deviceKey);
     return row && toDevice(row);
   }
 

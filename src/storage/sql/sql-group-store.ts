@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { GroupRecord, GroupStore, Page, UserRecord } from '../types.js';
 import { page } from './page.js';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 import { toUser } from './sql-user-store.js';
 
 type GroupRow = Selectable<Database['user_groups']>;
@@ -120,8 +121,11 @@ export class SqlGroupStore implements GroupStore {
     return page((await query.execute()).map(toGroup), limit, (group) => group.nameKey);
   }
 
+  private readonly allGroupsOf = prepared(() => this.db, 2, (_db, poolId: string, sub: string) => this.groupsOf(poolId, sub));
+
+  /** Read at every token mint. */
   async allForUser(poolId: string, sub: string): Promise<GroupRecord[]> {
-    return (await this.groupsOf(poolId, sub).execute()).map(toGroup);
+    return (await this.allGroupsOf(poolId, sub)).map(toGroup);
   }
 
   /** The (pool, sub, group) index joined to the groups, in name-key order. */

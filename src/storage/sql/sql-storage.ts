@@ -29,6 +29,7 @@ import { SqlAttemptCountStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
 import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
 import { page } from './page.js';
+import { prepared } from './prepared.js';
 
 /**
  * One implementation of the storage contract for both engines: Kysely writes the
@@ -109,7 +110,7 @@ type Translate = (error: unknown) => never;
 const MAX_PARSED_POOLS = 1000;
 
 /** Every write moves the version on; the user count is kept apart from it. */
-const sameRow = (a: Selectable<Database['user_pools']>, b: Selectable<Database['user_pools']>) =>
+const sameRow = (a: Pick<Selectable<Database['user_pools']>, 'version' | 'user_count'>, b: Pick<Selectable<Database['user_pools']>, 'version' | 'user_count'>) =>
   Number(a.version) === Number(b.version) && Number(a.user_count) === Number(b.user_count);
 
 function deepFreeze<T>(value: T): T {
@@ -205,14 +206,21 @@ class SqlPoolStore implements PoolStore {
    */
   private readonly parsed = new Map<string, { row: Selectable<Database['user_pools']>; pool: PoolRecord }>();
 
+  private readonly versionOf = prepared(() => this.db, 1, (db, id: string) => db.selectFrom('user_pools').select(['version', 'user_count']).where('id', '=', id));
+  private readonly rowOf = prepared(() => this.db, 1, (db, id: string) => db.selectFrom('user_pools').selectAll().where('id', '=', id));
+
   async get(id: string): Promise<PoolRecord | undefined> {
-    const row = await this.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    const cached = this.parsed.get(id);
+    // A pool read on every request: the version (and count) alone says whether the parsed copy still holds.
+    if (cached) {
+      const [current] = await this.versionOf(id);
+      if (current && sameRow(cached.row, current)) return cached.pool;
+    }
+    const [row] = await this.rowOf(id);
     if (!row) {
       this.parsed.delete(id);
       return undefined;
     }
-    const cached = this.parsed.get(id);
-    if (cached && sameRow(cached.row, row)) return cached.pool;
     const pool = deepFreeze(toPool(row));
     if (this.parsed.size >= MAX_PARSED_POOLS) this.parsed.clear();
     this.parsed.set(id, { row, pool });
@@ -268,13 +276,13 @@ class SqlClientStore implements ClientStore {
       .catch(this.translate);
   }
 
+  private readonly byPoolAndId = prepared(() => this.db, 2, (db, poolId: string, clientId: string) =>
+    db.selectFrom('user_pool_clients').selectAll().where('client_id', '=', clientId).where('pool_id', '=', poolId),
+  );
+  private readonly byId = prepared(() => this.db, 1, (db, clientId: string) => db.selectFrom('user_pool_clients').selectAll().where('client_id', '=', clientId));
+
   async get(poolId: string, clientId: string): Promise<ClientRecord | undefined> {
-    const row = await this.db
-      .selectFrom('user_pool_clients')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where('pool_id', '=', poolId)
-      .executeTakeFirst();
+    const [row] = await this.byPoolAndId(poolId, clientId);
     return row && toClient(row);
   }
 
@@ -299,7 +307,7 @@ class SqlClientStore implements ClientStore {
   }
 
   async findById(clientId: string): Promise<ClientRecord | undefined> {
-    const row = await this.db.selectFrom('user_pool_clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    const [row] = await this.byId(clientId);
     return row && toClient(row);
   }
 

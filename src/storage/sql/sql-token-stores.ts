@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuthSessionRecord, AuthSessionStore, TokenFamilyRecord, TokenFamilyStore } from '../types.js';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 
 function toFamily(row: Selectable<Database['token_families']>): TokenFamilyRecord {
   return {
@@ -42,10 +43,13 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
       .execute();
   }
 
+  private readonly byRefreshHash = prepared(() => this.db, 1, (db, hash: string) => db.selectFrom('token_families').selectAll().where('refresh_hash', '=', hash));
+  private readonly byPreviousHash = prepared(() => this.db, 1, (db, hash: string) => db.selectFrom('token_families').selectAll().where('previous_refresh_hash', '=', hash));
+  private readonly byOrigin = prepared(() => this.db, 1, (db, originJti: string) => db.selectFrom('token_families').selectAll().where('origin_jti', '=', originJti));
+
   async getByRefreshHash(refreshHash: string): Promise<TokenFamilyRecord | undefined> {
-    const row =
-      (await this.db.selectFrom('token_families').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst()) ??
-      (await this.db.selectFrom('token_families').selectAll().where('previous_refresh_hash', '=', refreshHash).executeTakeFirst());
+    const [current] = await this.byRefreshHash(refreshHash);
+    const row = current ?? (await this.byPreviousHash(refreshHash))[0];
     return row && toFamily(row);
   }
 
@@ -64,7 +68,7 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
   }
 
   async getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined> {
-    const row = await this.db.selectFrom('token_families').selectAll().where('origin_jti', '=', originJti).executeTakeFirst();
+    const [row] = await this.byOrigin(originJti);
     return row && toFamily(row);
   }
 

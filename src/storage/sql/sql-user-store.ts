@@ -12,6 +12,7 @@ import {
   type UserWrite,
 } from '../types.js';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 
 /** Greater than any character, so `[value, value + TOP)` is exactly the strings starting with value. */
 const TOP = '\u{10FFFF}';
@@ -147,30 +148,32 @@ export class SqlUserStore implements UserStore {
     return numUpdatedRows > 0n;
   }
 
-  async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('sub', '=', sub).executeTakeFirst();
-    return row && toUser(row);
-  }
-
-  async getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('pool_id', '=', poolId)
-      .where('username_key', '=', usernameKey)
-      .executeTakeFirst();
-    return row && toUser(row);
-  }
-
-  async getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined> {
-    const row = await this.db
+  private readonly bySub = prepared(() => this.db, 2, (db, poolId: string, sub: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('sub', '=', sub));
+  private readonly byUsername = prepared(() => this.db, 2, (db, poolId: string, usernameKey: string) =>
+    db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', usernameKey),
+  );
+  private readonly byAlias = prepared(() => this.db, 3, (db, poolId: string, kind: string, key: string) =>
+    db
       .selectFrom('user_aliases as a')
       .innerJoin('users as u', (join) => join.onRef('u.pool_id', '=', 'a.pool_id').onRef('u.sub', '=', 'a.sub'))
       .selectAll('u')
       .where('a.pool_id', '=', poolId)
-      .where('a.kind', '=', alias.kind)
-      .where('a.alias_key', '=', alias.key)
-      .executeTakeFirst();
+      .where('a.kind', '=', kind)
+      .where('a.alias_key', '=', key),
+  );
+
+  async getBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const [row] = await this.bySub(poolId, sub);
+    return row && toUser(row);
+  }
+
+  async getByUsername(poolId: string, usernameKey: string): Promise<UserRecord | undefined> {
+    const [row] = await this.byUsername(poolId, usernameKey);
+    return row && toUser(row);
+  }
+
+  async getByAlias(poolId: string, alias: AliasKey): Promise<UserRecord | undefined> {
+    const [row] = await this.byAlias(poolId, alias.kind, alias.key);
     return row && toUser(row);
   }
 
