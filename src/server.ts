@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -34,7 +35,7 @@ export interface StartOptions {
   clock?: Clock;
   /** Whether to apply the config's pools; a worker leaves that to the process that prepared the database. */
   seed?: boolean;
-  /** This process's share of the configured rate limits: 1 / the number of workers. */
+  /** This process's share of the configured rate limits and of the cores: 1 / the number of workers. */
   rateShare?: number;
   /** A worker's counts, which its siblings' /metrics include. */
   metrics?: Metrics;
@@ -56,7 +57,8 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   let app: FastifyInstance | undefined;
   try {
     const secretBox = await openSecretBox(config, logger);
-    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, ...triggers });
+    const hashSlots = Math.max(1, Math.floor(availableParallelism() * (options.rateShare ?? 1)));
+    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, hashSlots, ...triggers });
     if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {

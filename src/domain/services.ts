@@ -108,9 +108,11 @@ export interface ServiceDependencies {
   sealer: CodeSealer;
   /** Told of every trigger invocation, for the log and /metrics. */
   onInvocation?: (record: InvocationRecord) => void;
+  /** How many password hashes may run at once in this process (default: one per core). */
+  hashSlots?: number;
 }
 
-export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation }: ServiceDependencies): Services {
+export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation, hashSlots }: ServiceDependencies): Services {
   const triggers = new Triggers(invoker, { region: config.region, timeoutMs: config.lambda.timeoutMs, onInvocation });
   const userTriggers = new UserTriggers(triggers);
   const messenger = new Messenger(delivery, triggers, sealer);
@@ -118,7 +120,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const pools = new UserPools(storage, signingKeys, clock, config);
   const resourceServers = new ResourceServers(storage, pools, clock);
   const clients = new AppClients(storage, pools, secretBox, clock, resourceServers);
-  const credentials = new PasswordCredentials(new PasswordHasher(config.argon2), secretBox);
+  const credentials = new PasswordCredentials(new PasswordHasher(config.argon2, hashSlots), secretBox);
   const codes = new VerificationCodes(storage, messenger, secretBox, clock);
   const users = new Users(storage, pools, credentials, codes, messenger, userTriggers, clock);
   const groups = new Groups(storage, pools, users, clock);

@@ -60,10 +60,20 @@ function operationName(target: string | string[] | undefined): string {
 /** Cognito's deepest request nests a handful of levels; anything far deeper is refused unparsed. */
 const MAX_JSON_DEPTH = 32;
 
+/** How many `{` and `[` the text holds, counting no further than `enough`. */
+function openingBrackets(text: string, enough: number): number {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1 && count < enough; at = text.indexOf(bracket, at + 1)) count++;
+  }
+  return count;
+}
+
 function parseBody(body: unknown): Record<string, unknown> {
   const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
   if (text.trim() === '') return {};
-  if (jsonDepth(text) > MAX_JSON_DEPTH) throw new CognitoError('SerializationException', `Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  // Most bodies hold fewer opening brackets than the limit, so cannot nest deeper: a native search tells.
+  if (openingBrackets(text, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH && jsonDepth(text) > MAX_JSON_DEPTH) throw new CognitoError('SerializationException', `Request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

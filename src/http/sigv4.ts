@@ -104,5 +104,20 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-const signingKey = (secret: string, date: string, region: string) => hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), SERVICE), 'aws4_request');
+const derive = (secret: string, date: string, region: string) => hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), SERVICE), 'aws4_request');
+
+/** Derived keys by secret, day and region: four HMACs that change once a day, kept instead of redone per request. */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 1000;
+
+function signingKey(secret: string, date: string, region: string): Buffer {
+  const id = `${date}\n${region}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = derive(secret, date, region);
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
 const basicIso = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');

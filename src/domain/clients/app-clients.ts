@@ -141,12 +141,17 @@ export class AppClients {
     return { ...client, config: settings, secret: secret === null ? null : this.secrets.seal(secret, clientSecretContext(client.clientId)) };
   }
 
-  /** The one place a stored client becomes a typed one. */
-  private typedClient({ config, secret, ...record }: ClientRecord): AppClient {
-    return {
-      ...record,
-      settings: config as ClientSettings,
-      secret: secret === null ? null : this.secrets.open(secret, clientSecretContext(record.clientId)),
-    };
+  /** Typed clients by the stored record they came from: storage hands out one record until the client changes. */
+  private readonly typed = new WeakMap<ClientRecord, AppClient>();
+
+  /** The one place a stored client becomes a typed one (the secret opened once, not on every call). */
+  private typedClient(stored: ClientRecord): AppClient {
+    let client = this.typed.get(stored);
+    if (!client) {
+      const { config, secret, ...record } = stored;
+      client = { ...record, settings: config as ClientSettings, secret: secret === null ? null : this.secrets.open(secret, clientSecretContext(record.clientId)) };
+      this.typed.set(stored, client);
+    }
+    return client;
   }
 }

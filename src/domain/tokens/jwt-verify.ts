@@ -13,26 +13,36 @@ export interface JwtExpectations {
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/**
- * Verifies an RS256 JWS in compact form and returns its claims. Every API call that carries an
- * access token comes through here, so it verifies with node:crypto synchronously: jose 6 verifies
- * through WebCrypto only, which hands each verification to the thread pool and costs more than
- * the RSA check itself. The checks are jose's for these options: RS256 and nothing else (no
- * `none`, no HMAC with the public key), a known `kid`, no `crit` extensions, a JSON object as
- * payload, the issuer, `exp` required and passed at or after it, `nbf` and `iat` numeric.
- */
-export function verifyRs256(token: string, keyFor: (kid: string) => KeyObject | undefined, expected: JwtExpectations): Record<string, unknown> {
+/** A compact JWS taken apart, not yet verified: nothing in it may be trusted but for choosing the key. */
+export interface DecodedJws {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  signed: string;
+  signature: string;
+}
+
+export function decodeJws(token: string): DecodedJws {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new JwtInvalid('not a compact JWS');
-  const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = jsonObject(encodedHeader);
+  const [header, claims, signature] = parts as [string, string, string];
+  return { header: jsonObject(header), claims: jsonObject(claims), signed: `${header}.${claims}`, signature };
+}
+
+/**
+ * Verifies an RS256 JWS and returns its claims. Every API call that carries an access token comes
+ * through here, so it verifies with node:crypto synchronously: jose 6 verifies through WebCrypto
+ * only, which hands each verification to the thread pool and costs more than the RSA check itself.
+ * The checks are jose's for these options: RS256 and nothing else (no `none`, no HMAC with the
+ * public key), a known `kid`, no `crit` extensions, a JSON object as payload, the issuer, `exp`
+ * required and passed at or after it, `nbf` and `iat` numeric.
+ */
+export function verifyRs256(token: string | DecodedJws, keyFor: (kid: string) => KeyObject | undefined, expected: JwtExpectations): Record<string, unknown> {
+  const { header, claims, signed, signature } = typeof token === 'string' ? decodeJws(token) : token;
   if (header.alg !== 'RS256') throw new JwtInvalid('not RS256');
   if ('crit' in header) throw new JwtInvalid('unsupported critical header parameters');
   const key = typeof header.kid === 'string' ? keyFor(header.kid) : undefined;
   if (!key) throw new JwtInvalid('unknown kid');
-  const signed = Buffer.from(`${encodedHeader}.${encodedPayload}`);
-  if (!verify('sha256', signed, key, Buffer.from(encodedSignature, 'base64url'))) throw new JwtInvalid('signature verification failed');
-  const claims = jsonObject(encodedPayload);
+  if (!verify('sha256', Buffer.from(signed), key, Buffer.from(signature, 'base64url'))) throw new JwtInvalid('signature verification failed');
   checkClaims(claims, expected);
   return claims;
 }

@@ -17,7 +17,7 @@ import type { Caller } from '../triggers/caller.js';
 import { eventAttributes } from '../triggers/event-attributes.js';
 import { preTokenVersionOf } from '../triggers/lambda-config.js';
 import type { Triggers } from '../triggers/triggers.js';
-import { JwtExpired, JwtInvalid, verifyRs256 } from './jwt-verify.js';
+import { decodeJws, JwtExpired, JwtInvalid, verifyRs256, type DecodedJws } from './jwt-verify.js';
 import { applyCustomization, groupConfiguration, type CustomizableClaims } from './token-customization.js';
 
 /** The scope that lets an access token call the user's own API operations (GetUser, ChangePassword, …). */
@@ -274,8 +274,9 @@ export class Tokens {
    * token_use, and that its sign-in was not signed out or revoked.
    */
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
-    const poolId = poolIdOf(token);
-    if (!poolId) throw notAuthorized('Invalid Access Token');
+    const jws = decodedOrUndefined(token);
+    const poolId = jws && poolIdOf(jws.claims);
+    if (!jws || !poolId) throw notAuthorized('Invalid Access Token');
     // No keys (no such pool) makes the token invalid; keys that cannot be read (the database is
     // down) are the server's failure, and must not tell the client to throw good tokens away.
     const keys = await this.poolKeys(poolId).catch((error: unknown) => {
@@ -285,7 +286,7 @@ export class Tokens {
     if (!keys) throw notAuthorized('Invalid Access Token');
     let payload: Record<string, unknown>;
     try {
-      payload = verifyRs256(token, (kid) => keys.verifying.get(kid), { issuer: this.issuers.issuer(poolId), now: Math.floor(this.clock.now() / 1000) });
+      payload = verifyRs256(jws, (kid) => keys.verifying.get(kid), { issuer: this.issuers.issuer(poolId), now: Math.floor(this.clock.now() / 1000) });
     } catch (error) {
       if (error instanceof JwtExpired) throw notAuthorized('Access Token has expired');
       if (error instanceof JwtInvalid) throw notAuthorized('Invalid Access Token');
@@ -329,16 +330,19 @@ const accessTokenHash = (accessToken: string): string => createHash('sha256').up
 /** The pool has no signing keys: it does not exist (any more). */
 class NoSigningKeys extends Error {}
 
-/** The pool id from an unverified token's issuer, to know which keys to check it with. */
-function poolIdOf(token: string): string | undefined {
+const decodedOrUndefined = (token: string): DecodedJws | undefined => {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
-    if (typeof payload.iss !== 'string') return undefined;
-    const poolId = payload.iss.slice(payload.iss.lastIndexOf('/') + 1);
-    return /^[\w-]+_[0-9a-zA-Z]+$/.test(poolId) ? poolId : undefined;
+    return decodeJws(token);
   } catch {
     return undefined;
   }
+};
+
+/** The pool id from an unverified token's issuer, to know which keys to check it with. */
+function poolIdOf(claims: Record<string, unknown>): string | undefined {
+  if (typeof claims.iss !== 'string') return undefined;
+  const poolId = claims.iss.slice(claims.iss.lastIndexOf('/') + 1);
+  return /^[\w-]+_[0-9a-zA-Z]+$/.test(poolId) ? poolId : undefined;
 }
 
 /** The ID token carries the readable attributes; *_verified as booleans, everything else as strings. */

@@ -108,6 +108,9 @@ export class SqlStorage implements Storage {
 type Translate = (error: unknown) => never;
 
 const MAX_PARSED_POOLS = 1000;
+const MAX_PARSED_CLIENTS = 10_000;
+
+const sameColumns = <T extends object>(a: T, b: T): boolean => (Object.keys(a) as (keyof T)[]).every((column) => a[column] === b[column]);
 
 /** Every write moves the version on; the user count is kept apart from it. */
 const sameRow = (a: Pick<Selectable<Database['user_pools']>, 'version' | 'user_count'>, b: Pick<Selectable<Database['user_pools']>, 'version' | 'user_count'>) =>
@@ -281,9 +284,22 @@ class SqlClientStore implements ClientStore {
   );
   private readonly byId = prepared(() => this.db, 1, (db, clientId: string) => db.selectFrom('user_pool_clients').selectAll().where('client_id', '=', clientId));
 
+  /** Parsed clients by id with the row they came from: read on every call, parsed only when the row changed. */
+  private readonly parsed = new Map<string, { row: Selectable<Database['user_pool_clients']>; client: ClientRecord }>();
+
   async get(poolId: string, clientId: string): Promise<ClientRecord | undefined> {
     const [row] = await this.byPoolAndId(poolId, clientId);
-    return row && toClient(row);
+    return row && this.parsedClient(row);
+  }
+
+  /** The cached records are frozen, since callers share them. */
+  private parsedClient(row: Selectable<Database['user_pool_clients']>): ClientRecord {
+    const cached = this.parsed.get(row.client_id);
+    if (cached && sameColumns(cached.row, row)) return cached.client;
+    const client = deepFreeze(toClient(row));
+    if (this.parsed.size >= MAX_PARSED_CLIENTS) this.parsed.clear();
+    this.parsed.set(row.client_id, { row, client });
+    return client;
   }
 
   async update(client: ClientRecord): Promise<boolean> {
@@ -308,7 +324,7 @@ class SqlClientStore implements ClientStore {
 
   async findById(clientId: string): Promise<ClientRecord | undefined> {
     const [row] = await this.byId(clientId);
-    return row && toClient(row);
+    return row && this.parsedClient(row);
   }
 
   async findByName(poolId: string, name: string): Promise<ClientRecord | undefined> {
