@@ -198,32 +198,55 @@ export class SqlUserStore implements UserStore {
     return rows.length > limit ? { items, nextKey: items[items.length - 1]!.usernameKey } : { items };
   }
 
-  /** One range of the (attribute, value, sub) index: `=` is a point, `^=` a prefix range. */
+  /** One range of the (attribute, value, sub) index: `=` is a point, `^=` a prefix range; each shape compiled once. */
   private async listFiltered(poolId: string, limit: number, filter: UserFilter, after?: string): Promise<Page<UserRecord>> {
-    let query = this.db
-      .selectFrom('user_search as s')
-      .innerJoin('users as u', (join) => join.onRef('u.pool_id', '=', 's.pool_id').onRef('u.sub', '=', 's.sub'))
-      .selectAll('u')
-      .select('s.value as search_value')
-      .where('s.pool_id', '=', poolId)
-      .where('s.attribute', '=', filter.attribute)
-      .orderBy('s.value')
-      .orderBy('s.sub')
-      .limit(limit + 1);
-    query = filter.prefix
-      ? query.where('s.value', '>=', filter.value).where('s.value', '<', filter.value + TOP)
-      : query.where('s.value', '=', filter.value);
-    if (after !== undefined) {
-      const [value, sub] = parseSearchKey(after);
-      query = query.where((eb) => eb(eb.refTuple('s.value', 's.sub'), '>', eb.tuple(value, sub)));
-    }
-    const rows = await query.execute();
+    const { attribute, value } = filter;
+    const key = after === undefined ? undefined : parseSearchKey(after);
+    const rows = filter.prefix
+      ? key
+        ? await this.prefixAfter(poolId, attribute, value, value + TOP, limit + 1, ...key)
+        : await this.prefixFirst(poolId, attribute, value, value + TOP, limit + 1)
+      : key
+        ? await this.pointAfter(poolId, attribute, value, limit + 1, ...key)
+        : await this.pointFirst(poolId, attribute, value, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const items = page.map(({ search_value: _value, ...row }) => toUser(row));
     return rows.length > limit && last ? { items, nextKey: JSON.stringify([last.search_value, last.sub]) } : { items };
   }
+
+  private readonly pointFirst = prepared(() => this.db, 4, (db, poolId: string, attribute: string, value: string, take: number) =>
+    searchRange(db, poolId, attribute, take).where('s.value', '=', value),
+  );
+  private readonly pointAfter = prepared(() => this.db, 6, (db, poolId: string, attribute: string, value: string, take: number, afterValue: string, afterSub: string) =>
+    afterKey(searchRange(db, poolId, attribute, take).where('s.value', '=', value), afterValue, afterSub),
+  );
+  private readonly prefixFirst = prepared(() => this.db, 5, (db, poolId: string, attribute: string, from: string, below: string, take: number) =>
+    searchRange(db, poolId, attribute, take).where('s.value', '>=', from).where('s.value', '<', below),
+  );
+  private readonly prefixAfter = prepared(
+    () => this.db,
+    7,
+    (db, poolId: string, attribute: string, from: string, below: string, take: number, afterValue: string, afterSub: string) =>
+      afterKey(searchRange(db, poolId, attribute, take).where('s.value', '>=', from).where('s.value', '<', below), afterValue, afterSub),
+  );
 }
+
+/** The users of one attribute's search index, in (value, sub) order. */
+const searchRange = (db: Kysely<Database>, poolId: string, attribute: string, take: number) =>
+  db
+    .selectFrom('user_search as s')
+    .innerJoin('users as u', (join) => join.onRef('u.pool_id', '=', 's.pool_id').onRef('u.sub', '=', 's.sub'))
+    .selectAll('u')
+    .select('s.value as search_value')
+    .where('s.pool_id', '=', poolId)
+    .where('s.attribute', '=', attribute)
+    .orderBy('s.value')
+    .orderBy('s.sub')
+    .limit(take);
+
+const afterKey = <Q extends ReturnType<typeof searchRange>>(query: Q, value: string, sub: string) =>
+  query.where((eb) => eb(eb.refTuple('s.value', 's.sub'), '>', eb.tuple(value, sub)));
 
 /** Thrown inside a write's transaction to roll it back when a user changed since it was read. */
 class StaleWrite extends Error {}
