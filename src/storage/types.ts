@@ -186,7 +186,8 @@ export interface TokenFamilyStore {
    * rotations one wins); the previous token is set as given. False when another rotation won.
    */
   rotate(originJti: string, expectedHash: string, next: Pick<TokenFamilyRecord, 'refreshHash' | 'previousRefreshHash' | 'previousValidUntil'>): Promise<boolean>;
-  getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined>;
+  /** The family and, in the same read, the user it belongs to (none once deleted): what checking an access token needs. */
+  getWithHolder(originJti: string): Promise<{ family: TokenFamilyRecord; holder: UserRecord | undefined } | undefined>;
   revoke(originJti: string): Promise<void>;
   /** GlobalSignOut: every family of the user. */
   revokeAllForUser(poolId: string, sub: string): Promise<void>;

@@ -223,10 +223,9 @@ export class Authentication {
 
   /** The signed-in user, and the app client their access token was issued to. */
   async holderOfAccessToken(accessToken: string): Promise<{ user: UserRecord; clientId: string }> {
-    const { family, claims } = await this.tokens.verifyAccessToken(accessToken);
+    const { family, claims, holder: user } = await this.tokens.verifyAccessToken(accessToken);
     // An OAuth sign-in's token reaches the user's own operations only if it was granted this scope.
     if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw notAuthorized('Access Token does not have required scopes');
-    const user = await this.storage.users.getBySub(family.poolId, family.sub);
     if (!user) throw notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw notAuthorized('User is disabled.');
     return { user, clientId: family.clientId };

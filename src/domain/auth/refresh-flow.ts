@@ -35,11 +35,14 @@ export class RefreshFlow {
 
   private async refreshable(client: AppClient, refreshToken: string, deviceKey: string | undefined) {
     const family = await this.tokens.familyOfRefreshToken(refreshToken, client);
-    await this.checkDevice(family, deviceKey);
-    const user = await this.storage.users.getBySub(client.poolId, family.sub);
+    // Independent reads, at once: on PostgreSQL each is a round trip.
+    const [, user, { pool }] = await Promise.all([
+      this.checkDevice(family, deviceKey),
+      this.storage.users.getBySub(client.poolId, family.sub),
+      this.users.poolContext(client.poolId),
+    ]);
     if (!user) throw notAuthorized('Refresh Token has been revoked');
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    const { pool } = await this.users.poolContext(client.poolId);
     return { family, user, pool };
   }
 

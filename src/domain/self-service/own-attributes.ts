@@ -71,8 +71,8 @@ export class OwnAttributes {
 
   /** GetUser: the user, their pool's settings, and the attributes the token's app client may read. */
   async read(accessToken: string): Promise<{ user: UserRecord; settings: PoolSettings; attributes: AttributeType[] }> {
-    const { context, user, clientId } = await this.signedIn(accessToken);
-    const client = await this.clientSettings(user.poolId, clientId);
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
+    const [context, client] = await Promise.all([this.users.poolContext(user.poolId), this.clientSettings(user.poolId, clientId)]);
     return { user, settings: context.settings, attributes: readableAttributes(new Map([['sub', user.sub], ...Object.entries(user.attributes)]), client?.ReadAttributes) };
   }
 

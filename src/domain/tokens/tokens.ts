@@ -48,6 +48,8 @@ interface PoolKeys {
 export interface VerifiedAccessToken {
   claims: JWTPayload & { sub: string; client_id: string; origin_jti: string; username: string };
   family: TokenFamilyRecord;
+  /** The user the family belongs to, read with it; none once deleted. */
+  holder: UserRecord | undefined;
 }
 
 /** Why tokens are minted, as the pre token generation trigger hears it. */
@@ -295,10 +297,11 @@ export class Tokens {
     if (payload.token_use !== 'access' || typeof payload.origin_jti !== 'string' || typeof payload.sub !== 'string') {
       throw notAuthorized('Invalid Access Token');
     }
-    const family = await this.storage.tokenFamilies.getByOrigin(payload.origin_jti);
+    const found = await this.storage.tokenFamilies.getWithHolder(payload.origin_jti);
+    const family = found?.family;
     if (!family || family.poolId !== poolId || family.sub !== payload.sub) throw notAuthorized('Invalid Access Token');
     if (family.revoked) throw notAuthorized('Access Token has been revoked');
-    return { claims: payload as VerifiedAccessToken['claims'], family };
+    return { claims: payload as VerifiedAccessToken['claims'], family, holder: found.holder };
   }
 
   private poolKeys(poolId: string): Promise<PoolKeys> {

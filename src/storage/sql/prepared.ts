@@ -1,5 +1,11 @@
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 
+/**
+ * The SQL of every prepared query: a fixed, small set, which a database that keeps server-side
+ * statements (PostgreSQL) may parse and plan once per connection instead of once per call.
+ */
+export const preparedSql = new Set<string>();
+
 /** Stands for the argument at `index` while a query is built; it must reach the SQL as a bound value. */
 class Slot {
   constructor(readonly index: number) {}
@@ -24,6 +30,7 @@ export function prepared<D, A extends unknown[], R>(
     if (!compiled) {
       compiled = build(database(), ...(Array.from({ length: arity }, (_, index) => new Slot(index)) as A)).compile();
       binding = bindingOf(compiled.parameters, arity);
+      preparedSql.add(compiled.sql);
     }
     const { rows } = await database().executeQuery<R>({ ...compiled, parameters: binding!(args) });
     return rows;

@@ -1,7 +1,28 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuthSessionRecord, AuthSessionStore, TokenFamilyRecord, TokenFamilyStore } from '../types.js';
+import type { AuthSessionRecord, AuthSessionStore, TokenFamilyRecord, TokenFamilyStore, UserRecord } from '../types.js';
+import { toUser } from './sql-user-store.js';
 import type { Database } from './schema.js';
 import { prepared } from './prepared.js';
+
+/** The user's columns read beside a family (its pool and sub are the family's). */
+const HOLDER_COLUMNS = [
+  'username',
+  'username_key',
+  'status',
+  'enabled',
+  'password_hash',
+  'password_expires_at',
+  'srp_verifier',
+  'attributes',
+  'settings',
+  'failed_sign_ins',
+  'last_failed_sign_in',
+  'sign_ins_in_flight',
+  'last_sign_in_started_at',
+  'created_at',
+  'updated_at',
+  'version',
+] as const;
 
 function toFamily(row: Selectable<Database['token_families']>): TokenFamilyRecord {
   return {
@@ -45,7 +66,14 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
 
   private readonly byRefreshHash = prepared(() => this.db, 1, (db, hash: string) => db.selectFrom('token_families').selectAll().where('refresh_hash', '=', hash));
   private readonly byPreviousHash = prepared(() => this.db, 1, (db, hash: string) => db.selectFrom('token_families').selectAll().where('previous_refresh_hash', '=', hash));
-  private readonly byOrigin = prepared(() => this.db, 1, (db, originJti: string) => db.selectFrom('token_families').selectAll().where('origin_jti', '=', originJti));
+  private readonly withHolder = prepared(() => this.db, 1, (db, originJti: string) =>
+    db
+      .selectFrom('token_families as f')
+      .leftJoin('users as u', (join) => join.onRef('u.pool_id', '=', 'f.pool_id').onRef('u.sub', '=', 'f.sub'))
+      .selectAll('f')
+      .select(HOLDER_COLUMNS.map((column) => `u.${column} as holder_${column}` as const))
+      .where('f.origin_jti', '=', originJti),
+  );
 
   async getByRefreshHash(refreshHash: string): Promise<TokenFamilyRecord | undefined> {
     const [current] = await this.byRefreshHash(refreshHash);
@@ -67,9 +95,13 @@ export class SqlTokenFamilyStore implements TokenFamilyStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async getByOrigin(originJti: string): Promise<TokenFamilyRecord | undefined> {
-    const [row] = await this.byOrigin(originJti);
-    return row && toFamily(row);
+  async getWithHolder(originJti: string): Promise<{ family: TokenFamilyRecord; holder: UserRecord | undefined } | undefined> {
+    const [row] = await this.withHolder(originJti);
+    if (!row) return undefined;
+    const family = toFamily(row);
+    if (row.holder_username === null) return { family, holder: undefined };
+    const columns = Object.fromEntries(HOLDER_COLUMNS.map((column) => [column, row[`holder_${column}`]]));
+    return { family, holder: toUser({ ...columns, pool_id: family.poolId, sub: family.sub } as Selectable<Database['users']>) };
   }
 
   async revoke(originJti: string): Promise<void> {
