@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
 import type { TestGatehouse } from './support/gatehouse.js';
 import { expectBackInApp, startPagesFixture, type CallbackApp } from './support/login-app.js';
-import { startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
+import { corpProviderInput, startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
 import { startSamlIdp, type SamlIdp } from './support/saml-idp.js';
 
 const browser = await launchBrowser();
@@ -34,15 +34,7 @@ describe('federated sign-in in chromium', { skip }, () => {
 
   test('the provider buttons and the corporate email field lead through the IdP and back into the app', async () => {
     const poolId = (await gatehouse.cognito.send(new CreateUserPoolCommand({ PoolName: 'federation-browser' }))).UserPool!.Id!;
-    await gatehouse.cognito.send(
-      new CreateIdentityProviderCommand({
-        UserPoolId: poolId,
-        ProviderName: 'Corp',
-        ProviderType: 'OIDC',
-        ProviderDetails: { client_id: oidcIdp.clientId, client_secret: oidcIdp.clientSecret, oidc_issuer: oidcIdp.issuer, authorize_scopes: 'openid email', attributes_request_method: 'GET' },
-        AttributeMapping: { email: 'email' },
-      }),
-    );
+    await gatehouse.cognito.send(new CreateIdentityProviderCommand(corpProviderInput(oidcIdp, poolId)));
     await gatehouse.cognito.send(
       new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'SAML', ProviderDetails: { MetadataFile: samlIdp.metadataXml }, AttributeMapping: { email: 'email' }, IdpIdentifiers: ['saml.example.com'] }),
     );

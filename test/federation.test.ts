@@ -30,7 +30,7 @@ import { startFakeOAuthProvider, type FakeOAuthProvider } from './support/fake-o
 import { FormClient, type PageResponse } from './support/form-client.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
-import { startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
+import { corpProviderInput, startOidcUpstream, type OidcUpstream } from './support/oidc-upstream.js';
 import { postFormOf, startSamlIdp, type SamlIdp } from './support/saml-idp.js';
 
 const CALLBACK = 'https://app.example.com/callback';
@@ -86,16 +86,8 @@ for (const backend of backends()) {
     }
 
     async function oidcProvider(poolId: string, extra: Partial<CreateIdentityProviderCommandInput> = {}) {
-      await gatehouse.cognito.send(
-        new CreateIdentityProviderCommand({
-          UserPoolId: poolId,
-          ProviderName: 'Corp',
-          ProviderType: 'OIDC',
-          ProviderDetails: { client_id: oidcIdp.clientId, client_secret: oidcIdp.clientSecret, oidc_issuer: oidcIdp.issuer, authorize_scopes: 'openid email profile', attributes_request_method: 'GET' },
-          AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
-          ...extra,
-        }),
-      );
+      const mapping = { email: 'email', email_verified: 'email_verified', name: 'name' };
+      await gatehouse.cognito.send(new CreateIdentityProviderCommand({ ...corpProviderInput(oidcIdp, poolId, 'openid email profile', mapping), ...extra }));
     }
 
     async function webClient(poolId: string, providers: string[]): Promise<string> {

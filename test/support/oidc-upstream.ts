@@ -6,6 +6,7 @@
 // granted every scope it asks for. oidc-provider still runs its interaction round trip
 // (/auth -> /interaction/:uid -> /auth/:uid -> redirect_uri), tied together by its cookies, so the
 // client must keep cookies (FormClient does; so does a browser).
+import type { CreateIdentityProviderCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,20 @@ export interface OidcUpstream {
   /** Authorization requests received (their query parameters), newest last — lets tests assert nonce, state, scope, PKCE, redirect_uri that Gatehouse sent. */
   readonly authorizations: Array<Record<string, string>>;
   close(): Promise<void>;
+}
+
+/**
+ * CreateIdentityProvider's input that registers the upstream in a pool as the OIDC provider `Corp`,
+ * asking for `scopes` and mapping the claims given (email alone by default).
+ */
+export function corpProviderInput(upstream: OidcUpstream, poolId: string, scopes = 'openid email', mapping: Record<string, string> = { email: 'email' }): CreateIdentityProviderCommandInput {
+  return {
+    UserPoolId: poolId,
+    ProviderName: 'Corp',
+    ProviderType: 'OIDC',
+    ProviderDetails: { client_id: upstream.clientId, client_secret: upstream.clientSecret, oidc_issuer: upstream.issuer, authorize_scopes: scopes, attributes_request_method: 'GET' },
+    AttributeMapping: mapping,
+  };
 }
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
