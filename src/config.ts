@@ -138,6 +138,8 @@ export interface GatehouseConfig {
   serverKeyFile?: string;
   /** The Lambda Invoke API that runs triggers by default. */
   lambda: LambdaOptions;
+  /** User import jobs: how often each node looks for a started job, and how long a silent runner keeps one. */
+  imports: { pollMs: number; leaseMs: number };
   /** Function ARN (or a glob over ARNs, `*` for any run of characters) → where it runs instead of Lambda. First match wins. */
   triggers: Record<string, TriggerRoute>;
   /** The KMS API that encrypts codes for the custom sender triggers; by default AWS KMS in the key's region. */
@@ -226,6 +228,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   kms: {},
   loginDomainBase: 'auth.localhost',
   federation: { endpoints: {} },
+  imports: { pollMs: 1000, leaseMs: 30_000 },
 });
 
 export class ConfigError extends Error {}
@@ -293,6 +296,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     triggers: { ...base.triggers, ...((overrides as Partial<GatehouseConfig>).triggers ?? {}) },
     kms: { ...base.kms, ...((overrides as Partial<GatehouseConfig>).kms ?? {}) },
     federation: { endpoints: { ...base.federation.endpoints, ...((overrides as Partial<GatehouseConfig>).federation?.endpoints ?? {}) } },
+    imports: { ...base.imports, ...((overrides as Partial<GatehouseConfig>).imports ?? {}) },
   };
   checkConfig(merged);
   return merged;
@@ -327,6 +331,9 @@ function checkConfig(config: GatehouseConfig): void {
   checkTriggers(config, fail);
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
   checkFederation(config.federation, fail);
+  for (const field of ['pollMs', 'leaseMs'] as const) {
+    if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
+  }
 }
 
 function checkFederation(federation: GatehouseConfig['federation'], fail: (message: string) => void): void {

@@ -19,7 +19,7 @@ import type { MetricsCollector } from './http/service-endpoints.js';
 import { applySeed } from './seed.js';
 import { resolveServerKey } from './server-key.js';
 import { openStorage } from './storage/open.js';
-import type { Storage } from './storage/types.js';
+import type { ImportJobRecord, Storage } from './storage/types.js';
 
 export interface Gatehouse {
   /** Where the Cognito API answers, e.g. http://127.0.0.1:9229 */
@@ -58,7 +58,8 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   try {
     const secretBox = await openSecretBox(config, logger);
     const hashSlots = Math.max(1, Math.floor(availableParallelism() * (options.rateShare ?? 1)));
-    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, hashSlots, ...triggers });
+    const onImportLog = (job: ImportJobRecord, line: string) => logger.info({ importJob: { poolId: job.poolId, jobId: job.jobId, name: job.body.name } }, `import job ${job.jobId}: ${line}`);
+    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, hashSlots, onImportLog, ...triggers });
     if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {
@@ -68,6 +69,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     }
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = urlOf(app.server.address() as AddressInfo);
+    services.importRunner.start();
   } catch (error) {
     await app?.close();
     await triggers.close();
@@ -75,13 +77,17 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     throw error;
   }
   const server = app;
+  const runningServices = services;
   let closing: Promise<void> | undefined;
   return {
     url: listeningUrl,
     services,
     storage,
     app: server,
-    close: () => (closing ??= server.close().then(() => Promise.all([storage.close(), triggers.close()])).then(() => undefined)),
+    close: () =>
+      (closing ??= Promise.all([server.close(), runningServices.importRunner.close()])
+        .then(() => Promise.all([storage.close(), triggers.close()]))
+        .then(() => undefined)),
   };
 }
 

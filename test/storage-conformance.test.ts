@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { defaultConfig } from '../src/config.js';
 import { openStorage } from '../src/storage/open.js';
-import { DuplicateKeyError, type ClientRecord, type PoolRecord, type SigningKeyRecord, type Storage, type UserRecord } from '../src/storage/types.js';
+import { DuplicateKeyError, type ClientRecord, type ImportJobRecord, type PoolRecord, type SigningKeyRecord, type Storage, type UserRecord } from '../src/storage/types.js';
 import { backends, databaseFor } from './support/gatehouse.js';
 
 const pool = (id: string, name = `pool ${id}`): PoolRecord => ({
@@ -239,6 +239,46 @@ for (const backend of backends()) {
       assert.equal(await storage.poolDocuments.find('domain', 'login-a'), undefined);
     });
 
+
+    test('import jobs: one claim of two wins, runnable by status and lease, files by upload, report lines kept once, gone with the pool', async () => {
+      await storage.pools.insert(pool('imports-a'), []);
+      const job = (jobId: string, status: ImportJobRecord['status'], leaseUntil: number | null = null): ImportJobRecord => ({
+        poolId: 'imports-a', jobId, status, leaseOwner: leaseUntil === null ? null : 'node', leaseUntil, createdAt: 1, version: 0,
+        body: { name: jobId, cloudWatchLogsRoleArn: 'arn:aws:iam::1:role/r', imported: 0, skipped: 0, failed: 0, linesDone: 0 },
+      });
+      await storage.importJobs.insert(job('import-3', 'Created'));
+      await storage.importJobs.insert(job('import-1', 'Pending'));
+      await storage.importJobs.insert(job('import-2', 'InProgress', 5_000));
+      await storage.importJobs.insert(job('import-4', 'Stopping', 1_000));
+      await assert.rejects(storage.importJobs.insert(job('import-1', 'Created')), DuplicateKeyError);
+      assert.equal(await storage.importJobs.count('imports-a'), 4);
+      const first = await storage.importJobs.list('imports-a', 2);
+      assert.deepEqual([first.items.map((j) => j.jobId), first.nextKey], [['import-1', 'import-2'], 'import-2']);
+      assert.deepEqual((await storage.importJobs.runnable(2_000, 10)).map((j) => j.jobId), ['import-1', 'import-4']);
+      assert.deepEqual((await storage.importJobs.runnable(6_000, 10)).map((j) => j.jobId), ['import-1', 'import-2', 'import-4']);
+      const pending = (await storage.importJobs.get('imports-a', 'import-1'))!;
+      const claims = await Promise.all(['a', 'b'].map((node) => storage.importJobs.update({ ...pending, status: 'InProgress', leaseOwner: node, leaseUntil: 9_000 })));
+      assert.equal(claims.filter(Boolean).length, 1, 'one of two claims from the same version lands');
+      assert.equal((await storage.importJobs.get('imports-a', 'import-1'))!.version, 1);
+
+      const bytes = (text: string) => new TextEncoder().encode(text);
+      await storage.importJobs.putFilePart('import-3', 'old', 0, bytes('stale'));
+      await storage.importJobs.putFilePart('import-3', 'new', 1, bytes('world'));
+      await storage.importJobs.putFilePart('import-3', 'new', 0, bytes('hello '));
+      await storage.importJobs.dropFiles('import-3', 'new');
+      assert.equal(await storage.importJobs.getFilePart('import-3', 'old', 0), undefined);
+      const parts = [0, 1].map((part) => storage.importJobs.getFilePart('import-3', 'new', part));
+      assert.equal(Buffer.concat((await Promise.all(parts)).map((part) => Buffer.from(part!))).toString(), 'hello world');
+
+      await storage.importJobs.addLines('import-3', [{ line: 4, outcome: 'FAILED', message: 'first' }, { line: 2, outcome: 'SKIPPED', message: 'The user already exists.' }]);
+      await storage.importJobs.addLines('import-3', [{ line: 4, outcome: 'FAILED', message: 'repeated by a run taken over' }]);
+      const lines = await storage.importJobs.lines('import-3', 10);
+      assert.deepEqual(lines.items, [{ line: 2, outcome: 'SKIPPED', message: 'The user already exists.' }, { line: 4, outcome: 'FAILED', message: 'first' }]);
+      assert.deepEqual((await storage.importJobs.lines('import-3', 1, 2)).items.map((l) => l.line), [4]);
+      await storage.pools.delete('imports-a');
+      assert.equal(await storage.importJobs.get('imports-a', 'import-3'), undefined);
+      assert.equal(await storage.importJobs.getFilePart('import-3', 'new', 0), undefined);
+    });
     test('two nodes migrating one database at once both succeed', { skip: backend !== 'postgres' && 'PostgreSQL only' }, async () => {
       const { database: fresh } = await databaseFor('postgres');
       const nodes = await Promise.all([1, 2, 3].map(() => openStorage({ ...defaultConfig(), database: fresh })));

@@ -47,6 +47,10 @@ import { FederatedUsers } from './federation/federated-users.js';
 import { FederatedSignIns } from './federation/federated-sign-in.js';
 import { OAuthUpstream } from './federation/oauth-upstream.js';
 import { SamlSigningKeys } from './federation/saml-signing-keys.js';
+import { ImportJobs } from './imports/import-jobs.js';
+import { ImportRunner } from './imports/import-runner.js';
+import { UploadUrls } from './imports/upload-urls.js';
+import type { ImportJobRecord } from '../storage/types.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -92,12 +96,17 @@ export interface Services {
   readonly samlSigningKeys: SamlSigningKeys;
   /** Sign-in through a provider, from /oauth2/authorize to /oauth2/idpresponse or /saml2/idpresponse. */
   readonly federatedSignIns: FederatedSignIns;
+  // moving users in
+  /** Cognito's user import jobs. */
+  readonly importJobs: ImportJobs;
+  /** Runs started import jobs; the server starts it and closes it. */
+  readonly importRunner: ImportRunner;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -110,9 +119,11 @@ export interface ServiceDependencies {
   onInvocation?: (record: InvocationRecord) => void;
   /** How many password hashes may run at once in this process (default: one per core). */
   hashSlots?: number;
+  /** Told of import jobs' log lines (rows not imported, each job's end). */
+  onImportLog?: (job: ImportJobRecord, line: string) => void;
 }
 
-export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation, hashSlots }: ServiceDependencies): Services {
+export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation, hashSlots, onImportLog }: ServiceDependencies): Services {
   const triggers = new Triggers(invoker, { region: config.region, timeoutMs: config.lambda.timeoutMs, onInvocation });
   const userTriggers = new UserTriggers(triggers);
   const messenger = new Messenger(delivery, triggers, sealer);
@@ -144,6 +155,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const samlSigningKeys = new SamlSigningKeys(storage, pools, secretBox, clock);
   const federatedUsers = new FederatedUsers(storage, users, groups, userTriggers, clock);
   const upstream = new OAuthUpstream(config, () => clock.now());
+  const importRunner = new ImportRunner(storage, users, clock, { ...config.imports, log: onImportLog });
   return {
     pools,
     clients,
@@ -176,6 +188,9 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     providerLinks: new ProviderLinks(storage, users, identityProviders, clock),
     samlSigningKeys,
     federatedSignIns: new FederatedSignIns(storage, identityProviders, federatedUsers, upstream, samlSigningKeys, authorizations, clock),
+    // moving users in
+    importJobs: new ImportJobs(storage, pools, new UploadUrls(secretBox, publicUrl), clock, () => importRunner.kick()),
+    importRunner,
   };
 }
 

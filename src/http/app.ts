@@ -16,6 +16,7 @@ import { registerOAuthEndpoints } from './oauth-endpoints.js';
 import { registerHostedPages } from './hosted/pages.js';
 import { registerSelfServicePages } from './hosted/self-service-pages.js';
 import { registerUiAssets } from './ui-assets.js';
+import { registerImportUploads } from './import-uploads.js';
 
 export interface HttpDependencies {
   services: Services;
@@ -80,6 +81,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   registerHostedPages(app, services, limit);
   registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);
+  registerImportUploads(app, services);
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;
 }

@@ -35,6 +35,7 @@ import CreateIdentityProvider from './CreateIdentityProvider.js';
 import CreateManagedLoginBranding from './CreateManagedLoginBranding.js';
 import CreateResourceServer from './CreateResourceServer.js';
 import CreateTerms from './CreateTerms.js';
+import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
@@ -55,11 +56,13 @@ import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBranding
 import DescribeResourceServer from './DescribeResourceServer.js';
 import DescribeTerms from './DescribeTerms.js';
 import DescribeTermsByClient from './DescribeTermsByClient.js';
+import DescribeUserImportJob from './DescribeUserImportJob.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import DescribeUserPoolDomain from './DescribeUserPoolDomain.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
+import GetCSVHeader from './GetCSVHeader.js';
 import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
@@ -79,6 +82,7 @@ import ListIdentityProviders from './ListIdentityProviders.js';
 import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListTerms from './ListTerms.js';
+import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
@@ -92,7 +96,9 @@ import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
 import SetUserSettings from './SetUserSettings.js';
 import SignUp from './SignUp.js';
+import StartUserImportJob from './StartUserImportJob.js';
 import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
+import StopUserImportJob from './StopUserImportJob.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
@@ -148,6 +154,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   CreateManagedLoginBranding,
   CreateResourceServer,
   CreateTerms,
+  CreateUserImportJob,
   CreateUserPool,
   CreateUserPoolClient,
   CreateUserPoolDomain,
@@ -168,11 +175,13 @@ export const operations: Readonly<Record<string, Operation>> = {
   DescribeResourceServer,
   DescribeTerms,
   DescribeTermsByClient,
+  DescribeUserImportJob,
   DescribeUserPool,
   DescribeUserPoolClient,
   DescribeUserPoolDomain,
   ForgetDevice,
   ForgotPassword,
+  GetCSVHeader,
   GetClientToken,
   GetDevice,
   GetGroup,
@@ -192,6 +201,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListResourceServers,
   ListTagsForResource,
   ListTerms,
+  ListUserImportJobs,
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
@@ -205,7 +215,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   SetUserPoolMfaConfig,
   SetUserSettings,
   SignUp,
+  StartUserImportJob,
   StartWebAuthnRegistration,
+  StopUserImportJob,
   TagResource,
   UntagResource,
   UpdateDeviceStatus,

@@ -368,6 +368,64 @@ export interface PoolDocumentStore {
   delete(poolId: string, kind: PoolDocumentKind, key: string): Promise<boolean>;
 }
 
+/** Cognito's states of a user import job. */
+export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';
+
+/** What a job reports beyond its status, and how far its run has got. */
+export interface ImportJobBody {
+  name: string;
+  cloudWatchLogsRoleArn: string;
+  /** The upload whose parts make the CSV file, once one has finished; its size in bytes and parts. */
+  upload?: { id: string; parts: number; bytes: number };
+  startedAt?: number;
+  completedAt?: number;
+  completionMessage?: string;
+  imported: number;
+  skipped: number;
+  failed: number;
+  /** Lines of the file decided so far, the header included: where a run taken over resumes. */
+  linesDone: number;
+}
+
+export interface ImportJobRecord {
+  poolId: string;
+  jobId: string;
+  status: ImportJobStatus;
+  body: ImportJobBody;
+  /** The runner that holds the job while it runs, and until when, unless it renews its lease. */
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  createdAt: number;
+  version: number;
+}
+
+/** A row of an import job's file that was not imported, and why: Cognito's CloudWatch log lines. */
+export interface ImportLineRecord {
+  line: number;
+  outcome: 'SKIPPED' | 'FAILED';
+  message: string;
+}
+
+export interface ImportJobStore {
+  insert(job: ImportJobRecord): Promise<void>;
+  get(poolId: string, jobId: string): Promise<ImportJobRecord | undefined>;
+  /** A pool's jobs in job-id (creation) order, strictly after `afterId`. */
+  list(poolId: string, limit: number, afterId?: string): Promise<Page<ImportJobRecord>>;
+  count(poolId: string): Promise<number>;
+  /** Writes status, body and lease if the stored version is still `job.version`; false otherwise. */
+  update(job: ImportJobRecord): Promise<boolean>;
+  /** Jobs a runner may take: started and not yet run, or running under a lease that ran out. */
+  runnable(now: number, limit: number): Promise<ImportJobRecord[]>;
+  putFilePart(jobId: string, uploadId: string, part: number, data: Uint8Array): Promise<void>;
+  getFilePart(jobId: string, uploadId: string, part: number): Promise<Uint8Array | undefined>;
+  /** Drops the job's uploads other than `keepUploadId` (all of them without one). */
+  dropFiles(jobId: string, keepUploadId?: string): Promise<void>;
+  /** Records report lines; a line already recorded (a run taken over repeats some) is kept as it was. */
+  addLines(jobId: string, lines: ImportLineRecord[]): Promise<void>;
+  /** The report in line order, strictly after `afterLine`. */
+  lines(jobId: string, limit: number, afterLine?: number): Promise<Page<ImportLineRecord>>;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly pools: PoolStore;
@@ -381,6 +439,7 @@ export interface Storage {
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
   readonly poolDocuments: PoolDocumentStore;
+  readonly importJobs: ImportJobStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

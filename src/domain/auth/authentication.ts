@@ -10,7 +10,7 @@ import type { Lockout } from './lockout.js';
 import type { CodeFactor, MfaStep } from './mfa-step.js';
 import { AUTO_SIGN_IN, type UserAuth } from './user-auth.js';
 import type { RefreshFlow } from './refresh-flow.js';
-import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { beforeFirstFactor, checkHasPassword, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
 import type { SignInCompletion } from './sign-in-completion.js';
@@ -301,12 +301,13 @@ export class Authentication {
     const context = await this.users.poolContext(client.poolId);
     const user = (await this.users.find(context, username)) ?? (await this.migrate(context, client, username, password, caller));
     const hidesUsers = client.settings.PreventUserExistenceErrors === 'ENABLED';
-    if (!user || user.passwordHash === null) {
+    if (!user || (user.passwordHash === null && user.status !== 'RESET_REQUIRED')) {
       await beforeFirstFactor(this.triggers, context, client, username, undefined, caller);
       await this.credentials.dummyVerify(password);
       throw hidesUsers ? notAuthorized(INCORRECT_PASSWORD) : userNotFound();
     }
     await beforeFirstFactor(this.triggers, context, client, username, user, caller);
+    checkHasPassword(user, hidesUsers);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
     return this.completion.afterPassword({ context, client, user, deviceKey: input.deviceKey, sourceIp: input.sourceIp, caller, ...(input.hosted && { hosted: true }) });
   }

@@ -2,7 +2,7 @@ import type { ChallengeNameType } from '@aws-sdk/client-cognito-identity-provide
 import type { UserRecord } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import type { NewDeviceMetadata } from '../devices/devices.js';
-import { CognitoError } from '../errors.js';
+import { CognitoError, notAuthorized } from '../errors.js';
 import type { IssuedTokens } from '../tokens/tokens.js';
 import type { PoolContext } from '../users/users.js';
 import type { Caller } from '../triggers/caller.js';
@@ -45,6 +45,16 @@ export interface SignIn {
  */
 export function checkConfirmed(user: UserRecord): void {
   if (user.status === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+}
+
+/**
+ * A user with no password to check because an import made them without one (RESET_REQUIRED):
+ * Cognito sends them to reset it, or, where the client hides which users exist, says no more
+ * than to a wrong password.
+ */
+export function checkHasPassword(user: UserRecord, hidesUsers: boolean): void {
+  if (user.passwordHash !== null || user.status !== 'RESET_REQUIRED') return;
+  throw hidesUsers ? notAuthorized(INCORRECT_PASSWORD) : new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
 }
 
 /** Cognito's answer to a wrong password or a wrong proof of one. */

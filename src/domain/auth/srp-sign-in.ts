@@ -10,7 +10,7 @@ import { checkPasswordClaim, isAcceptableA, isAcceptableTimestamp, startServerEx
 import { userNotFound, type Users } from '../users/users.js';
 import { checkSecretHash } from './client-checks.js';
 import type { Lockout } from './lockout.js';
-import { beforeFirstFactor, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
+import { beforeFirstFactor, checkHasPassword, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
 import type { SignInCompletion } from './sign-in-completion.js';
@@ -63,12 +63,13 @@ export class SrpSignIn {
     const context = await this.users.poolContext(client.poolId);
     const user = await this.users.find(context, username);
     const verifier = user && this.credentials.srpVerifierOf(user);
-    if (!user || !verifier) {
+    if (!user || (!verifier && user.status !== 'RESET_REQUIRED')) {
       if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
       await beforeFirstFactor(this.triggers, context, client, username, undefined, caller);
       return this.decoy(client, srpA, username, context.names.usernameAttributes.length > 0);
     }
     await beforeFirstFactor(this.triggers, context, client, username, user, caller);
+    checkHasPassword(user, client.settings.PreventUserExistenceErrors === 'ENABLED');
     return this.challengePassword(client, user, srpA, { deviceKey: parameterOf(parameters, 'DEVICE_KEY') });
   }
 

@@ -24,6 +24,8 @@ export type AttributeDoor =
   | { operation: 'AdminCreateUser' }
   /** A migration function's answer: written as an administrator would. */
   | { operation: 'UserMigration' }
+  /** A row of a user import job's file: written as an administrator would. */
+  | { operation: 'UserImport' }
   | { operation: 'UpdateUserAttributes'; writableByClient?: string[] }
   | { operation: 'AdminUpdateUserAttributes' }
   | { operation: 'NewPasswordRequired'; writableByClient?: string[] };
@@ -40,7 +42,7 @@ export interface AttributeUpdate {
 const CHANNELS: readonly CodeChannel[] = ['email', 'phone_number'];
 const verifiedFlag = (channel: CodeChannel) => `${channel}_verified` as const;
 
-const writerOf = (door: AttributeDoor): AttributeWriter => (door.operation.startsWith('Admin') || door.operation === 'UserMigration' ? 'admin' : 'user');
+const writerOf = (door: AttributeDoor): AttributeWriter => (door.operation.startsWith('Admin') || door.operation === 'UserMigration' || door.operation === 'UserImport' ? 'admin' : 'user');
 const clientLimitOf = (door: AttributeDoor): string[] | undefined => ('writableByClient' in door ? door.writableByClient : undefined);
 
 /** Values waiting for verification, as kept in a user's settings. */
@@ -55,7 +57,7 @@ export const withAttributes = (user: UserRecord, { attributes, pending }: Pick<A
 });
 
 /** The attributes of a new user (SignUp, AdminCreateUser), checked against the schema and the door. */
-export function attributesAtCreation(given: AttributeType[], door: AttributeDoor & { operation: 'SignUp' | 'AdminCreateUser' | 'UserMigration' }, settings: PoolSettings): Map<string, string> {
+export function attributesAtCreation(given: AttributeType[], door: AttributeDoor & { operation: 'SignUp' | 'AdminCreateUser' | 'UserMigration' | 'UserImport' }, settings: PoolSettings): Map<string, string> {
   return normalizeAttributes(given, { schema: settings.SchemaAttributes ?? [], writer: writerOf(door), creating: true, writableByClient: clientLimitOf(door) });
 }
 

@@ -14,6 +14,7 @@ import * as versions from './0012-versions.js';
 import * as unownedSessions from './0013-unowned-sessions.js';
 import * as poolDocuments from './0014-pool-documents.js';
 import * as grantedScopes from './0015-granted-scopes.js';
+import * as userImports from './0016-user-imports.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013-unowned-sessions': unownedSessions,
   '0014-pool-documents': poolDocuments,
   '0015-granted-scopes': grantedScopes,
+  '0016-user-imports': userImports,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -141,4 +141,26 @@ export interface Database {
     updated_at: number;
     version: Generated<number>;
   };
+  user_import_jobs: {
+    job_id: string;
+    pool_id: string;
+    status: string;
+    body: string;
+    lease_owner: string | null;
+    lease_until: number | null;
+    created_at: number;
+    version: Generated<number>;
+  };
+  user_import_parts: {
+    job_id: string;
+    upload_id: string;
+    part: number;
+    data: Uint8Array;
+  };
+  user_import_lines: {
+    job_id: string;
+    line: number;
+    outcome: string;
+    message: string;
+  };
 }

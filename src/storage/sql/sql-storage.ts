@@ -19,6 +19,7 @@ import {
   type DeviceStore,
   type GroupStore,
   type AttemptCountStore,
+  type ImportJobStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
@@ -28,6 +29,7 @@ import { SqlDeviceStore } from './sql-device-store.js';
 import { SqlAttemptCountStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
 import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
+import { SqlImportJobStore } from './sql-import-job-store.js';
 import { page } from './page.js';
 import { prepared } from './prepared.js';
 
@@ -47,6 +49,7 @@ export class SqlStorage implements Storage {
   readonly groups: GroupStore;
   readonly attemptCounts: AttemptCountStore;
   readonly poolDocuments: PoolDocumentStore;
+  readonly importJobs: ImportJobStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -65,6 +68,7 @@ export class SqlStorage implements Storage {
     this.groups = new SqlGroupStore(db, this.translate);
     this.attemptCounts = new SqlAttemptCountStore(db);
     this.poolDocuments = new SqlPoolDocumentStore(db, this.translate);
+    this.importJobs = new SqlImportJobStore(db, this.translate);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
