@@ -97,16 +97,34 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
  */
 export async function prepareGatehouse(config: GatehouseConfig): Promise<void> {
   checkExposure(config);
-  const storage = await openStorage(config);
-  try {
-    const logger = pino({ level: config.logLevel });
+  await withServices(config, async ({ storage, services, logger }) => {
     logger.info(`messages: ${describeDelivery(config)}`);
     warnIfOpen(config, logger);
+    await prepareDatabase(storage, services, config, logger);
+  });
+}
+
+/**
+ * The domain on the configured database without serving it: what the command-line tools (export,
+ * import, the start-up preparation) work through. Migrations run; the database is closed after.
+ */
+export async function withServices<T>(
+  config: GatehouseConfig,
+  use: (parts: { storage: Storage; services: Services; logger: Logger }) => Promise<T>,
+  /** Where the log goes: standard error for tools whose output is data. */
+  logTo: 1 | 2 = 1,
+): Promise<T> {
+  const storage = await openStorage(config);
+  try {
+    const logger = pino({ level: config.logLevel }, pino.destination(logTo));
     const secretBox = await openSecretBox(config, logger);
     const triggers = triggerRunning(config, logger);
-    const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config, logger), secretBox, ...triggers });
-    await prepareDatabase(storage, services, config, logger);
-    await triggers.close();
+    try {
+      const services = createServices({ storage, clock: systemClock, config, publicUrl: () => config.publicUrl ?? '', delivery: deliveryFromConfig(config, logger), secretBox, ...triggers });
+      return await use({ storage, services, logger });
+    } finally {
+      await triggers.close();
+    }
   } finally {
     await storage.close();
   }

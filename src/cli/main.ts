@@ -6,11 +6,17 @@ import { ConfigError, defaultConfig, isPostgresUrl, loadConfigFile, mergeConfig,
 import { SeedError } from '../seed.js';
 import { startGatehouse } from '../server.js';
 import { servePrimary, serveWorker } from './workers.js';
+import { exportCommand, importCommand, importReportCommand } from './portability.js';
+import { PoolFileError } from '../domain/portability/pool-lines.js';
+import { CognitoError } from '../domain/errors.js';
 
 const HELP = `Gatehouse: the Amazon Cognito User Pools API, self-hosted.
 
 Usage:
   gatehouse serve [options]
+  gatehouse export (--pool <id> ... | --all) [--db <target>] > pools.jsonl
+  gatehouse import [<file>] [--db <target>]      (standard input without a file)
+  gatehouse import-report --pool <id> --job <import job id> [--db <target>]
   gatehouse --help
 
 Options for serve:
@@ -29,6 +35,14 @@ Options for serve:
   --workers <n>        server processes sharing the port (default: one per core;
                        1 for an in-memory database)
   -h, --help           show this help
+
+export writes the pools (settings, app clients, groups, users with their password
+hashes, SRP verifiers, TOTP secrets, devices and provider links) as Gatehouse's pool
+file, JSON Lines, with every secret in the clear: keep it as safe as the database
+and its server key. import checks a whole pool file before it writes anything, seals
+the secrets with this installation's server key, and imports each pool whole or not
+at all; a pool whose id exists here already is refused. import-report prints the
+rows of a user import job that were skipped or failed, as Cognito logs them.
 
 Settings are read from defaults, then the config file, then the environment
 (GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
@@ -59,6 +73,9 @@ async function main(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       workers: { type: 'string' },
       'allow-unauthenticated': { type: 'boolean' },
+      pool: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      job: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,14 +83,30 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return values.help ? 0 : 1;
   }
-  if (positionals[0] !== 'serve' || positionals.length > 1) {
-    process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);
-    return 1;
-  }
+  const [command, ...rest] = positionals;
   const base = values.config ? await loadConfigFile(values.config) : defaultConfig();
   const config = mergeConfig(base, overrides(values));
+  switch (command) {
+    case 'serve':
+      if (rest.length === 0) return serve(config, values.workers);
+      break;
+    case 'export':
+      if (rest.length > 0 || (values.all === true) === (values.pool !== undefined)) throw new ConfigError('export takes --pool <id> (once or more) or --all');
+      return exportCommand(config, values.pool ?? [], values.all === true);
+    case 'import':
+      if (rest.length <= 1) return importCommand(config, rest[0]);
+      break;
+    case 'import-report':
+      if (rest.length > 0 || values.pool?.length !== 1 || values.job === undefined) throw new ConfigError('import-report takes --pool <id> and --job <import job id>');
+      return importReportCommand(config, values.pool[0]!, values.job);
+  }
+  process.stderr.write(`unknown command: ${positionals.join(' ')}\n\n${HELP}`);
+  return 1;
+}
+
+async function serve(config: GatehouseConfig, workersFlag: string | undefined): Promise<number> {
   if (cluster.isWorker) return serveWorker(config);
-  const workers = workerCount(values.workers ?? process.env.GATEHOUSE_WORKERS, config);
+  const workers = workerCount(workersFlag ?? process.env.GATEHOUSE_WORKERS, config);
   if (workers > 1) return servePrimary(config, workers);
   const gatehouse = await startGatehouse(config);
   const backend = isPostgresUrl(config.database) ? 'postgresql' : `sqlite ${config.database}`;
@@ -104,7 +137,7 @@ function accessKeyFromEnvironment(): GatehouseConfig['accessKeys'][number] | und
   return { accessKeyId, secretAccessKey };
 }
 
-type Flags = Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** Environment, then flags, as a partial config. */
 function overrides(flags: Flags): Partial<GatehouseConfig> {
@@ -147,7 +180,13 @@ function overrides(flags: Flags): Partial<GatehouseConfig> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof SeedError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    // Errors of what the user asked or gave are told in a line; anything else is a bug, with its stack.
+    const known =
+      error instanceof ConfigError ||
+      error instanceof SeedError ||
+      error instanceof PoolFileError ||
+      error instanceof CognitoError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`gatehouse: ${known ? (error as Error).message : (error as Error).stack}\n`);
     process.exit(1);
   },

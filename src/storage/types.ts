@@ -250,6 +250,8 @@ export interface DeviceStore {
   delete(poolId: string, deviceKey: string): Promise<boolean>;
   /** A user's confirmed, remembered devices in device-key order, strictly after `afterKey`. */
   listRemembered(poolId: string, sub: string, limit: number, afterKey?: string): Promise<Page<DeviceRecord>>;
+  /** Every device of a user, remembered or not, confirmed or not (what a pool export carries). */
+  listAll(poolId: string, sub: string): Promise<DeviceRecord[]>;
 }
 
 export interface VerificationCodeRecord {
@@ -353,7 +355,8 @@ export interface PoolDocumentRecord<Body = unknown> {
  * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
  * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate).
  */
-export type PoolDocumentKind = 'resource-server' | 'domain' | 'ui-customization' | 'managed-login-branding' | 'terms' | 'identity-provider' | 'saml-signing-key';
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key'] as const;
+export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {
   /** A key the pool (or, for domains, any pool) already has fails with DuplicateKeyError. */

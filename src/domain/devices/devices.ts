@@ -75,7 +75,7 @@ export class Devices {
     if (!verifier) throw invalidParameter('Invalid device secret verifier config.');
     const askUser = settings.DeviceConfiguration?.DeviceOnlyRememberedOnUserPrompt === true;
     await this.change(device, {
-      verifier: this.secrets.seal(`${verifier.saltHex}:${verifier.verifierHex}`, sealContext(device)),
+      verifier: this.secrets.seal(`${verifier.saltHex}:${verifier.verifierHex}`, deviceVerifierContext(device)),
       ...(input.name !== undefined && { name: input.name }),
       remembered: !askUser,
     });
@@ -85,7 +85,7 @@ export class Devices {
   /** The sealed verifier of a confirmed device, or undefined for one never confirmed. */
   verifierOf(device: DeviceRecord): DeviceVerifier | undefined {
     if (device.verifier === null) return undefined;
-    const [saltHex, verifierHex] = this.secrets.open(device.verifier, sealContext(device)).split(':');
+    const [saltHex, verifierHex] = this.secrets.open(device.verifier, deviceVerifierContext(device)).split(':');
     return { saltHex: saltHex!, verifierHex: verifierHex! };
   }
 
@@ -149,4 +149,5 @@ export class Devices {
 }
 
 /** A sealed verifier belongs to one device of one pool and cannot be moved to another. */
-const sealContext = (device: DeviceRecord) => `device-verifier:${device.poolId}:${device.deviceKey}`;
+/** What a device's SRP verifier is sealed under: it opens only as this device's. */
+export const deviceVerifierContext = (device: Pick<DeviceRecord, 'poolId' | 'deviceKey'>) => `device-verifier:${device.poolId}:${device.deviceKey}`;

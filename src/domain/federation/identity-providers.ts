@@ -51,7 +51,8 @@ export interface IdentityProvider {
 type ProviderInput = Pick<CreateIdentityProviderRequest, 'UserPoolId' | 'ProviderName' | 'ProviderDetails' | 'AttributeMapping' | 'IdpIdentifiers'> & { ProviderType?: IdentityProviderTypeType };
 
 const notFound = (name: string) => resourceNotFound(`Identity provider ${name} does not exist.`);
-const secretContext = (poolId: string, name: string, key: string) => `identity-provider:${poolId}:${name}:${key}`;
+/** What a provider's secret is sealed under: its pool, its name and which secret it is. */
+export const providerSecretContext = (poolId: string, name: string, key: string) => `identity-provider:${poolId}:${name}:${key}`;
 
 /**
  * The pool's external identity providers: OIDC, SAML and the social ones, each with the details to
@@ -174,7 +175,7 @@ export class IdentityProviders {
       document = await this.refreshMetadata(document).catch(() => document!);
     }
     const { body } = document;
-    const encryption = body.saml?.encryption && { certificatePem: body.saml.encryption.certificatePem, privateKeyPem: this.secretBox.open(body.saml.encryption.privateKeySealed, secretContext(poolId, name, 'encryption')) };
+    const encryption = body.saml?.encryption && { certificatePem: body.saml.encryption.certificatePem, privateKeyPem: this.secretBox.open(body.saml.encryption.privateKeySealed, providerSecretContext(poolId, name, 'encryption')) };
     return {
       poolId,
       name,
@@ -229,7 +230,7 @@ export class IdentityProviders {
       if (encryption) part.encryption = encryption;
       else {
         const keys = await (await loadSaml()).createSamlKeyPair(`${poolId} ${name}`, new Date(this.clock.now()));
-        part.encryption = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, secretContext(poolId, name, 'encryption')) };
+        part.encryption = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, providerSecretContext(poolId, name, 'encryption')) };
       }
     }
     return part;
@@ -237,13 +238,13 @@ export class IdentityProviders {
 
   private sealSecrets(poolId: string, name: string, details: Details): Details {
     const sealed = { ...details };
-    for (const key of SECRET_KEYS) if (sealed[key] !== undefined) sealed[key] = this.secretBox.seal(sealed[key]!, secretContext(poolId, name, key));
+    for (const key of SECRET_KEYS) if (sealed[key] !== undefined) sealed[key] = this.secretBox.seal(sealed[key]!, providerSecretContext(poolId, name, key));
     return sealed;
   }
 
   private openSecrets(document: PoolDocumentRecord<IdentityProviderBody>): Details {
     const open = { ...document.body.details };
-    for (const key of SECRET_KEYS) if (open[key] !== undefined) open[key] = this.secretBox.open(open[key]!, secretContext(document.poolId, document.key, key));
+    for (const key of SECRET_KEYS) if (open[key] !== undefined) open[key] = this.secretBox.open(open[key]!, providerSecretContext(document.poolId, document.key, key));
     return open;
   }
 }

@@ -11,7 +11,8 @@ interface SigningKeyBody {
 }
 
 const KEY = 'current';
-const context = (poolId: string) => `saml-signing-key:${poolId}`;
+/** What the pool's SAML signing key is sealed under. */
+export const samlSigningKeyContext = (poolId: string) => `saml-signing-key:${poolId}`;
 
 /**
  * The pool's SAML signing certificate (GetSigningCertificate): what signs its AuthnRequests and
@@ -31,7 +32,7 @@ export class SamlSigningKeys {
     if (stored) return this.opened(pool.id, stored.body);
     const keys = await (await loadSaml()).createSamlKeyPair(`${pool.id} SAML signing`, new Date(this.clock.now()));
     const now = this.clock.now();
-    const body: SigningKeyBody = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, context(pool.id)) };
+    const body: SigningKeyBody = { certificatePem: keys.certificatePem, privateKeySealed: this.secretBox.seal(keys.privateKeyPem, samlSigningKeyContext(pool.id)) };
     try {
       await this.storage.poolDocuments.insert({ poolId: pool.id, kind: 'saml-signing-key', key: KEY, body, createdAt: now, updatedAt: now, version: 0 });
       return keys;
@@ -44,6 +45,6 @@ export class SamlSigningKeys {
   }
 
   private opened(poolId: string, body: SigningKeyBody): SamlKeyPair {
-    return { certificatePem: body.certificatePem, privateKeyPem: this.secretBox.open(body.privateKeySealed, context(poolId)) };
+    return { certificatePem: body.certificatePem, privateKeyPem: this.secretBox.open(body.privateKeySealed, samlSigningKeyContext(poolId)) };
   }
 }

@@ -80,7 +80,7 @@ export class SecondFactors {
   /** AssociateSoftwareToken: a new secret to verify; any authenticator already verified keeps working until then. */
   async associate(user: UserRecord): Promise<string> {
     const secretCode = newTotpSecret();
-    const secret = this.secrets.seal(secretCode, sealContext(user));
+    const secret = this.secrets.seal(secretCode, totpSecretContext(user));
     await this.change(user, (current) => ({ ...mfaStateOf(current), pendingSoftwareToken: { secret } }));
     return secretCode;
   }
@@ -105,7 +105,7 @@ export class SecondFactors {
   }
 
   private open(user: UserRecord, sealed: string): string {
-    return this.secrets.open(sealed, sealContext(user));
+    return this.secrets.open(sealed, totpSecretContext(user));
   }
 
   /** Writes what `next` makes of the user's MFA state as stored now (nothing when it returns undefined). */
@@ -121,4 +121,5 @@ export class SecondFactors {
 export type TotpOutcome = 'valid' | 'wrong' | 'reused';
 
 /** The sealed secret opens only in its own user's record. */
-const sealContext = (user: UserRecord): string => `totp-secret:${user.poolId}:${user.sub}`;
+/** What a TOTP secret is sealed under: it opens only as this user's. */
+export const totpSecretContext = (user: Pick<UserRecord, 'poolId' | 'sub'>): string => `totp-secret:${user.poolId}:${user.sub}`;

@@ -25,13 +25,13 @@ export class PasswordCredentials {
     const { saltHex, verifierHex } = createPasswordVerifier(poolNameOf(user.poolId), user.username, password);
     return {
       passwordHash: await this.hasher.hash(password),
-      srpVerifier: this.secrets.seal(`${saltHex}:${verifierHex}`, sealContext(user)),
+      srpVerifier: this.secrets.seal(`${saltHex}:${verifierHex}`, srpVerifierContext(user)),
     };
   }
 
   srpVerifierOf(user: UserRecord): SrpVerifier | undefined {
     if (user.srpVerifier === null) return undefined;
-    const [saltHex, verifierHex] = this.secrets.open(user.srpVerifier, sealContext(user)).split(':');
+    const [saltHex, verifierHex] = this.secrets.open(user.srpVerifier, srpVerifierContext(user)).split(':');
     return { saltHex: saltHex!, verifierHex: verifierHex! };
   }
 
@@ -46,4 +46,5 @@ export class PasswordCredentials {
 }
 
 /** A sealed verifier belongs to one user of one pool and cannot be copied onto another. */
-const sealContext = (user: Pick<UserRecord, 'poolId' | 'username'>) => `srp-verifier:${user.poolId}:${user.username}`;
+/** What an SRP verifier is sealed under: it opens only as this user's. */
+export const srpVerifierContext = (user: Pick<UserRecord, 'poolId' | 'username'>) => `srp-verifier:${user.poolId}:${user.username}`;

@@ -74,6 +74,11 @@ export class SqlDeviceStore implements DeviceStore {
     return result.numDeletedRows > 0n;
   }
 
+  async listAll(poolId: string, sub: string): Promise<DeviceRecord[]> {
+    const rows = await this.db.selectFrom('devices').selectAll().where('pool_id', '=', poolId).where('sub', '=', sub).orderBy('device_key').execute();
+    return rows.map(toDevice);
+  }
+
   async listRemembered(poolId: string, sub: string, limit: number, afterKey?: string): Promise<Page<DeviceRecord>> {
     let query = this.db
       .selectFrom('devices')
