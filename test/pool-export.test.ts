@@ -6,7 +6,7 @@
 // before anything is written.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -32,6 +32,7 @@ import {
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { Algorithm, hash as argon2Hash } from '@node-rs/argon2';
 import { authenticator } from 'otplib';
 import { errorOf } from './support/errors.js';
 import { cognitoClient, databaseFor } from './support/gatehouse.js';
@@ -162,6 +163,71 @@ describe(`gatehouse export and import (sqlite → ${target})`, () => {
   });
 });
 
+describe('gatehouse import of another system\'s password hashes', () => {
+  test('bcrypt, scrypt, PBKDF2 and argon2i users sign in with their passwords; the first sign-in stores argon2id and an SRP verifier', async () => {
+    const db = await databaseFor('sqlite');
+    try {
+      const poolId = 'eu-west-1_Moved1';
+      const clientId = 'movedclient1';
+      const now = Date.now();
+      const signingKeys = (['id', 'access'] as const).map((purpose) => {
+        const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        const kid = `${purpose}-key`;
+        const { n, e } = publicKey.export({ format: 'jwk' });
+        return { kid, poolId, purpose, privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), publicJwk: { alg: 'RS256', kid, kty: 'RSA', use: 'sig', n, e }, createdAt: now };
+      });
+      const hashes: Record<string, string> = {
+        bea: '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW', // "U*U"
+        sid: '$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0MTIzNA$hffZTRy+mmnMX7y6xfeji7KE/qDnjGUmGkdmIBlNbzU',
+        pia: '$pbkdf2-sha256$1000$c2FsdHNhbHRzYWx0MTIzNA$a7YGvQqi0TmIDXes3me3/fkwG254.I5TnBv8IKgaCYQ',
+        ari: await argon2Hash('Correct-horse-1', { algorithm: Algorithm.Argon2i, memoryCost: 4096, timeCost: 2 }),
+      };
+      const lines = [
+        { type: 'pool', format: 'gatehouse-pool', version: 1, pool: { id: poolId, name: 'from elsewhere', config: {}, tags: {}, createdAt: now, updatedAt: now }, signingKeys },
+        { type: 'client', client: { clientId, poolId, name: 'app', secret: null, config: { ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }, createdAt: now, updatedAt: now } },
+        ...Object.entries(hashes).map(([username, passwordHash]) => ({
+          type: 'user',
+          user: {
+            poolId, sub: randomUUID(), username, usernameKey: username, status: 'CONFIRMED', enabled: true, passwordHash, passwordExpiresAt: null, srpVerifier: null,
+            attributes: { email: `${username}@example.com` }, settings: {}, createdAt: now, updatedAt: now,
+          },
+          groups: [],
+          devices: [],
+        })),
+        { type: 'end', poolId, counts: { clients: 1, documents: 0, groups: 0, users: 4, devices: 0 } },
+      ];
+      const file = join(db.database, '..', 'elsewhere.jsonl');
+      await writeFile(file, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+      const imported = await run(['import', file, '--db', db.database]);
+      assert.equal(imported.code, 0, imported.stderr);
+
+      const server = await serve(['--port', '0', '--db', db.database, '--workers', '1']);
+      const cognito = cognitoClient(server.url);
+      try {
+        const source = { poolId, clientId } as Source;
+        assert.equal((await errorOf(srpSignIn(cognito, source, 'sid'))).name, 'NotAuthorizedException', 'no SRP verifier until a password sign-in');
+        for (const [username, password] of [['bea', 'U*U'], ['sid', 'Correct-horse-1'], ['pia', 'Correct-horse-1'], ['ari', 'Correct-horse-1']]) {
+          assert.equal((await errorOf(passwordSignIn(cognito, clientId, username!, 'Wrong-horse-1'))).name, 'NotAuthorizedException', username);
+          assert.ok((await passwordSignIn(cognito, clientId, username!, password)).AccessToken, username);
+          assert.ok((await passwordSignIn(cognito, clientId, username!, password)).AccessToken, `${username} again, on the new hash`);
+        }
+        assert.ok(await srpSignIn(cognito, source, 'sid', 'Correct-horse-1'), 'SRP once a password sign-in made the verifier');
+      } finally {
+        cognito.destroy();
+        await stop(server);
+      }
+      const exported = await run(['export', '--pool', poolId, '--db', db.database]);
+      const users = exported.stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'user');
+      for (const { user } of users) {
+        assert.match(user.passwordHash, /^\$argon2id\$/, `${user.username} now has an argon2id hash`);
+        assert.notEqual(user.srpVerifier, null);
+      }
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
 /** A pool with one user of each kind, made through the API as an application would. */
 async function populate(cognito: CognitoIdentityProviderClient): Promise<Source> {
   const { UserPool } = await cognito.send(
@@ -211,7 +277,7 @@ async function passwordSignIn(cognito: CognitoIdentityProviderClient, ClientId: 
   return answer.AuthenticationResult;
 }
 
-async function srpSignIn(cognito: CognitoIdentityProviderClient, source: Source, USERNAME: string): Promise<string | undefined> {
+async function srpSignIn(cognito: CognitoIdentityProviderClient, source: Source, USERNAME: string, password = PASSWORD): Promise<string | undefined> {
   const srp = new SrpClient();
   const started = await cognito.send(new InitiateAuthCommand({ ClientId: source.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: srp.srpA } }));
   const params = started.ChallengeParameters as Record<string, string> & SrpChallenge;
@@ -219,7 +285,7 @@ async function srpSignIn(cognito: CognitoIdentityProviderClient, source: Source,
     new RespondToAuthChallengeCommand({
       ClientId: source.clientId,
       ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeResponses: { USERNAME: params.USER_ID_FOR_SRP!, ...srp.claim(poolNameOf(source.poolId), params.USER_ID_FOR_SRP!, PASSWORD, params, srpTimestamp(Date.now())) },
+      ChallengeResponses: { USERNAME: params.USER_ID_FOR_SRP!, ...srp.claim(poolNameOf(source.poolId), params.USER_ID_FOR_SRP!, password, params, srpTimestamp(Date.now())) },
     }),
   );
   return done.AuthenticationResult?.AccessToken;

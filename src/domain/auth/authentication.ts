@@ -309,7 +309,8 @@ export class Authentication {
     await beforeFirstFactor(this.triggers, context, client, username, user, caller);
     checkHasPassword(user, hidesUsers);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
-    return this.completion.afterPassword({ context, client, user, deviceKey: input.deviceKey, sourceIp: input.sourceIp, caller, ...(input.hosted && { hosted: true }) });
+    const proven = await this.users.refreshCredentials(context, user, password);
+    return this.completion.afterPassword({ context, client, user: proven, deviceKey: input.deviceKey, sourceIp: input.sourceIp, caller, ...(input.hosted && { hosted: true }) });
   }
 
   /**

@@ -63,7 +63,8 @@ export class SrpSignIn {
     const context = await this.users.poolContext(client.poolId);
     const user = await this.users.find(context, username);
     const verifier = user && this.credentials.srpVerifierOf(user);
-    if (!user || (!verifier && user.status !== 'RESET_REQUIRED')) {
+    // A user with a password but no verifier yet (an imported hash) goes on, to be refused as a wrong proof is.
+    if (!user || (!verifier && user.passwordHash === null && user.status !== 'RESET_REQUIRED')) {
       if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw userNotFound();
       await beforeFirstFactor(this.triggers, context, client, username, undefined, caller);
       return this.decoy(client, srpA, username, context.names.usernameAttributes.length > 0);

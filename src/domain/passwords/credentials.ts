@@ -39,12 +39,16 @@ export class PasswordCredentials {
     return user.passwordHash !== null && (await this.hasher.verify(user.passwordHash, password));
   }
 
+  /** Whether a sign-in that proved the password should store fresh credentials (see Users.refreshCredentials). */
+  needsRefresh(user: UserRecord): boolean {
+    return user.passwordHash !== null && (user.srpVerifier === null || this.hasher.needsRehash(user.passwordHash));
+  }
+
   /** For unknown users: the same cost as a real check, so timing does not tell who exists. */
   async dummyVerify(password: string): Promise<void> {
     await this.hasher.dummyVerify(password);
   }
 }
 
-/** A sealed verifier belongs to one user of one pool and cannot be copied onto another. */
-/** What an SRP verifier is sealed under: it opens only as this user's. */
+/** What an SRP verifier is sealed under: it belongs to one user of one pool and cannot be copied onto another. */
 export const srpVerifierContext = (user: Pick<UserRecord, 'poolId' | 'username'>) => `srp-verifier:${user.poolId}:${user.username}`;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
 import { DEFAULT_ARGON2, type Argon2Options } from '../../config.js';
+import { hashSchemeOf, verifyForeignHash } from './foreign-hashes.js';
 
 /**
  * argon2id password hashes as PHC strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). The native
@@ -30,10 +31,13 @@ export class PasswordHasher {
     return this.inSlot(() => hash(password, options));
   }
 
-  /** False for a wrong password and for anything that is not a readable argon2 hash. */
+  /**
+   * False for a wrong password and for anything that is not a readable hash: argon2 of any
+   * variant, or another system's bcrypt, scrypt or PBKDF2 hash brought by an import.
+   */
   async verify(hashed: string, password: string): Promise<boolean> {
     try {
-      return await this.inSlot(() => verify(hashed, password));
+      return await this.inSlot(() => (hashSchemeOf(hashed) === 'argon2' ? verify(hashed, password) : verifyForeignHash(hashed, password)));
     } catch {
       return false;
     }

@@ -1,4 +1,5 @@
 import { POOL_DOCUMENT_KINDS } from '../../storage/types.js';
+import { hashSchemeOf } from '../passwords/foreign-hashes.js';
 import { POOL_FILE_FORMAT, POOL_FILE_VERSION, type PoolFileLine } from './pool-file.js';
 
 /** A line of a pool file that is not what the format says, with where it is. */
@@ -95,6 +96,9 @@ export function parsePoolLine(text: string, line: number, poolId: string | undef
       checkShape(record.user, SHAPES.user!, 'user', line);
       samePool(record.user.poolId, `user ${record.user.username}`);
       if (!STATUSES.has(record.user.status)) throw new PoolFileError(line, `user ${record.user.username} has the unknown status ${record.user.status}`);
+      if (record.user.passwordHash !== null && !hashSchemeOf(record.user.passwordHash)) {
+        throw new PoolFileError(line, `user ${record.user.username}'s password hash is in no form Gatehouse reads (argon2, bcrypt, scrypt, PBKDF2)`);
+      }
       if (Object.values(record.user.attributes).some((value) => typeof value !== 'string')) throw new PoolFileError(line, `user ${record.user.username}'s attribute values must be strings`);
       if (!Array.isArray(record.groups) || record.groups.some((name) => typeof name !== 'string')) throw new PoolFileError(line, 'groups must be a list of group names');
       if (!Array.isArray(record.devices)) throw new PoolFileError(line, 'devices must be a list');

@@ -181,6 +181,17 @@ export class Users {
     return user;
   }
 
+  /**
+   * After a sign-in proved the password: a hash another system made (an import) or older argon2
+   * settings made is replaced by a fresh one, and a user without an SRP verifier gets one. Left
+   * alone if the password changed meanwhile.
+   */
+  async refreshCredentials(context: PoolContext, user: UserRecord, password: string): Promise<UserRecord> {
+    if (!this.credentials.needsRefresh(user)) return user;
+    const fresh = await this.credentials.derive(user, password);
+    return this.update(context, user, (current) => (current.passwordHash === user.passwordHash ? { ...current, ...fresh } : undefined));
+  }
+
   /** Stores a user made elsewhere (a federated user, whose name and state its provider decides). */
   async insertRecord(context: PoolContext, user: UserRecord): Promise<void> {
     await untilWritten(() => this.write(context, user, { inserting: true }));
