@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -222,6 +222,75 @@ describe('gatehouse import of another system\'s password hashes', () => {
         assert.match(user.passwordHash, /^\$argon2id\$/, `${user.username} now has an argon2id hash`);
         assert.notEqual(user.srpVerifier, null);
       }
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
+describe('gatehouse import --from-cognito-local', () => {
+  test('cognito-local\'s pools, app clients, groups and users arrive with their ids, subs and states; plain-text passwords become hashes', async () => {
+    const db = await databaseFor('sqlite');
+    const dir = join(db.database, '..', '.cognito', 'db');
+    await mkdir(dir, { recursive: true });
+    const iso = '2024-03-01T10:00:00.000Z';
+    const user = (Username: string, sub: string, extra: Record<string, unknown> = {}, attributes: Record<string, string> = {}) => ({
+      Username, Password: 'Local-password-1', UserStatus: 'CONFIRMED', Enabled: true, UserCreateDate: iso, UserLastModifiedDate: iso, RefreshTokens: [],
+      Attributes: Object.entries({ sub, email: `${Username}@example.com`, email_verified: 'true', ...attributes }).map(([Name, Value]) => ({ Name, Value })),
+      ...extra,
+    });
+    const subs = { alice: randomUUID(), bob: randomUUID(), carl: randomUUID(), erin: randomUUID() };
+    await writeFile(join(dir, 'local_Teams123.json'), JSON.stringify({
+      Options: {
+        Id: 'local_Teams123', Name: 'teams', AutoVerifiedAttributes: ['email'], MfaConfiguration: 'OFF', CreationDate: iso, LastModifiedDate: iso,
+        SchemaAttributes: [{ Name: 'email', AttributeDataType: 'String', Mutable: true, Required: false }, { Name: 'custom:tier', AttributeDataType: 'String', Mutable: true }],
+      },
+      Users: {
+        alice: user('alice', subs.alice, {}, { 'custom:tier': 'gold' }),
+        bob: user('bob', subs.bob, { UserStatus: 'UNCONFIRMED' }),
+        carl: user('carl', subs.carl, { Enabled: false }),
+      },
+      Groups: { admins: { GroupName: 'admins', Description: 'Admins', Precedence: 1, members: ['alice'], CreationDate: iso, LastModifiedDate: iso } },
+    }, null, 2));
+    await writeFile(join(dir, 'local_Emails12.json'), JSON.stringify({
+      Options: { Id: 'local_Emails12', Name: 'emails', UsernameAttributes: ['email'], CreationDate: iso, LastModifiedDate: iso },
+      Users: { [subs.erin]: user(subs.erin, subs.erin, {}, { email: 'erin@example.com' }) },
+    }));
+    const flows = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+    await writeFile(join(dir, 'clients.json'), JSON.stringify({
+      Clients: {
+        teamsapp1: { ClientId: 'teamsapp1', ClientName: 'teams-web', UserPoolId: 'local_Teams123', ExplicitAuthFlows: flows, CreationDate: iso, LastModifiedDate: iso },
+        emailsapp1: { ClientId: 'emailsapp1', ClientName: 'emails-web', UserPoolId: 'local_Emails12', ExplicitAuthFlows: flows, CreationDate: iso, LastModifiedDate: iso },
+      },
+    }));
+    try {
+      const imported = await run(['import', '--from-cognito-local', dir, '--db', db.database]);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stderr, /imported pool local_Teams123 from cognito-local: 3 users, 1 groups, 1 app clients/);
+      const again = await run(['import', '--from-cognito-local', dir, '--db', db.database]);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /exists here already/);
+
+      const server = await serve(['--port', '0', '--db', db.database, '--workers', '1']);
+      const cognito = cognitoClient(server.url);
+      try {
+        const alice = await passwordSignIn(cognito, 'teamsapp1', 'alice', 'Local-password-1');
+        const claims = decode(alice.IdToken!);
+        assert.equal(claims.sub, subs.alice, 'the sub apps keyed their data by');
+        assert.deepEqual(claims['cognito:groups'], ['admins']);
+        assert.equal(claims['custom:tier'], 'gold');
+        assert.equal((await errorOf(passwordSignIn(cognito, 'teamsapp1', 'bob', 'Local-password-1'))).name, 'UserNotConfirmedException');
+        assert.deepEqual(await errorOf(passwordSignIn(cognito, 'teamsapp1', 'carl', 'Local-password-1')), { name: 'NotAuthorizedException', message: 'User is disabled.', status: 400 });
+        const erin = await passwordSignIn(cognito, 'emailsapp1', 'erin@example.com', 'Local-password-1');
+        assert.equal(decode(erin.AccessToken!).username, subs.erin, 'with email as username, the username is still the sub');
+        const { UserCreateDate } = await cognito.send(new AdminGetUserCommand({ UserPoolId: 'local_Teams123', Username: 'alice' }));
+        assert.equal(UserCreateDate!.toISOString(), iso);
+      } finally {
+        cognito.destroy();
+        await stop(server);
+      }
+      const exported = await run(['export', '--pool', 'local_Teams123', '--db', db.database]);
+      assert.ok(!exported.stdout.includes('Local-password-1'), 'no plain-text password is stored');
     } finally {
       await db.cleanup();
     }

@@ -6,7 +6,7 @@ import { ConfigError, defaultConfig, isPostgresUrl, loadConfigFile, mergeConfig,
 import { SeedError } from '../seed.js';
 import { startGatehouse } from '../server.js';
 import { servePrimary, serveWorker } from './workers.js';
-import { exportCommand, importCommand, importReportCommand } from './portability.js';
+import { exportCommand, importCognitoLocalCommand, importCommand, importReportCommand } from './portability.js';
 import { PoolFileError } from '../domain/portability/pool-lines.js';
 import { CognitoError } from '../domain/errors.js';
 
@@ -16,6 +16,7 @@ Usage:
   gatehouse serve [options]
   gatehouse export (--pool <id> ... | --all) [--db <target>] > pools.jsonl
   gatehouse import [<file>] [--db <target>]      (standard input without a file)
+  gatehouse import --from-cognito-local <dir> [--db <target>]   (e.g. .cognito/db)
   gatehouse import-report --pool <id> --job <import job id> [--db <target>]
   gatehouse --help
 
@@ -41,7 +42,9 @@ hashes, SRP verifiers, TOTP secrets, devices and provider links) as Gatehouse's 
 file, JSON Lines, with every secret in the clear: keep it as safe as the database
 and its server key. import checks a whole pool file before it writes anything, seals
 the secrets with this installation's server key, and imports each pool whole or not
-at all; a pool whose id exists here already is refused. import-report prints the
+at all; a pool whose id exists here already is refused. --from-cognito-local reads
+cognito-local's data directory: pools, app clients, groups and users keep their ids,
+subs and states, and plain-text passwords become hashes. import-report prints the
 rows of a user import job that were skipped or failed, as Cognito logs them.
 
 Settings are read from defaults, then the config file, then the environment
@@ -76,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       pool: { type: 'string', multiple: true },
       all: { type: 'boolean' },
       job: { type: 'string' },
+      'from-cognito-local': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -94,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       if (rest.length > 0 || (values.all === true) === (values.pool !== undefined)) throw new ConfigError('export takes --pool <id> (once or more) or --all');
       return exportCommand(config, values.pool ?? [], values.all === true);
     case 'import':
+      if (values['from-cognito-local'] !== undefined && rest.length === 0) return importCognitoLocalCommand(config, values['from-cognito-local']);
       if (rest.length <= 1) return importCommand(config, rest[0]);
       break;
     case 'import-report':

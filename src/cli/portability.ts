@@ -9,6 +9,7 @@ import type { GatehouseConfig } from '../config.js';
 import { exportPool } from '../domain/portability/pool-export.js';
 import { importPools, type NumberedLine } from '../domain/portability/pool-import.js';
 import { withServices } from '../server.js';
+import { importCognitoLocal, readCognitoLocal } from './cognito-local.js';
 
 /** `gatehouse export`: the pools as a pool file on standard output. */
 export async function exportCommand(config: GatehouseConfig, poolIds: string[], all: boolean, out: Writable = process.stdout): Promise<number> {
@@ -49,6 +50,21 @@ export async function importCommand(config: GatehouseConfig, file: string | unde
   } finally {
     if (spool) await rm(spool, { recursive: true, force: true });
   }
+}
+
+/** `gatehouse import --from-cognito-local <dir>`: cognito-local's pools, clients, groups and users. */
+export async function importCognitoLocalCommand(config: GatehouseConfig, directory: string): Promise<number> {
+  const data = await readCognitoLocal(directory);
+  return withServices(
+    config,
+    async ({ storage, services }) => {
+      for (const { poolId, users, clients, groups } of await importCognitoLocal(data, services, storage)) {
+        process.stderr.write(`imported pool ${poolId} from cognito-local: ${users} users, ${groups} groups, ${clients} app clients\n`);
+      }
+      return 0;
+    },
+    2,
+  );
 }
 
 /** `gatehouse import-report`: the rows of a user import job that were not imported, as Cognito logs them. */

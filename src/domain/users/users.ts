@@ -37,6 +37,8 @@ export interface NewUser {
   settings?: Record<string, unknown>;
   /** How the operation words a taken username: SignUp says "User already exists", AdminCreateUser "User account already exists". */
   takenMessage?: string;
+  /** What an import keeps of the system it comes from: the user's sub (apps key their data by it), state and age. */
+  kept?: { sub?: string; enabled?: boolean; createdAt?: number };
 }
 
 /**
@@ -157,7 +159,7 @@ export class Users {
    * email or phone attribute and the username is the sub), hashing the password off the event loop.
    */
   async insert(context: PoolContext, fields: NewUser): Promise<UserRecord> {
-    const sub = randomUUID();
+    const sub = fields.kept?.sub ?? randomUUID();
     const attributes = { ...fields.attributes };
     const username = this.usernameFor(context, fields.name, attributes, sub);
     const now = this.clock.now();
@@ -167,12 +169,12 @@ export class Users {
       username,
       usernameKey: context.names.key(username),
       status: fields.status,
-      enabled: true,
+      enabled: fields.kept?.enabled ?? true,
       ...(fields.password === null ? { passwordHash: null, srpVerifier: null } : await this.credentials.derive({ poolId: context.pool.id, username }, fields.password)),
       passwordExpiresAt: fields.passwordExpiresAt,
       attributes,
       settings: fields.settings ?? {},
-      createdAt: now,
+      createdAt: fields.kept?.createdAt ?? now,
       updatedAt: now,
       version: 0,
     };
