@@ -6,6 +6,8 @@ import { ConfigError, defaultConfig, isPostgresUrl, loadConfigFile, mergeConfig,
 import { SeedError } from '../seed.js';
 import { startGatehouse } from '../server.js';
 import { servePrimary, serveWorker } from './workers.js';
+import { backupCommand, restoreCommand } from './backup.js';
+import { BackupError } from '../storage/sqlite-backup.js';
 import { exportCommand, importCognitoLocalCommand, importCommand, importReportCommand } from './portability.js';
 import { PoolFileError } from '../domain/portability/pool-lines.js';
 import { CognitoError } from '../domain/errors.js';
@@ -18,6 +20,8 @@ Usage:
   gatehouse import [<file>] [--db <target>]      (standard input without a file)
   gatehouse import --from-cognito-local <dir> [--db <target>]   (e.g. .cognito/db)
   gatehouse import-report --pool <id> --job <import job id> [--db <target>]
+  gatehouse backup <file> [--db <sqlite file>]
+  gatehouse restore <file> [--db <sqlite file>] [--force]
   gatehouse --help
 
 Options for serve:
@@ -46,6 +50,11 @@ at all; a pool whose id exists here already is refused. --from-cognito-local rea
 cognito-local's data directory: pools, app clients, groups and users keep their ids,
 subs and states, and plain-text passwords become hashes. import-report prints the
 rows of a user import job that were skipped or failed, as Cognito logs them.
+
+backup takes a consistent snapshot of the SQLite database while the server runs and
+copies the server key beside it (<file>.key); restore puts both back in place (stop
+the server first; --force replaces an existing database, kept as .before-restore).
+On PostgreSQL use pg_dump and pg_restore, and keep GATEHOUSE_SERVER_KEY with the dump.
 
 Settings are read from defaults, then the config file, then the environment
 (GATEHOUSE_DB, GATEHOUSE_PORT, GATEHOUSE_HOST, GATEHOUSE_PUBLIC_URL), then flags.
@@ -80,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
       all: { type: 'boolean' },
       job: { type: 'string' },
       'from-cognito-local': { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,6 +110,12 @@ async function main(argv: string[]): Promise<number> {
     case 'import':
       if (values['from-cognito-local'] !== undefined && rest.length === 0) return importCognitoLocalCommand(config, values['from-cognito-local']);
       if (rest.length <= 1) return importCommand(config, rest[0]);
+      break;
+    case 'backup':
+      if (rest.length === 1) return backupCommand(config, rest[0]!);
+      break;
+    case 'restore':
+      if (rest.length === 1) return restoreCommand(config, rest[0]!, values.force === true);
       break;
     case 'import-report':
       if (rest.length > 0 || values.pool?.length !== 1 || values.job === undefined) throw new ConfigError('import-report takes --pool <id> and --job <import job id>');
@@ -190,6 +206,7 @@ main(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof SeedError ||
       error instanceof PoolFileError ||
+      error instanceof BackupError ||
       error instanceof CognitoError ||
       (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`gatehouse: ${known ? (error as Error).message : (error as Error).stack}\n`);
