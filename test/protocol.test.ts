@@ -97,7 +97,7 @@ describe('wire protocol', () => {
   });
 
   test('a known Cognito operation Gatehouse does not implement yet says so with a 400', async () => {
-    const response = await gh.call('CreateUserImportJob', { UserPoolId: 'us-east-1_abc', JobName: 'j', CloudWatchLogsRoleArn: 'arn:aws:iam::000000000000:role/x' });
+    const response = await gh.call('DescribeRiskConfiguration', { UserPoolId: 'us-east-1_abc' });
     assertCognitoError(response, 'UnsupportedOperationException');
   });
 });
