@@ -17,6 +17,8 @@ import { registerHostedPages } from './hosted/pages.js';
 import { registerSelfServicePages } from './hosted/self-service-pages.js';
 import { registerUiAssets } from './ui-assets.js';
 import { registerImportUploads } from './import-uploads.js';
+import { registerConsole } from './console/console-pages.js';
+import { ConsoleSessions } from './console/console-session.js';
 
 export interface HttpDependencies {
   services: Services;
@@ -82,6 +84,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);
   registerImportUploads(app, services);
+  registerConsole(app, services, new ConsoleSessions(config, services.secretBox, clock));
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;
 }

@@ -1,0 +1,199 @@
+// Issue 23 (first part): the admin console at /console. Its refusals over plain HTTP (no session,
+// a wrong key, a form from another site or without its token, framing), then an operator in
+// chromium signing in with an access key and managing a pool, its users, groups and app clients,
+// each action checked through the SDK, with a screenshot of every page under test-output/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Browser } from 'playwright-core';
+import { errorOf } from './support/errors.js';
+import { startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
+import { browserSkipReason, launchBrowser, screenshotPath, withPage } from './support/browser.js';
+
+/** The key pair the test SDK client signs with, configured as the server's operator key. */
+const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+async function signInOverHttp(url: string, key = KEY): Promise<{ status: number; cookie?: string; location?: string | null }> {
+  const response = await fetch(`${url}/console/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(key).toString(),
+  });
+  return { status: response.status, cookie: response.headers.get('set-cookie') ?? undefined, location: response.headers.get('location') };
+}
+
+describe('admin console: who may use it', () => {
+  let gh: TestGatehouse;
+  before(async () => {
+    gh = await startTestGatehouse('sqlite', { accessKeys: [KEY] });
+  });
+  after(() => gh.stop());
+
+  test('no session is sent to sign in; a wrong key is refused; the session cookie is HttpOnly, SameSite=Strict, for /console only', async () => {
+    const anonymous = await fetch(`${gh.url}/console/pools`, { redirect: 'manual' });
+    assert.equal(anonymous.status, 303);
+    assert.equal(anonymous.headers.get('location'), '/console/sign-in');
+    const wrong = await signInOverHttp(gh.url, { accessKeyId: KEY.accessKeyId, secretAccessKey: 'not-the-secret' });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.cookie, undefined);
+    const right = await signInOverHttp(gh.url);
+    assert.equal(right.status, 303);
+    assert.match(right.cookie!, /^gatehouse_console=[^;]+; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    const pools = await fetch(`${gh.url}/console/pools`, { headers: { cookie: right.cookie!.split(';')[0]! } });
+    assert.equal(pools.status, 200);
+    assert.equal(pools.headers.get('x-frame-options'), 'DENY');
+    assert.match(pools.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
+    assert.equal(pools.headers.get('cache-control'), 'no-store');
+  });
+
+  test('a form from another site, or without the session\'s token, changes nothing', async () => {
+    const { cookie } = await signInOverHttp(gh.url);
+    const session = cookie!.split(';')[0]!;
+    const page = await (await fetch(`${gh.url}/console/pools`, { headers: { cookie: session } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const post = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${gh.url}/console/pools`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session, ...headers }, body: new URLSearchParams(body).toString() });
+    assert.equal((await post({ PoolName: 'no-token' })).status, 403);
+    assert.equal((await post({ PoolName: 'forged', _csrf: 'x'.repeat(32) })).status, 403);
+    assert.equal((await post({ PoolName: 'cross-site', _csrf: csrf }, { origin: 'https://evil.example' })).status, 403);
+    const crossSiteSignIn = await fetch(`${gh.url}/console/sign-in`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: new URLSearchParams(KEY).toString() });
+    assert.equal(crossSiteSignIn.status, 403);
+    const { UserPools } = await gh.cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    assert.deepEqual(UserPools, [], 'no pool was created by a refused form');
+    const genuine = await post({ PoolName: 'genuine', _csrf: csrf }, { origin: gh.url });
+    assert.equal(genuine.status, 303);
+    assert.equal((await gh.cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools!.length, 1);
+  });
+
+  test('in development mode (no access keys, loopback) the console opens directly', async () => {
+    const dev = await startTestGatehouse('sqlite');
+    try {
+      const response = await fetch(`${dev.url}/console/pools`, { redirect: 'manual' });
+      assert.equal(response.status, 200);
+      assert.match(await response.text(), /User pools/);
+    } finally {
+      await dev.stop();
+    }
+  });
+});
+
+const browser = await launchBrowser();
+const skip = browser ? false : (browserSkipReason() ?? 'no browser');
+
+describe('admin console in chromium', { skip }, () => {
+  let gh: TestGatehouse;
+  before(async () => {
+    gh = await startTestGatehouse('sqlite', { accessKeys: [KEY] });
+  });
+  after(async () => {
+    await gh.stop();
+    await browser?.close();
+  });
+
+  test('an operator signs in and manages a pool, its users, groups and app clients', async () => {
+    await withPage(browser as Browser, async (page) => {
+      await page.goto(`${gh.url}/console`);
+      await page.screenshot({ path: screenshotPath('console-sign-in'), fullPage: true });
+      await page.getByLabel('Access key id').fill(KEY.accessKeyId);
+      await page.getByLabel('Secret access key').fill('wrong-secret');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      assert.match(await page.getByRole('alert').innerText(), /do not match a key/);
+      await page.getByLabel('Access key id').fill(KEY.accessKeyId);
+      await page.getByLabel('Secret access key').fill(KEY.secretAccessKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'User pools' }).waitFor();
+
+      // A pool, created by the form.
+      await page.getByLabel('Pool name').fill('console-made');
+      await page.getByLabel('Users sign in with').selectOption('email');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'console-made' }).waitFor();
+      const poolId = new URL(page.url()).pathname.split('/')[3]!;
+      const { UserPool } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      assert.deepEqual(UserPool!.UsernameAttributes, ['email']);
+      await page.screenshot({ path: screenshotPath('console-pool'), fullPage: true });
+
+      // A group, then a user added to it.
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Groups' }).click();
+      await page.getByLabel('Name').fill('editors');
+      await page.getByLabel('Description').fill('They edit');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'editors' }).waitFor();
+      await page.goto(`${gh.url}/console/pools/${poolId}/users`);
+      await page.getByLabel('Username').fill('ada@example.com');
+      await page.getByLabel('Temporary password (optional)').fill('Temporary-1');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('status').waitFor();
+      await page.screenshot({ path: screenshotPath('console-user'), fullPage: true });
+      const username = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      const created = await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ada@example.com' }));
+      assert.equal(created.Username, username);
+      assert.equal(created.UserStatus, 'FORCE_CHANGE_PASSWORD');
+
+      await page.getByLabel('Add to group').selectOption('editors');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Added to the group.' }).waitFor();
+      const { Groups } = await gh.cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username }));
+      assert.deepEqual(Groups!.map((g) => g.GroupName), ['editors']);
+
+      // Disable, enable, set a password, reset it, sign out everywhere: each seen through the SDK.
+      const state = () => gh.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+      await page.getByRole('button', { name: 'Disable' }).click();
+      await page.getByRole('status').filter({ hasText: 'disabled' }).waitFor();
+      assert.equal((await state()).Enabled, false);
+      await page.getByRole('button', { name: 'Enable' }).click();
+      await page.getByRole('status').filter({ hasText: 'enabled' }).waitFor();
+      assert.equal((await state()).Enabled, true);
+      await page.getByLabel('New permanent password').fill('Permanent-pass-1');
+      await page.getByRole('button', { name: 'Set password', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'password is set' }).waitFor();
+      assert.equal((await state()).UserStatus, 'CONFIRMED');
+      await page.getByLabel('New permanent password').fill('short');
+      await page.getByRole('button', { name: 'Set password', exact: true }).click();
+      assert.match(await page.getByRole('alert').innerText(), /Password does not conform to policy/);
+      await page.screenshot({ path: screenshotPath('console-user-refused'), fullPage: true });
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+
+      // Search, by email prefix.
+      await page.goto(`${gh.url}/console/pools/${poolId}/users`);
+      await page.getByLabel('Search by').selectOption('email');
+      await page.getByLabel('Match').selectOption('prefix');
+      await page.getByLabel('Value').fill('ada@');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('cell', { name: 'ada@example.com' }).waitFor();
+      await page.screenshot({ path: screenshotPath('console-users-search'), fullPage: true });
+
+      // An app client.
+      await page.goto(`${gh.url}/console/pools/${poolId}/clients`);
+      await page.getByLabel('Name').fill('web');
+      await page.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('heading', { name: 'web' }).waitFor();
+      await page.screenshot({ path: screenshotPath('console-client'), fullPage: true });
+      const { UserPoolClients } = await gh.cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId }));
+      assert.deepEqual(UserPoolClients!.map((c) => c.ClientName), ['web']);
+
+      // Delete the user, then the pool (which asks for its id).
+      await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
+      await page.getByRole('button', { name: 'Delete user' }).click();
+      await page.getByRole('status').filter({ hasText: 'Deleted.' }).waitFor();
+      assert.equal((await errorOf(state())).name, 'UserNotFoundException');
+      await page.goto(`${gh.url}/console/pools/${poolId}`);
+      await page.getByLabel(/Type the pool id/).fill('wrong');
+      await page.getByRole('button', { name: /Delete pool/ }).click();
+      assert.match(await page.getByRole('alert').innerText(), /does not match/);
+      await page.getByLabel(/Type the pool id/).fill(poolId);
+      await page.getByRole('button', { name: /Delete pool/ }).click();
+      await page.getByRole('heading', { name: 'User pools' }).waitFor();
+      assert.equal((await errorOf(gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId })))).name, 'ResourceNotFoundException');
+      await page.screenshot({ path: screenshotPath('console-pools'), fullPage: true });
+    });
+  });
+});
