@@ -7,6 +7,7 @@ import { checkExposure, isLoopback, isPostgresUrl, type GatehouseConfig } from '
 import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig, describeDelivery } from './domain/messages/delivery-from-config.js';
+import { OutboxDelivery } from './domain/messages/outbox.js';
 import { createServices, type Services } from './domain/services.js';
 import type { CodeSealer } from './domain/messages/messenger.js';
 import type { CodeEncryption } from './domain/triggers/code-encryption.js';
@@ -50,8 +51,9 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   let listeningUrl = '';
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
-  const delivery = deliveryFromConfig(config, logger);
-  const metrics = options.metrics ?? new Metrics();
+  // In development mode the console's outbox shows every message delivered, codes included.
+  const delivery = config.accessKeys.length === 0 ? new OutboxDelivery(deliveryFromConfig(config, logger), storage, clock) : deliveryFromConfig(config, logger);
+  const metrics = options.metrics ?? new Metrics(() => clock.now());
   const triggers = triggerRunning(config, logger, metrics);
   let services: Services;
   let app: FastifyInstance | undefined;

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
   AdminListGroupsForUserCommand,
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
@@ -72,15 +78,28 @@ describe('admin console: who may use it', () => {
     assert.equal((await gh.cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools!.length, 1);
   });
 
-  test('in development mode (no access keys, loopback) the console opens directly', async () => {
+  test('in development mode (no access keys, loopback) the console opens directly, with the outbox of messages sent', async () => {
     const dev = await startTestGatehouse('sqlite');
     try {
       const response = await fetch(`${dev.url}/console/pools`, { redirect: 'manual' });
       assert.equal(response.status, 200);
       assert.match(await response.text(), /User pools/);
+      const poolId = (await dev.cognito.send(new CreateUserPoolCommand({ PoolName: 'outbox' }))).UserPool!.Id!;
+      await dev.cognito.send(
+        new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivy', TemporaryPassword: 'Invited-pass-1', DesiredDeliveryMediums: ['EMAIL'], UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }] }),
+      );
+      const outbox = await (await fetch(`${dev.url}/console/messages`)).text();
+      assert.match(outbox, /ivy@example\.com/);
+      assert.match(outbox, /<code>Invited-pass-1<\/code>/);
     } finally {
       await dev.stop();
     }
+  });
+
+  test('with access keys no message is kept, and the outbox page does not exist', async () => {
+    const { cookie } = await signInOverHttp(gh.url);
+    const response = await fetch(`${gh.url}/console/messages`, { headers: { cookie: cookie!.split(';')[0]! } });
+    assert.equal(response.status, 404);
   });
 });
 
@@ -171,14 +190,55 @@ describe('admin console in chromium', { skip }, () => {
       await page.getByRole('cell', { name: 'ada@example.com' }).waitFor();
       await page.screenshot({ path: screenshotPath('console-users-search'), fullPage: true });
 
-      // An app client.
+      // Pool settings: password policy, MFA, device tracking.
+      await page.goto(`${gh.url}/console/pools/${poolId}`);
+      await page.getByLabel('Minimum length').fill('12');
+      await page.getByLabel('Require a symbol').check();
+      await page.getByLabel('MFA', { exact: true }).selectOption('OPTIONAL');
+      await page.getByLabel('Device tracking').selectOption('always');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const { UserPool: saved } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      assert.equal(saved!.Policies!.PasswordPolicy!.MinimumLength, 12);
+      assert.equal(saved!.Policies!.PasswordPolicy!.RequireSymbols, true);
+      assert.equal(saved!.MfaConfiguration, 'OPTIONAL');
+      assert.deepEqual(saved!.DeviceConfiguration, { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false });
+      assert.deepEqual(saved!.UsernameAttributes, ['email'], 'what the form does not show stays');
+
+      // App clients: one made here and edited, one with a secret shown on request.
       await page.goto(`${gh.url}/console/pools/${poolId}/clients`);
       await page.getByLabel('Name').fill('web');
       await page.getByRole('button', { name: 'Create' }).click();
       await page.getByRole('heading', { name: 'web' }).waitFor();
+      await page.getByLabel('ALLOW_ADMIN_USER_PASSWORD_AUTH').check();
+      await page.getByLabel('Use OAuth').check();
+      await page.getByLabel('code', { exact: true }).check();
+      await page.getByLabel('Scopes (space-separated)').fill('openid email');
+      await page.getByLabel('Callback URLs').fill('https://app.example.com/callback');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       await page.screenshot({ path: screenshotPath('console-client'), fullPage: true });
       const { UserPoolClients } = await gh.cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId }));
       assert.deepEqual(UserPoolClients!.map((c) => c.ClientName), ['web']);
+      const { UserPoolClient: edited } = await gh.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: UserPoolClients![0]!.ClientId }));
+      assert.deepEqual(edited!.ExplicitAuthFlows!.sort(), ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+      assert.deepEqual([edited!.AllowedOAuthFlows, edited!.AllowedOAuthScopes, edited!.CallbackURLs], [['code'], ['openid', 'email'], ['https://app.example.com/callback']]);
+      const { UserPoolClient: server } = await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true }));
+      await page.goto(`${gh.url}/console/pools/${poolId}/clients/${server!.ClientId}`);
+      assert.equal(await page.getByText(server!.ClientSecret!).count(), 0, 'the secret is not on the page until asked for');
+      await page.getByRole('button', { name: 'Show secret' }).click();
+      await page.getByText(server!.ClientSecret!).waitFor();
+
+      // The dashboard counts what happened: a sign-in and a failed one.
+      await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: 'Dashboard-pass-1!', Permanent: true }));
+      const auth = (PASSWORD: string) =>
+        gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: edited!.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ada@example.com', PASSWORD } }));
+      await auth('Dashboard-pass-1!');
+      await errorOf(auth('Wrong-pass-1!'));
+      await page.goto(`${gh.url}/console`);
+      await page.getByText(/Sign-ins: 1 in the last hour/).waitFor();
+      await page.getByText(/Failed sign-in steps: 1 in the last hour/).waitFor();
+      await page.screenshot({ path: screenshotPath('console-dashboard'), fullPage: true });
 
       // Delete the user, then the pool (which asks for its id).
       await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);

@@ -30,6 +30,7 @@ import { OwnAttributes } from './self-service/own-attributes.js';
 import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
 import { Messenger, type CodeSealer } from './messages/messenger.js';
+import { MessageOutbox } from './messages/outbox.js';
 import type { FunctionInvoker } from './triggers/invocation.js';
 import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
@@ -101,6 +102,8 @@ export interface Services {
   readonly importJobs: ImportJobs;
   /** Runs started import jobs; the server starts it and closes it. */
   readonly importRunner: ImportRunner;
+  /** The messages kept for the console in development mode. */
+  readonly outbox: MessageOutbox;
 }
 
 export interface ServiceDependencies {
@@ -191,6 +194,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     // moving users in
     importJobs: new ImportJobs(storage, pools, new UploadUrls(secretBox, publicUrl), clock, () => importRunner.kick()),
     importRunner,
+    outbox: new MessageOutbox(storage),
   };
 }
 

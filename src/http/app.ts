@@ -6,7 +6,7 @@ import type { Storage } from '../storage/types.js';
 import { awsJsonHandler } from './aws-json.js';
 import { requestAuthenticator } from './authenticator.js';
 import { rateLimiter } from './rate-limits.js';
-import { Metrics } from './metrics.js';
+import { mergeSnapshots, Metrics } from './metrics.js';
 import { localMetricsOnly, registerServiceEndpoints, type MetricsCollector } from './service-endpoints.js';
 import type { Clock } from '../clock.js';
 import { registerCors } from './cors.js';
@@ -36,7 +36,7 @@ export interface HttpDependencies {
 /** Far above any real request's upload time, far below what lets slow senders pile up connections. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1, metrics = new Metrics(), collectMetrics = localMetricsOnly }: HttpDependencies): FastifyInstance {
+export function buildHttpApp({ services, storage, config, logger, clock, rateShare = 1, metrics = new Metrics(() => clock.now()), collectMetrics = localMetricsOnly }: HttpDependencies): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.maxBodyBytes,
@@ -84,7 +84,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);
   registerImportUploads(app, services);
-  registerConsole(app, services, new ConsoleSessions(config, services.secretBox, clock));
+  registerConsole(app, services, new ConsoleSessions(config, services.secretBox, clock), async () => mergeSnapshots(await collectMetrics(metrics.current())), () => clock.now());
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;
 }

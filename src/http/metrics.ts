@@ -17,7 +17,21 @@ export interface MetricsSnapshot {
   signIns: Record<string, number>;
   /** `pool\0triggerSource\0function\0outcome` → invocations and their total seconds */
   triggers: Record<string, { count: number; sum: number }>;
+  /** The start of each of the last hour's minutes (epoch ms) → what happened in it, for the console's chart. */
+  perMinute?: Record<string, MinuteCounts>;
 }
+
+export interface MinuteCounts {
+  /** Sign-ins that ended in tokens. */
+  signIns: number;
+  /** Sign-in steps that ended in an exception (a wrong password, an expired code, …). */
+  failures: number;
+  signUps: number;
+}
+
+const MINUTE_MS = 60_000;
+/** How many minutes of counts each process keeps. */
+export const MINUTES_KEPT = 60;
 
 export interface DatabasePoolStats {
   total: number;
@@ -28,7 +42,9 @@ export interface DatabasePoolStats {
 const SIGN_IN_OPERATIONS = new Set(['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge']);
 
 export class Metrics {
-  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {} };
+  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {} };
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** One answered request: `outcome` is `success` or the exception name. */
   record(operation: string, outcome: string, seconds: number, output?: unknown): void {
@@ -38,7 +54,24 @@ export class Metrics {
     latency.buckets[index === -1 ? BUCKETS.length : index]! += 1;
     latency.sum += seconds;
     latency.count += 1;
-    if (SIGN_IN_OPERATIONS.has(operation)) increment(this.snapshot.signIns, `${operation}\0${signInResult(outcome, output)}`);
+    if (SIGN_IN_OPERATIONS.has(operation)) {
+      const result = signInResult(outcome, output);
+      increment(this.snapshot.signIns, `${operation}\0${result}`);
+      if (result === 'tokens') this.minute().signIns++;
+      else if (outcome !== 'success') this.minute().failures++;
+    } else if (operation === 'SignUp' && outcome === 'success') this.minute().signUps++;
+  }
+
+  /** This minute's counts, opened (and minutes older than the hour dropped) on first use. */
+  private minute(): MinuteCounts {
+    const perMinute = (this.snapshot.perMinute ??= {});
+    const start = Math.floor(this.now() / MINUTE_MS) * MINUTE_MS;
+    let counts = perMinute[start];
+    if (!counts) {
+      counts = perMinute[start] = { signIns: 0, failures: 0, signUps: 0 };
+      for (const key of Object.keys(perMinute)) if (Number(key) <= start - MINUTES_KEPT * MINUTE_MS) delete perMinute[key];
+    }
+    return counts;
   }
 
   /** One trigger invocation: `outcome` is `answered` or the Cognito exception it ended in. */
@@ -66,8 +99,14 @@ const increment = (counts: Record<string, number>, key: string) => {
 
 /** Adds snapshots from several processes into one. */
 export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
-  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {} };
+  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {} };
   for (const snapshot of snapshots) {
+    for (const [minute, counts] of Object.entries(snapshot.perMinute ?? {})) {
+      const target = (merged.perMinute![minute] ??= { signIns: 0, failures: 0, signUps: 0 });
+      target.signIns += counts.signIns;
+      target.failures += counts.failures;
+      target.signUps += counts.signUps;
+    }
     for (const [key, value] of Object.entries(snapshot.requests)) merged.requests[key] = (merged.requests[key] ?? 0) + value;
     for (const [key, value] of Object.entries(snapshot.signIns)) merged.signIns[key] = (merged.signIns[key] ?? 0) + value;
     for (const [key, { count, sum }] of Object.entries(snapshot.triggers ?? {})) {

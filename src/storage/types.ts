@@ -429,6 +429,21 @@ export interface ImportJobStore {
   lines(jobId: string, limit: number, afterLine?: number): Promise<Page<ImportLineRecord>>;
 }
 
+/** A message as delivered, kept for the development console (the code in it included). */
+export interface OutboxRecord {
+  id: string;
+  poolId: string;
+  sentAt: number;
+  message: Record<string, unknown>;
+}
+
+export interface OutboxStore {
+  /** Keeps the message, and no more than `keep` of the newest. */
+  add(record: OutboxRecord, keep: number): Promise<void>;
+  /** The newest first. */
+  recent(limit: number): Promise<OutboxRecord[]>;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly pools: PoolStore;
@@ -443,6 +458,7 @@ export interface Storage {
   readonly attemptCounts: AttemptCountStore;
   readonly poolDocuments: PoolDocumentStore;
   readonly importJobs: ImportJobStore;
+  readonly outbox: OutboxStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

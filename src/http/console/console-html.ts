@@ -31,6 +31,10 @@ button:focus, input:focus, select:focus, a:focus { outline: 3px solid #0972d3; o
 .error { background: #fff1f0; border: 1px solid #d91515; color: #8a0a0a; padding: .75rem; border-radius: 4px; }
 .note { background: #f2fcf3; border: 1px solid #037f0c; color: #024a07; padding: .75rem; border-radius: 4px; }
 .muted { color: #5f6b7a; }
+fieldset { border: 1px solid #e9ebed; border-radius: 6px; margin: 1rem 0; padding: .5rem 1rem; }
+legend { font-weight: 700; padding: 0 .25rem; }
+label.check { display: flex; gap: .4rem; align-items: center; font-weight: 400; }
+code.secret { background: #f4f5f7; padding: .25rem .4rem; border-radius: 4px; }
 .narrow { max-width: 24rem; }
 @media (max-width: 40rem) { main { margin: 0; border-radius: 0; padding: 1rem; } table { font-size: .85rem; } }
 `;
@@ -48,9 +52,12 @@ export interface ConsolePageOptions {
   poolId?: string;
   error?: string;
   note?: string;
+  /** Development mode: the outbox is linked. */
+  development?: boolean;
 }
 
-export function consolePage({ title, csrf, poolId, error, note }: ConsolePageOptions, body: string): string {
+export function consolePage(options: ConsolePageOptions, body: string): string {
+  const { title, csrf, poolId, error, note } = options;
   const poolNav = poolId
     ? ['', 'users', 'groups', 'clients'].map((part) => `<a href="${e(consoleUrl('pools', poolId, ...(part ? [part] : [])))}">${part ? part[0]!.toUpperCase() + part.slice(1) : e(poolId)}</a>`).join('')
     : '';
@@ -64,7 +71,7 @@ export function consolePage({ title, csrf, poolId, error, note }: ConsolePageOpt
 <style>${CSS}</style>
 </head>
 <body>
-<header><a class="brand" href="${CONSOLE_PATH}">Gatehouse</a><nav aria-label="Console"><a href="${CONSOLE_PATH}/pools">Pools</a>${poolNav}</nav>${signOut}</header>
+<header><a class="brand" href="${CONSOLE_PATH}">Gatehouse</a><nav aria-label="Console"><a href="${CONSOLE_PATH}/pools">Pools</a>${poolNav}${options.development ? `<a href="${CONSOLE_PATH}/messages">Messages</a>` : ''}</nav>${signOut}</header>
 <main>
 <h1>${e(title)}</h1>
 ${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}${note ? `<p class="note" role="status">${e(note)}</p>` : ''}

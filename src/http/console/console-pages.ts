@@ -5,6 +5,9 @@ import type { Services } from '../../domain/services.js';
 import { operations } from '../../operations/index.js';
 import { validateInput } from '../model/validate.js';
 import { formBody, requestOrigin } from '../web-requests.js';
+import type { MetricsSnapshot } from '../metrics.js';
+import { dashboardBody } from './console-dashboard.js';
+import { clientSettingsFields, clientUpdateInput, mfaInput, poolSettingsFields, poolUpdateInput } from './console-forms.js';
 import { actionForm, consolePage, consoleUrl, csrfField, date, e, input, table, type ConsolePageOptions } from './console-html.js';
 import { CONSOLE_PATH, ConsoleSessions, type OperatorSession } from './console-session.js';
 
@@ -52,7 +55,7 @@ type Call = <T = any>(operation: string, input: Record<string, unknown>) => Prom
  * action is the API operation of the same name, run in-process with the same input checks, so
  * the console can do nothing the SDK cannot.
  */
-export function registerConsole(app: FastifyInstance, services: Services, sessions: ConsoleSessions): void {
+export function registerConsole(app: FastifyInstance, services: Services, sessions: ConsoleSessions, counters: () => Promise<MetricsSnapshot>, now: () => number): void {
   const call: Call = async (operation, body) => {
     validateInput(operation, body);
     return operations[operation]!(body, { services, requestId: 'console', sourceIp: '127.0.0.1', awsSdkVersion: 'gatehouse-console' });
@@ -80,7 +83,7 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
   const show = async (request: FastifyRequest, reply: FastifyReply, session: OperatorSession, render: Parameters<typeof view>[0], extra: Page) => {
     try {
       const { title, poolId, body } = await render(request, session, extra);
-      return page(reply, { title, poolId, csrf: session.csrf, error: extra.error, note: extra.error ? undefined : noteOf(request), status: extra.status }, body);
+      return page(reply, { title, poolId, csrf: session.csrf, error: extra.error, note: extra.error ? undefined : noteOf(request), status: extra.status, development: sessions.developmentMode }, body);
     } catch (error) {
       if (!(error instanceof CognitoError)) throw error;
       return page(reply, { title: 'Not found', csrf: session.csrf, error: error.message, status: 404 }, `<p><a href="${CONSOLE_PATH}/pools">Back to the pools</a></p>`);
@@ -106,7 +109,10 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
   const params = (request: FastifyRequest) => request.params as Record<string, string>;
   const field = (form: URLSearchParams, name: string) => form.get(name)?.trim() ?? '';
 
-  app.get(CONSOLE_PATH, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/pools`, 303));
+  app.get(
+    CONSOLE_PATH,
+    view(async () => ({ title: 'Dashboard', body: `${dashboardBody(await counters(), now())}<p><a href="${CONSOLE_PATH}/pools">User pools</a></p>` })),
+  );
   app.get(`${CONSOLE_PATH}/sign-in`, async (_request, reply) => {
     if (sessions.developmentMode) return reply.redirect(`${CONSOLE_PATH}/pools`, 303);
     return signInPage(reply);
@@ -123,6 +129,24 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
     sessions.signOut(request, reply);
     return reply.redirect(sessions.developmentMode ? `${CONSOLE_PATH}/pools` : `${CONSOLE_PATH}/sign-in`, 303);
   });
+
+  // The outbox: development mode only, where codes are for developers to copy.
+  app.get(
+    `${CONSOLE_PATH}/messages`,
+    view(async () => {
+      if (!sessions.developmentMode) throw new CognitoError('ResourceNotFoundException', 'The outbox exists in development mode only: with access keys configured, messages are not kept.');
+      const rows = (await services.outbox.recent(200)).map(({ poolId, sentAt, message: m }) => [
+        date(sentAt),
+        `<a href="${e(consoleUrl('pools', poolId))}">${e(poolId)}</a>`,
+        e(String(m.username ?? '')),
+        e(`${String(m.channel)} ${String(m.destination)}`),
+        e(String(m.trigger ?? '')),
+        `<code>${e(String(m.code ?? ''))}</code>`,
+        e(String(m.subject ? `${String(m.subject)}: ` : '') + String(m.message ?? '')),
+      ]);
+      return { title: 'Messages', body: `<p class="muted">The newest messages this server delivered (development mode keeps the last 500).</p>${table(['Sent', 'Pool', 'User', 'To', 'Why', 'Code', 'Message'], rows, 'No messages yet.')}` };
+    }),
+  );
 
   // Pools
   const pools: Parameters<typeof view>[0] = async (request, session) => {
@@ -168,11 +192,24 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
       poolId,
       body: `${table(['Setting', 'Value'], settings.map(([k, v]) => [e(k), e(v)]))}
 <p><a href="${e(consoleUrl('pools', poolId, 'users'))}">Users</a> · <a href="${e(consoleUrl('pools', poolId, 'groups'))}">Groups</a> · <a href="${e(consoleUrl('pools', poolId, 'clients'))}">App clients</a></p>
+<h2>Settings</h2>
+<form method="post" action="${e(consoleUrl('pools', poolId, 'settings'))}">${csrfField(session.csrf)}${poolSettingsFields(p)}<button type="submit">Save settings</button></form>
 <h2>Delete this pool</h2>
 <form method="post" action="${e(consoleUrl('pools', poolId, 'delete'))}">${csrfField(session.csrf)}<div class="row">${input(`Type the pool id (${poolId}) to confirm`, 'confirm', { required: true })}<button class="danger" type="submit">Delete pool and all its users</button></div></form>`,
     };
   };
   app.get(`${CONSOLE_PATH}/pools/:poolId`, view(pool));
+  app.post(
+    `${CONSOLE_PATH}/pools/:poolId/settings`,
+    action(async (request, form) => {
+      const { poolId } = params(request);
+      const { UserPool: current } = await call('DescribeUserPool', { UserPoolId: poolId });
+      await call('UpdateUserPool', poolUpdateInput(current, form));
+      const mfa = mfaInput(current, form);
+      if (mfa) await call('SetUserPoolMfaConfig', mfa);
+      return `${consoleUrl('pools', poolId)}?note=saved`;
+    }, pool),
+  );
   app.post(
     `${CONSOLE_PATH}/pools/:poolId/delete`,
     action(async (request, form) => {
@@ -357,22 +394,38 @@ ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${cs
       return `${consoleUrl('pools', poolId, 'clients', UserPoolClient.ClientId)}?note=created`;
     }, clients),
   );
-  app.get(
-    `${CONSOLE_PATH}/pools/:poolId/clients/:clientId`,
-    view(async (request) => {
+  const client = (showSecret: boolean): Parameters<typeof view>[0] => async (request, session) => {
+    const { poolId, clientId } = params(request);
+    const { UserPoolClient: c } = await call('DescribeUserPoolClient', { UserPoolId: poolId, ClientId: clientId });
+    const at = (...parts: string[]) => consoleUrl('pools', poolId, 'clients', clientId, ...parts);
+    const secret = !c.ClientSecret ? 'none' : showSecret ? `<code class="secret">${e(c.ClientSecret)}</code>` : actionForm(at('secret'), session.csrf, 'Show secret');
+    const rows: [string, string][] = [
+      ['Client id', `<code>${e(c.ClientId)}</code>`],
+      ['Secret', secret],
+      ['Token validity (access / ID / refresh)', e(`${c.AccessTokenValidity ?? 60} / ${c.IdTokenValidity ?? 60} ${c.TokenValidityUnits?.AccessToken ?? 'minutes'} / ${c.RefreshTokenValidity ?? 30} ${c.TokenValidityUnits?.RefreshToken ?? 'days'}`)],
+      ['Created', date(c.CreationDate * 1000)],
+    ];
+    return {
+      title: c.ClientName,
+      poolId,
+      body: `${table(['Setting', 'Value'], rows.map(([k, v]) => [e(k), v]))}
+<form method="post" action="${e(at('settings'))}">${csrfField(session.csrf)}${clientSettingsFields(c)}<button type="submit">Save</button></form>`,
+    };
+  };
+  app.get(`${CONSOLE_PATH}/pools/:poolId/clients/:clientId`, view(client(false)));
+  app.post(`${CONSOLE_PATH}/pools/:poolId/clients/:clientId/secret`, async (request, reply) => {
+    // Shown only on a genuine post, so the secret is in no page a link or the cache can bring back.
+    const session = sessions.current(request, reply);
+    if (!session || !sessions.formIsGenuine(request, session, formBody(request).get('_csrf'))) return page(reply, { title: 'Refused', status: 403, error: 'This form did not come from your console session.' }, '');
+    return show(request, reply, session, client(true), {});
+  });
+  app.post(
+    `${CONSOLE_PATH}/pools/:poolId/clients/:clientId/settings`,
+    action(async (request, form) => {
       const { poolId, clientId } = params(request);
-      const { UserPoolClient: c } = await call('DescribeUserPoolClient', { UserPoolId: poolId, ClientId: clientId });
-      const rows: [string, string][] = [
-        ['Client id', c.ClientId],
-        ['Secret', c.ClientSecret ? 'yes (shown by DescribeUserPoolClient)' : 'none'],
-        ['Auth flows', (c.ExplicitAuthFlows ?? []).join(', ')],
-        ['OAuth flows', (c.AllowedOAuthFlows ?? []).join(', ') || 'none'],
-        ['OAuth scopes', (c.AllowedOAuthScopes ?? []).join(' ') || 'none'],
-        ['Callback URLs', (c.CallbackURLs ?? []).join(' ') || 'none'],
-        ['Token validity (access / ID / refresh)', `${c.AccessTokenValidity ?? 60} / ${c.IdTokenValidity ?? 60} ${c.TokenValidityUnits?.AccessToken ?? 'minutes'} / ${c.RefreshTokenValidity ?? 30} ${c.TokenValidityUnits?.RefreshToken ?? 'days'}`],
-        ['Created', new Date(c.CreationDate * 1000).toISOString()],
-      ];
-      return { title: c.ClientName, poolId, body: table(['Setting', 'Value'], rows.map(([k, v]) => [e(k), e(v)])) };
-    }),
+      const { UserPoolClient: current } = await call('DescribeUserPoolClient', { UserPoolId: poolId, ClientId: clientId });
+      await call('UpdateUserPoolClient', clientUpdateInput(current, form));
+      return `${consoleUrl('pools', poolId, 'clients', clientId)}?note=saved`;
+    }, client(false)),
   );
 }

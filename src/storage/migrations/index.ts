@@ -15,6 +15,7 @@ import * as unownedSessions from './0013-unowned-sessions.js';
 import * as poolDocuments from './0014-pool-documents.js';
 import * as grantedScopes from './0015-granted-scopes.js';
 import * as userImports from './0016-user-imports.js';
+import * as messageOutbox from './0017-message-outbox.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-pool-documents': poolDocuments,
   '0015-granted-scopes': grantedScopes,
   '0016-user-imports': userImports,
+  '0017-message-outbox': messageOutbox,
 };
 
 export const migrationProvider: MigrationProvider = {

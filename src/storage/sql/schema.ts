@@ -163,4 +163,10 @@ export interface Database {
     outcome: string;
     message: string;
   };
+  message_outbox: {
+    id: string;
+    pool_id: string;
+    sent_at: number;
+    body: string;
+  };
 }

@@ -20,6 +20,7 @@ import {
   type GroupStore,
   type AttemptCountStore,
   type ImportJobStore,
+  type OutboxStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
@@ -30,6 +31,7 @@ import { SqlAttemptCountStore } from './sql-attempt-stores.js';
 import { SqlGroupStore } from './sql-group-store.js';
 import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
 import { SqlImportJobStore } from './sql-import-job-store.js';
+import { SqlOutboxStore } from './sql-outbox-store.js';
 import { page } from './page.js';
 import { prepared } from './prepared.js';
 
@@ -50,6 +52,7 @@ export class SqlStorage implements Storage {
   readonly attemptCounts: AttemptCountStore;
   readonly poolDocuments: PoolDocumentStore;
   readonly importJobs: ImportJobStore;
+  readonly outbox: OutboxStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -69,6 +72,7 @@ export class SqlStorage implements Storage {
     this.attemptCounts = new SqlAttemptCountStore(db);
     this.poolDocuments = new SqlPoolDocumentStore(db, this.translate);
     this.importJobs = new SqlImportJobStore(db, this.translate);
+    this.outbox = new SqlOutboxStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
