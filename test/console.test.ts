@@ -12,6 +12,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
+  GetGroupCommand,
   AdminListGroupsForUserCommand,
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
@@ -161,6 +162,15 @@ describe('admin console in chromium', { skip }, () => {
       await page.getByRole('status').filter({ hasText: 'Added to the group.' }).waitFor();
       const { Groups } = await gh.cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: username }));
       assert.deepEqual(Groups!.map((g) => g.GroupName), ['editors']);
+      // The group's page: its settings and members.
+      await page.goto(`${gh.url}/console/pools/${poolId}/groups/editors`);
+      await page.getByLabel('Precedence').fill('5');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      await page.getByRole('cell', { name: username }).waitFor();
+      await page.screenshot({ path: screenshotPath('console-group'), fullPage: true });
+      assert.equal((await gh.cognito.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'editors' }))).Group!.Precedence, 5);
+      await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
 
       // Disable, enable, set a password, reset it, sign out everywhere: each seen through the SDK.
       const state = () => gh.cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));

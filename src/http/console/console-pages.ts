@@ -357,15 +357,49 @@ ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${cs
       return `${consoleUrl('pools', poolId, 'groups', Group.GroupName)}?note=created`;
     }, groups),
   );
-  app.get(
-    `${CONSOLE_PATH}/pools/:poolId/groups/:groupName`,
-    view(async (request) => {
-      const { poolId, groupName } = params(request);
-      const [{ Group }, { Users }] = await Promise.all([call('GetGroup', { UserPoolId: poolId, GroupName: groupName }), call('ListUsersInGroup', { UserPoolId: poolId, GroupName: groupName, Limit: 60 })]);
-      const rows = (Users as any[]).map((u) => [`<a href="${e(consoleUrl('pools', poolId, 'users', u.Username))}">${e(u.Username)}</a>`, e(u.UserStatus)]);
-      return { title: Group.GroupName, poolId, body: `<p>${e(Group.Description ?? '')}</p><h2>Members</h2>${table(['Username', 'Status'], rows, 'No members.')}` };
-    }),
-  );
+  const group: Parameters<typeof view>[0] = async (request, session) => {
+    const { poolId, groupName } = params(request);
+    const next = (request.query as Record<string, string | undefined>).next;
+    const [{ Group: g }, { Users, NextToken }] = await Promise.all([
+      call('GetGroup', { UserPoolId: poolId, GroupName: groupName }),
+      call('ListUsersInGroup', { UserPoolId: poolId, GroupName: groupName, Limit: 60, ...(next && { NextToken: next }) }),
+    ]);
+    const at = (...parts: string[]) => consoleUrl('pools', poolId, 'groups', g.GroupName, ...parts);
+    const rows = (Users as any[]).map((u) => [
+      `<a href="${e(consoleUrl('pools', poolId, 'users', u.Username))}">${e(u.Username)}</a>`,
+      e(u.UserStatus),
+      actionForm(at('remove'), session.csrf, 'Remove', { fields: `<input type="hidden" name="Username" value="${e(u.Username)}">` }),
+    ]);
+    return {
+      title: g.GroupName,
+      poolId,
+      body: `<form method="post" action="${e(at())}">${csrfField(session.csrf)}<div class="row">${input('Description', 'Description', { value: g.Description ?? '' })}${input('Precedence', 'Precedence', { type: 'number', value: g.Precedence === undefined ? '' : String(g.Precedence) })}${input('IAM role ARN', 'RoleArn', { value: g.RoleArn ?? '' })}<button type="submit">Save</button></div></form>
+<h2>Members</h2>${table(['Username', 'Status', ''], rows, 'No members.')}${NextToken ? `<p><a href="?next=${e(encodeURIComponent(NextToken))}">More members</a></p>` : ''}
+<h2>Delete this group</h2>${actionForm(at('delete'), session.csrf, 'Delete group', { danger: true })}`,
+    };
+  };
+  app.get(`${CONSOLE_PATH}/pools/:poolId/groups/:groupName`, view(group));
+  const groupAction = (path: string, run: (poolId: string, groupName: string, form: URLSearchParams) => Promise<string>) =>
+    app.post(
+      `${CONSOLE_PATH}/pools/:poolId/groups/:groupName${path}`,
+      action(async (request, form) => {
+        const { poolId, groupName } = params(request);
+        return run(poolId, groupName, form);
+      }, group),
+    );
+  groupAction('', async (poolId, GroupName, form) => {
+    const precedence = field(form, 'Precedence');
+    await call('UpdateGroup', { UserPoolId: poolId, GroupName, Description: field(form, 'Description'), ...(precedence && { Precedence: Number(precedence) }), ...(field(form, 'RoleArn') && { RoleArn: field(form, 'RoleArn') }) });
+    return `${consoleUrl('pools', poolId, 'groups', GroupName)}?note=saved`;
+  });
+  groupAction('/remove', async (poolId, GroupName, form) => {
+    await call('AdminRemoveUserFromGroup', { UserPoolId: poolId, GroupName, Username: form.get('Username') ?? '' });
+    return `${consoleUrl('pools', poolId, 'groups', GroupName)}?note=removed`;
+  });
+  groupAction('/delete', async (poolId, GroupName) => {
+    await call('DeleteGroup', { UserPoolId: poolId, GroupName });
+    return `${consoleUrl('pools', poolId, 'groups')}?note=deleted`;
+  });
 
   // App clients
   const clients: Parameters<typeof view>[0] = async (request, session) => {
