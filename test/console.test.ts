@@ -250,6 +250,17 @@ describe('admin console in chromium', { skip }, () => {
       await page.getByText(/Failed sign-in steps: 1 in the last hour/).waitFor();
       await page.screenshot({ path: screenshotPath('console-dashboard'), fullPage: true });
 
+      // Activity: both sign-ins, the failed one with its reason, on the pool's page and the user's.
+      await page.goto(`${gh.url}/console/pools/${poolId}/activity`);
+      const rows = page.getByRole('row');
+      await rows.filter({ hasText: 'passed' }).filter({ hasText: 'Password: Success' }).first().waitFor();
+      await rows.filter({ hasText: 'NotAuthorizedException: Incorrect username or password.' }).first().waitFor();
+      assert.equal(await rows.filter({ hasText: edited!.ClientId! }).count(), 2);
+      await page.screenshot({ path: screenshotPath('console-activity'), fullPage: true });
+      await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
+      await page.getByRole('heading', { name: 'Recent sign-ins' }).waitFor();
+      assert.equal(await page.getByRole('row').filter({ hasText: 'Password: Failure' }).count(), 1);
+
       // Delete the user, then the pool (which asks for its id).
       await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
       await page.getByRole('button', { name: 'Delete user' }).click();

@@ -31,6 +31,7 @@ import { SelfService } from './self-service/self-service.js';
 import { Users } from './users/users.js';
 import { Messenger, type CodeSealer } from './messages/messenger.js';
 import { MessageOutbox } from './messages/outbox.js';
+import { AuthEvents } from './auth/auth-events.js';
 import type { FunctionInvoker } from './triggers/invocation.js';
 import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
@@ -104,6 +105,8 @@ export interface Services {
   readonly importRunner: ImportRunner;
   /** The messages kept for the console in development mode. */
   readonly outbox: MessageOutbox;
+  /** Sign-in events, as the console's activity pages show them. */
+  readonly authEvents: AuthEvents;
 }
 
 export interface ServiceDependencies {
@@ -144,7 +147,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const secondFactors = new SecondFactors(users, secretBox, clock);
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers });
+  const authEvents = new AuthEvents(storage, users, clock);
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
@@ -195,6 +199,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     importJobs: new ImportJobs(storage, pools, new UploadUrls(secretBox, publicUrl), clock, () => importRunner.kick()),
     importRunner,
     outbox: new MessageOutbox(storage),
+    authEvents,
   };
 }
 
@@ -213,8 +218,9 @@ function signIn(parts: {
   passkeys: Passkeys;
   triggers: UserTriggers;
   functions: Triggers;
+  events: AuthEvents;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
@@ -223,5 +229,5 @@ function signIn(parts: {
   const refreshing = new RefreshFlow(storage, users, tokens);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
   const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers, secretBox);
-  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth });
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events });
 }

@@ -444,6 +444,34 @@ export interface OutboxStore {
   recent(limit: number): Promise<OutboxRecord[]>;
 }
 
+/** One sign-in attempt's end, in the terms of Cognito's AuthEventType. */
+export interface AuthEventRecord {
+  /** Sorts by time: the newest has the greatest id. */
+  eventId: string;
+  poolId: string;
+  /** The user, when the name given was one. */
+  sub: string | null;
+  createdAt: number;
+  body: {
+    type: 'SignIn';
+    /** The name the user gave (or the username, once known). */
+    username: string;
+    response: 'Pass' | 'Fail';
+    /** Why it failed: the exception answered. */
+    reason?: string;
+    clientId: string;
+    ipAddress: string | null;
+    deviceKey?: string;
+    challenges: { name: 'Password' | 'Mfa'; response: 'Success' | 'Failure' }[];
+  };
+}
+
+export interface AuthEventStore {
+  add(event: AuthEventRecord): Promise<void>;
+  /** A pool's events, or one user's, newest first, strictly before `beforeId`. */
+  list(poolId: string, sub: string | undefined, limit: number, beforeId?: string): Promise<Page<AuthEventRecord>>;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly pools: PoolStore;
@@ -459,6 +487,7 @@ export interface Storage {
   readonly poolDocuments: PoolDocumentStore;
   readonly importJobs: ImportJobStore;
   readonly outbox: OutboxStore;
+  readonly authEvents: AuthEventStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

@@ -10,6 +10,7 @@ import type { Lockout } from './lockout.js';
 import type { CodeFactor, MfaStep } from './mfa-step.js';
 import { AUTO_SIGN_IN, type UserAuth } from './user-auth.js';
 import type { RefreshFlow } from './refresh-flow.js';
+import { AuthEvents } from './auth-events.js';
 import { beforeFirstFactor, checkHasPassword, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
@@ -46,6 +47,9 @@ export interface ChallengeAnswer {
 
 type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
 
+/** The challenges that prove a second factor, as AuthEventType's `Mfa`. */
+const MFA_CHALLENGES = new Set(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP', 'SELECT_MFA_TYPE', 'MFA_SETUP']);
+
 const PUBLIC_FLOWS = new Set(['USER_PASSWORD_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_AUTH']);
 const ADMIN_FLOWS = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH', 'USER_SRP_AUTH', 'REFRESH_TOKEN_AUTH', 'REFRESH_TOKEN', 'CUSTOM_AUTH', 'USER_AUTH']);
 
@@ -73,6 +77,7 @@ export interface SignInParts {
   triggers: UserTriggers;
   customAuth: CustomAuth;
   userAuth: UserAuth;
+  events: AuthEvents;
 }
 
 /**
@@ -94,6 +99,7 @@ export class Authentication {
   private readonly triggers: UserTriggers;
   private readonly customAuth: CustomAuth;
   private readonly userAuth: UserAuth;
+  private readonly events: AuthEvents;
   private readonly challenges: Record<string, ChallengeHandler>;
 
   constructor(parts: SignInParts) {
@@ -112,6 +118,7 @@ export class Authentication {
       triggers: this.triggers,
       customAuth: this.customAuth,
       userAuth: this.userAuth,
+      events: this.events,
     } = parts);
     this.challenges = {
       PASSWORD_VERIFIER: (signIn, session, responses) => this.passwordVerifier(signIn, session, responses),
@@ -137,6 +144,12 @@ export class Authentication {
     if (!(admin ? ADMIN_FLOWS : PUBLIC_FLOWS).has(request.flow)) {
       throw invalidParameter(unsupportedFlowMessage(request.flow));
     }
+    if (request.flow.startsWith('REFRESH_TOKEN')) return this.start(client, request);
+    const step = { client, factor: 'Password' as const, name: parameterOf(request.parameters, 'USERNAME'), sourceIp: request.sourceIp };
+    return this.events.signInStep(step, () => this.start(client, request));
+  }
+
+  private async start(client: AppClient, request: AuthRequest): Promise<AuthOutcome> {
     if (request.flow === 'CUSTOM_AUTH') return this.customFlow(client, request);
     checkFlowAllowed(client, request.flow);
     if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, request.caller);
@@ -164,7 +177,8 @@ export class Authentication {
     const signIn = await this.signInOf(client, session, answer);
     // Checked before the session is used up: a client told its device is gone retries without it.
     if (!(await this.sessions.consume(sessionId))) throw await invalid();
-    return handler(signIn, session, answer.responses);
+    const step = { client, factor: MFA_CHALLENGES.has(answer.challenge) ? ('Mfa' as const) : ('Password' as const), name: signIn.user.username, sub: signIn.user.sub, sourceIp: answer.sourceIp };
+    return this.events.signInStep(step, () => handler(signIn, session, answer.responses));
   }
 
   private async customFlow(client: AppClient, request: AuthRequest): Promise<AuthOutcome> {

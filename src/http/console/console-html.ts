@@ -17,7 +17,7 @@ h1 { font-size: 1.4rem; margin-top: 0; }
 h2 { font-size: 1.1rem; margin-top: 2rem; }
 a { color: #0972d3; }
 table { border-collapse: collapse; width: 100%; margin: .75rem 0; font-size: .95rem; }
-th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e9ebed; vertical-align: top; overflow-wrap: anywhere; }
+th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid #e9ebed; vertical-align: top; overflow-wrap: break-word; }
 th { color: #5f6b7a; font-weight: 600; }
 form.inline { display: inline-block; margin: 0 .5rem .5rem 0; }
 .row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; margin: .75rem 0; }
@@ -59,7 +59,7 @@ export interface ConsolePageOptions {
 export function consolePage(options: ConsolePageOptions, body: string): string {
   const { title, csrf, poolId, error, note } = options;
   const poolNav = poolId
-    ? ['', 'users', 'groups', 'clients'].map((part) => `<a href="${e(consoleUrl('pools', poolId, ...(part ? [part] : [])))}">${part ? part[0]!.toUpperCase() + part.slice(1) : e(poolId)}</a>`).join('')
+    ? ['', 'users', 'groups', 'clients', 'activity'].map((part) => `<a href="${e(consoleUrl('pools', poolId, ...(part ? [part] : [])))}">${part ? part[0]!.toUpperCase() + part.slice(1) : e(poolId)}</a>`).join('')
     : '';
   const signOut = csrf ? `<form method="post" action="${CONSOLE_PATH}/sign-out">${csrfField(csrf)}<button class="link" type="submit">Sign out</button></form>` : '';
   return `<!doctype html>

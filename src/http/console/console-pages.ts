@@ -6,6 +6,7 @@ import { operations } from '../../operations/index.js';
 import { validateInput } from '../model/validate.js';
 import { formBody, requestOrigin } from '../web-requests.js';
 import type { MetricsSnapshot } from '../metrics.js';
+import type { AuthEventRecord } from '../../storage/types.js';
 import { dashboardBody } from './console-dashboard.js';
 import { clientSettingsFields, clientUpdateInput, mfaInput, poolSettingsFields, poolUpdateInput } from './console-forms.js';
 import { actionForm, consolePage, consoleUrl, csrfField, date, e, input, table, type ConsolePageOptions } from './console-html.js';
@@ -148,6 +149,36 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
     }),
   );
 
+  const eventRows = (poolId: string, events: AuthEventRecord[], withUser: boolean) =>
+    events.map(({ createdAt, sub, body }) => [
+      date(createdAt),
+      ...(withUser ? [sub ? `<a href="${e(consoleUrl('pools', poolId, 'users', body.username))}">${e(body.username)}</a>` : `${e(body.username)} <span class="muted">(no such user)</span>`] : []),
+      body.response === 'Pass' ? 'passed' : '<strong>failed</strong>',
+      e(body.challenges.map((c) => `${c.name}: ${c.response}`).join(', ')),
+      e(body.reason ?? ''),
+      `<code>${e(body.clientId)}</code>`,
+      e(body.ipAddress ?? ''),
+      e(body.deviceKey ?? ''),
+    ]);
+  const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device'];
+
+  // Activity: the pool's sign-in events, newest first.
+  app.get(
+    `${CONSOLE_PATH}/pools/:poolId/activity`,
+    view(async (request) => {
+      const { poolId } = params(request);
+      await call('DescribeUserPool', { UserPoolId: poolId });
+      const before = (request.query as Record<string, string | undefined>).before;
+      const page = await services.authEvents.list(poolId, undefined, 60, before);
+      const older = page.nextKey ? `<p><a href="?before=${e(encodeURIComponent(page.nextKey))}">Older events</a></p>` : '';
+      return {
+        title: 'Activity',
+        poolId,
+        body: `<h2>Sign-ins</h2>${table([EVENT_HEADINGS[0]!, 'User', ...EVENT_HEADINGS.slice(1)], eventRows(poolId, page.items, true), 'No sign-ins yet.')}${older}`,
+      };
+    }),
+  );
+
   // Pools
   const pools: Parameters<typeof view>[0] = async (request, session) => {
     const next = (request.query as Record<string, string | undefined>).next;
@@ -270,10 +301,12 @@ ${table(['Username', 'Email', 'Phone', 'Status', 'Enabled', 'Created'], rows, va
   const user: Parameters<typeof view>[0] = async (request, session) => {
     const { poolId, username } = params(request);
     const u = await call('AdminGetUser', { UserPoolId: poolId, Username: username });
-    const [{ Groups }, { Devices }, { Groups: allGroups }] = await Promise.all([
+    const sub = (u.UserAttributes as any[]).find((a) => a.Name === 'sub')?.Value as string;
+    const [{ Groups }, { Devices }, { Groups: allGroups }, recent] = await Promise.all([
       call('AdminListGroupsForUser', { UserPoolId: poolId, Username: username }),
       call('AdminListDevices', { UserPoolId: poolId, Username: username }),
       call('ListGroups', { UserPoolId: poolId, Limit: 60 }),
+      services.authEvents.list(poolId, sub, 10),
     ]);
     const at = (...parts: string[]) => consoleUrl('pools', poolId, 'users', u.Username, ...parts);
     const memberOf = new Set((Groups as any[]).map((g) => g.GroupName));
@@ -309,7 +342,8 @@ ${table(['Username', 'Email', 'Phone', 'Status', 'Enabled', 'Created'], rows, va
 <form method="post" action="${e(at('password'))}">${csrfField(session.csrf)}<div class="row">${input('New permanent password', 'Password', { type: 'password', required: true })}<button type="submit">Set password</button></div></form>
 <h2>Groups</h2>${table(['Group', ''], groupRows, 'In no group.')}
 ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${csrfField(session.csrf)}<div class="row"><div><label for="in-group">Add to group</label><select id="in-group" name="GroupName">${joinable.map((g) => `<option>${e(g.GroupName)}</option>`).join('')}</select></div><button type="submit">Add</button></div></form>` : ''}
-<h2>Devices</h2>${table(['Device key', 'Name', 'Last IP', 'Last sign-in'], deviceRows, 'No remembered devices.')}`,
+<h2>Devices</h2>${table(['Device key', 'Name', 'Last IP', 'Last sign-in'], deviceRows, 'No remembered devices.')}
+<h2>Recent sign-ins</h2>${table(EVENT_HEADINGS, eventRows(poolId, recent.items, false), 'No sign-ins yet.')}`,
     };
   };
   app.get(`${CONSOLE_PATH}/pools/:poolId/users/:username`, view(user));

@@ -16,6 +16,7 @@ import * as poolDocuments from './0014-pool-documents.js';
 import * as grantedScopes from './0015-granted-scopes.js';
 import * as userImports from './0016-user-imports.js';
 import * as messageOutbox from './0017-message-outbox.js';
+import * as authEvents from './0018-auth-events.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0015-granted-scopes': grantedScopes,
   '0016-user-imports': userImports,
   '0017-message-outbox': messageOutbox,
+  '0018-auth-events': authEvents,
 };
 
 export const migrationProvider: MigrationProvider = {

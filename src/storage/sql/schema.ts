@@ -169,4 +169,11 @@ export interface Database {
     sent_at: number;
     body: string;
   };
+  auth_events: {
+    event_id: string;
+    pool_id: string;
+    sub: string | null;
+    created_at: number;
+    body: string;
+  };
 }

@@ -21,6 +21,7 @@ import {
   type AttemptCountStore,
   type ImportJobStore,
   type OutboxStore,
+  type AuthEventStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
@@ -32,6 +33,7 @@ import { SqlGroupStore } from './sql-group-store.js';
 import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
 import { SqlImportJobStore } from './sql-import-job-store.js';
 import { SqlOutboxStore } from './sql-outbox-store.js';
+import { SqlAuthEventStore } from './sql-auth-event-store.js';
 import { page } from './page.js';
 import { prepared } from './prepared.js';
 
@@ -53,6 +55,7 @@ export class SqlStorage implements Storage {
   readonly poolDocuments: PoolDocumentStore;
   readonly importJobs: ImportJobStore;
   readonly outbox: OutboxStore;
+  readonly authEvents: AuthEventStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -73,6 +76,7 @@ export class SqlStorage implements Storage {
     this.poolDocuments = new SqlPoolDocumentStore(db, this.translate);
     this.importJobs = new SqlImportJobStore(db, this.translate);
     this.outbox = new SqlOutboxStore(db);
+    this.authEvents = new SqlAuthEventStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
