@@ -3,6 +3,9 @@
 // chromium signing in with an access key and managing a pool, its users, groups and app clients,
 // each action checked through the SDK, with a screenshot of every page under test-output/screenshots/.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
@@ -13,6 +16,7 @@ import {
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   GetGroupCommand,
+  SignUpCommand,
   AdminListGroupsForUserCommand,
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
@@ -94,6 +98,23 @@ describe('admin console: who may use it', () => {
       assert.match(outbox, /<code>Invited-pass-1<\/code>/);
     } finally {
       await dev.stop();
+    }
+  });
+
+  test('the activity page counts the pool\'s trigger invocations by source, function and outcome', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'console-trigger-'));
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:Welcome';
+    await writeFile(join(dir, 'welcome.mjs'), 'export const handler = async (event) => { event.response.autoConfirmUser = true; return event; };\n');
+    const dev = await startTestGatehouse('sqlite', { triggers: { [fn]: { module: join(dir, 'welcome.mjs') } } });
+    try {
+      const poolId = (await dev.cognito.send(new CreateUserPoolCommand({ PoolName: 'triggered', LambdaConfig: { PreSignUp: fn } }))).UserPool!.Id!;
+      const clientId = (await dev.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app' }))).UserPoolClient!.ClientId!;
+      for (const name of ['tia', 'tom']) await dev.cognito.send(new SignUpCommand({ ClientId: clientId, Username: name, Password: 'Signed-up-1!' }));
+      const activity = await (await fetch(`${dev.url}/console/pools/${poolId}/activity`)).text();
+      assert.match(activity, /<td>PreSignUp_SignUp<\/td><td><code>arn:aws:lambda:us-east-1:123456789012:function:Welcome<\/code><\/td><td>answered<\/td><td>2<\/td>/);
+    } finally {
+      await dev.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

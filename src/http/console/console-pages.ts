@@ -171,10 +171,17 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
       const before = (request.query as Record<string, string | undefined>).before;
       const page = await services.authEvents.list(poolId, undefined, 60, before);
       const older = page.nextKey ? `<p><a href="?before=${e(encodeURIComponent(page.nextKey))}">Older events</a></p>` : '';
+      // Trigger invocations as this server's processes counted them since they started (the /metrics numbers).
+      const invocations = Object.entries((await counters()).triggers)
+        .map(([key, { count, sum }]) => [...key.split('\0'), count, sum] as [string, string, string, string, number, number])
+        .filter(([pool]) => pool === poolId)
+        .sort((a, b) => a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]) || a[3].localeCompare(b[3]))
+        .map(([, source, fn, outcome, count, sum]) => [e(source), `<code>${e(fn)}</code>`, outcome === 'answered' ? 'answered' : `<strong>${e(outcome)}</strong>`, String(count), `${Math.round((sum / count) * 1000)} ms`]);
       return {
         title: 'Activity',
         poolId,
-        body: `<h2>Sign-ins</h2>${table([EVENT_HEADINGS[0]!, 'User', ...EVENT_HEADINGS.slice(1)], eventRows(poolId, page.items, true), 'No sign-ins yet.')}${older}`,
+        body: `<h2>Sign-ins</h2>${table([EVENT_HEADINGS[0]!, 'User', ...EVENT_HEADINGS.slice(1)], eventRows(poolId, page.items, true), 'No sign-ins yet.')}${older}
+<h2>Trigger invocations</h2><p class="muted">Counted by this server's processes since they started.</p>${table(['Trigger source', 'Function', 'Outcome', 'Invocations', 'Average time'], invocations, 'No trigger has run.')}`,
       };
     }),
   );
