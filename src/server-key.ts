@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { syncPath } from './sync-path.js';
 import { ConfigError, decodeServerKey, isPostgresUrl, SERVER_KEY_BYTES, SERVER_KEY_FORMAT, type GatehouseConfig } from './config.js';
 
 export interface ServerKey {
@@ -69,13 +70,7 @@ async function createKeyFile(file: string): Promise<boolean> {
   } finally {
     await unlink(temporary);
   }
-  await syncDirectory(dirname(file));
+  // A new name is on disk only once its directory is.
+  await syncPath(dirname(file));
   return true;
-}
-
-/** A new name is on disk only once its directory is; where directories cannot be synced, the OS decides. */
-async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r').catch(() => undefined);
-  await handle?.sync().catch(() => undefined);
-  await handle?.close();
 }

@@ -9,7 +9,8 @@ import { attributesAtCreation } from '../domain/users/attribute-writes.js';
 import type { UserMfaState } from '../domain/mfa/user-mfa-state.js';
 import { settingsForNewPool, type PoolSettings } from '../domain/pools/pool-settings.js';
 import { validateInput } from '../http/model/validate.js';
-import type { Storage, UserStatus } from '../storage/types.js';
+import { pickDefined as pick } from '../objects.js';
+import { USER_STATUSES, type Storage, type UserStatus } from '../storage/types.js';
 
 /**
  * cognito-local's data directory (`.cognito/db`): a `<poolId>.json` per pool holding `Options`
@@ -42,7 +43,7 @@ interface LocalPool {
 }
 type LocalClient = CreateUserPoolClientRequest & { ClientId: string; ClientSecret?: string };
 
-const STATUSES = new Set<string>(['UNCONFIRMED', 'CONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED', 'ARCHIVED', 'COMPROMISED', 'UNKNOWN', 'EXTERNAL_PROVIDER']);
+const STATUSES: ReadonlySet<string> = new Set(USER_STATUSES);
 /** The settings of DescribeUserPool that CreateUserPool takes back. */
 const POOL_FIELDS = [
   'Policies', 'DeletionProtection', 'LambdaConfig', 'AutoVerifiedAttributes', 'AliasAttributes', 'UsernameAttributes', 'SmsVerificationMessage',
@@ -181,8 +182,4 @@ function newUserOf(user: LocalUser, settings: PoolSettings, where: (what: string
     ...(sms && { settings: { mfa: { enabled: ['SMS_MFA'] } satisfies UserMfaState } }),
     kept: { sub, enabled: user.Enabled !== false, ...(created !== undefined && Number.isFinite(created) && { createdAt: created }) },
   };
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.filter((key) => source[key] !== undefined && source[key] !== null).map((key) => [key, source[key]])) as Pick<T, K>;
 }

@@ -9,6 +9,8 @@ import type { GatehouseConfig } from '../config.js';
 import { exportPool } from '../domain/portability/pool-export.js';
 import { importPools, type NumberedLine } from '../domain/portability/pool-import.js';
 import { withServices } from '../server.js';
+import { allPages } from '../domain/pagination.js';
+import type { Storage } from '../storage/types.js';
 import { importCognitoLocal, readCognitoLocal } from './cognito-local.js';
 
 /** `gatehouse export`: the pools as a pool file on standard output. */
@@ -84,14 +86,9 @@ export async function importReportCommand(config: GatehouseConfig, poolId: strin
   );
 }
 
-async function allPoolIds(storage: Parameters<Parameters<typeof withServices>[1]>[0]['storage']): Promise<string[]> {
+async function allPoolIds(storage: Storage): Promise<string[]> {
   const ids: string[] = [];
-  let after: string | undefined;
-  do {
-    const page = await storage.pools.list(100, after);
-    ids.push(...page.items.map((pool) => pool.id));
-    after = page.nextKey;
-  } while (after !== undefined);
+  for await (const pool of allPages((after) => storage.pools.list(100, after))) ids.push(pool.id);
   return ids;
 }
 

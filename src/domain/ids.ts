@@ -12,6 +12,12 @@ function randomString(alphabet: string, length: number): string {
 /** `us-east-1_AbC123xyZ`: clients parse the region before `_`; SRP uses the part after it. */
 export const newPoolId = (region: string) => `${region}_${randomString(ALPHANUMERIC, 9)}`;
 
+/**
+ * An id that sorts by `now` (epoch ms, base 36, fixed width) and is unique after it: newest last,
+ * across nodes and workers, so "newest first, before this one" is an index range.
+ */
+export const timeOrderedId = (now: number) => `${now.toString(36).padStart(9, '0')}${randomString(ALPHANUMERIC, 12)}`;
+
 /** A random number of `bytes` bytes in base 32 (0-9a-v), zero-padded to a fixed width. */
 const base32 = (bytes: number, width: number) => BigInt(`0x${randomBytes(bytes).toString('hex')}`).toString(32).padStart(width, '0');
 

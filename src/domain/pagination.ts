@@ -19,5 +19,15 @@ export function decodePageToken(token: string | undefined, name = 'NextToken'): 
 }
 
 /** Cognito's `NextToken` for a page that may continue, or nothing for the last one. */
+/** Every item of a keyset-paged listing, a page at a time. */
+export async function* allPages<T>(page: (after: string | undefined) => Promise<{ items: T[]; nextKey?: string }>): AsyncGenerator<T> {
+  let after: string | undefined;
+  do {
+    const { items, nextKey } = await page(after);
+    yield* items;
+    after = nextKey;
+  } while (after !== undefined);
+}
+
 export const nextTokenOf = (page: { nextKey?: string }): { NextToken?: string } =>
   page.nextKey === undefined ? {} : { NextToken: encodePageToken(page.nextKey) };

@@ -29,7 +29,7 @@ export interface MinuteCounts {
   signUps: number;
 }
 
-const MINUTE_MS = 60_000;
+export const MINUTE_MS = 60_000;
 /** How many minutes of counts each process keeps. */
 export const MINUTES_KEPT = 60;
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, open, rename, rm } from 'node:fs/promises';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { syncPath } from '../sync-path.js';
 
 export class BackupError extends Error {}
 
@@ -23,9 +24,9 @@ export async function snapshotSqlite(source: string, destination: string): Promi
   } finally {
     database.close();
   }
-  await syncFile(temporary);
+  await syncPath(temporary);
   await rename(temporary, destination);
-  await syncFile(dirname(destination));
+  await syncPath(dirname(destination));
 }
 
 /** What a backup holds, read without changing it: whether it is a Gatehouse database, and the server key id its secrets are sealed with. */
@@ -56,20 +57,14 @@ export async function restoreSqlite(backup: string, target: string): Promise<voi
   checkStopped(target);
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   await copyFile(backup, temporary);
-  await syncFile(temporary);
+  await syncPath(temporary);
   if (existsSync(target)) await rename(target, `${target}.before-restore`);
   await rm(`${target}-shm`, { force: true });
   await rename(temporary, target);
-  await syncFile(dirname(target));
+  await syncPath(dirname(target));
 }
 
 /** Refuses a database with a WAL beside it: a server is running on it, or stopped without closing it. */
 export function checkStopped(target: string): void {
   if (existsSync(`${target}-wal`)) throw new BackupError(`${target}-wal exists: is a server running on ${target}? Stop it first (a server that stopped cleanly leaves no WAL).`);
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  await handle?.sync().catch(() => undefined);
-  await handle?.close();
 }

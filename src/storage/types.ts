@@ -42,7 +42,8 @@ export interface SigningKeyRecord {
   createdAt: number;
 }
 
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'ARCHIVED' | 'COMPROMISED' | 'UNKNOWN' | 'EXTERNAL_PROVIDER';
+export const USER_STATUSES = ['UNCONFIRMED', 'CONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED', 'ARCHIVED', 'COMPROMISED', 'UNKNOWN', 'EXTERNAL_PROVIDER'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
 
 export interface UserRecord {
   poolId: string;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { AuthEventRecord, Page, Storage } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError } from '../errors.js';
+import { timeOrderedId } from '../ids.js';
 import type { Users } from '../users/users.js';
 import type { AuthOutcome } from './sign-in.js';
 
@@ -70,7 +70,7 @@ export class AuthEvents {
   private async add(step: SignInStep, sub: string | null, username: string, result: Pick<AuthEventRecord['body'], 'response' | 'reason' | 'challenges' | 'deviceKey'>): Promise<void> {
     const createdAt = this.clock.now();
     await this.storage.authEvents.add({
-      eventId: `${createdAt.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`,
+      eventId: timeOrderedId(createdAt),
       poolId: step.client.poolId,
       sub,
       createdAt,

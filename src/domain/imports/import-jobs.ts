@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { CreateUserImportJobRequest, UserImportJobType } from '@aws-sdk/client-cognito-identity-provider';
 import { toEpochSeconds, type Clock } from '../../clock.js';
 import type { ImportJobRecord, ImportLineRecord, Page, Storage } from '../../storage/types.js';
 import { CognitoError, resourceNotFound } from '../errors.js';
+import { timeOrderedId } from '../ids.js';
 import { updateVersioned } from '../optimistic.js';
 import type { UserPools } from '../pools/user-pools.js';
 import type { Wire } from '../wire.js';
@@ -21,10 +22,7 @@ const PART_BYTES = 1024 * 1024;
 const preconditionNotMet = (message: string) => new CognitoError('PreconditionNotMetException', message);
 
 /** An id Cognito's pattern accepts (`import-[0-9a-zA-Z-]+`) that sorts in creation order. */
-function newJobId(now: number): string {
-  const random = randomBytes(8).toString('base64url').replace(/[-_]/g, '0');
-  return `import-${now.toString(36).padStart(9, '0')}${random}`;
-}
+const newJobId = (now: number): string => `import-${timeOrderedId(now)}`;
 
 /**
  * Cognito's user import jobs: created with a pre-signed upload URL, started, stopped, described.

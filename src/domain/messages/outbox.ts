@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { OutboxRecord, Storage } from '../../storage/types.js';
+import { timeOrderedId } from '../ids.js';
 import type { MessageDelivery, OutgoingMessage } from './delivery.js';
 
 /** How many delivered messages the development console keeps. */
@@ -19,9 +19,7 @@ export class OutboxDelivery implements MessageDelivery {
 
   async deliver(message: OutgoingMessage): Promise<void> {
     const sentAt = this.clock.now();
-    // Ids sort as the messages were sent, whichever worker sent them.
-    const id = `${sentAt.toString(36).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
-    await this.storage.outbox.add({ id, poolId: message.userPoolId, sentAt, message: { ...message } }, KEEP).catch(() => undefined);
+    await this.storage.outbox.add({ id: timeOrderedId(sentAt), poolId: message.userPoolId, sentAt, message: { ...message } }, KEEP).catch(() => undefined);
     await this.inner.deliver(message);
   }
 }

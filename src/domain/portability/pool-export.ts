@@ -1,6 +1,7 @@
 import type { Storage } from '../../storage/types.js';
 import { POOL_DOCUMENT_KINDS } from '../../storage/types.js';
 import { resourceNotFound } from '../errors.js';
+import { allPages } from '../pagination.js';
 import { SecretBox } from '../keys/secret-box.js';
 import { POOL_FILE_FORMAT, POOL_FILE_VERSION, noCounts, type PoolFileLine } from './pool-file.js';
 import { clientSecrets, deviceSecrets, documentSecrets, signingKeySecrets, userSecrets, type SecretTransform } from './sealed-secrets.js';
@@ -24,35 +25,25 @@ export async function* exportPool(storage: Storage, secretBox: SecretBox, poolId
   const signingKeys = (await storage.signingKeys.listForPool(poolId)).map((key) => signingKeySecrets(key, open));
   yield { type: 'pool', format: POOL_FILE_FORMAT, version: POOL_FILE_VERSION, pool: record, signingKeys };
 
-  for await (const client of paged((after) => storage.clients.list(poolId, PAGE, after))) {
+  for await (const client of allPages((after) => storage.clients.list(poolId, PAGE, after))) {
     counts.clients++;
     yield { type: 'client', client: unversioned(clientSecrets(client, open)) };
   }
   for (const kind of POOL_DOCUMENT_KINDS) {
-    for await (const document of paged((after) => storage.poolDocuments.list(poolId, kind, PAGE, after))) {
+    for await (const document of allPages((after) => storage.poolDocuments.list(poolId, kind, PAGE, after))) {
       counts.documents++;
       yield { type: 'document', document: unversioned(documentSecrets(document, open)) };
     }
   }
-  for await (const group of paged((after) => storage.groups.list(poolId, PAGE, after))) {
+  for await (const group of allPages((after) => storage.groups.list(poolId, PAGE, after))) {
     counts.groups++;
     yield { type: 'group', group: unversioned(group) };
   }
-  for await (const user of paged((after) => storage.users.list(poolId, PAGE, undefined, after))) {
+  for await (const user of allPages((after) => storage.users.list(poolId, PAGE, undefined, after))) {
     const [groups, devices] = await Promise.all([storage.groups.allForUser(poolId, user.sub), storage.devices.listAll(poolId, user.sub)]);
     counts.users++;
     counts.devices += devices.length;
     yield { type: 'user', user: unversioned(userSecrets(user, open)), groups: groups.map((group) => group.name), devices: devices.map((device) => deviceSecrets(device, open)) };
   }
   yield { type: 'end', poolId, counts };
-}
-
-/** Every item of a keyset-paged listing. */
-async function* paged<T>(page: (after: string | undefined) => Promise<{ items: T[]; nextKey?: string }>): AsyncGenerator<T> {
-  let after: string | undefined;
-  do {
-    const { items, nextKey } = await page(after);
-    yield* items;
-    after = nextKey;
-  } while (after !== undefined);
 }

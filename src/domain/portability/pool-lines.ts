@@ -1,4 +1,4 @@
-import { POOL_DOCUMENT_KINDS } from '../../storage/types.js';
+import { POOL_DOCUMENT_KINDS, USER_STATUSES } from '../../storage/types.js';
 import { hashSchemeOf } from '../passwords/foreign-hashes.js';
 import { POOL_FILE_FORMAT, POOL_FILE_VERSION, type PoolFileLine } from './pool-file.js';
 
@@ -15,7 +15,7 @@ export class PoolFileError extends Error {
 type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 type Shape = Record<string, Kind | `${Kind}?` | `${Kind}|null`>;
 
-const STATUSES = new Set(['UNCONFIRMED', 'CONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED', 'ARCHIVED', 'COMPROMISED', 'UNKNOWN', 'EXTERNAL_PROVIDER']);
+const STATUSES: ReadonlySet<string> = new Set(USER_STATUSES);
 
 const SHAPES: Record<string, Shape> = {
   pool: { id: 'string', name: 'string', config: 'object', tags: 'object', createdAt: 'number', updatedAt: 'number' },
@@ -65,6 +65,11 @@ export function parsePoolLine(text: string, line: number, poolId: string | undef
   const samePool = (id: unknown, what: string) => {
     if (id !== poolId) throw new PoolFileError(line, `${what} belongs to pool ${String(id)}, not to this section's pool ${poolId}`);
   };
+  /** A record of the section's pool: its fields, and its pool. */
+  const owned = <T extends { poolId: string }>(value: T, shape: keyof typeof SHAPES, what: (value: T) => string): void => {
+    checkShape(value, SHAPES[shape]!, shape, line);
+    samePool(value.poolId, what(value));
+  };
   if (poolId === undefined && record?.type !== 'pool') throw new PoolFileError(line, 'a section must open with its pool line');
   switch (record?.type) {
     case 'pool':
@@ -80,21 +85,17 @@ export function parsePoolLine(text: string, line: number, poolId: string | undef
       }
       return record;
     case 'client':
-      checkShape(record.client, SHAPES.client!, 'client', line);
-      samePool(record.client.poolId, `client ${record.client.clientId}`);
+      owned(record.client, 'client', (client) => `client ${client.clientId}`);
       return record;
     case 'document':
-      checkShape(record.document, SHAPES.document!, 'document', line);
-      samePool(record.document.poolId, `document ${record.document.key}`);
+      owned(record.document, 'document', (document) => `document ${document.key}`);
       if (!(POOL_DOCUMENT_KINDS as readonly string[]).includes(record.document.kind)) throw new PoolFileError(line, `unknown document kind ${record.document.kind}`);
       return record;
     case 'group':
-      checkShape(record.group, SHAPES.group!, 'group', line);
-      samePool(record.group.poolId, `group ${record.group.name}`);
+      owned(record.group, 'group', (group) => `group ${group.name}`);
       return record;
     case 'user':
-      checkShape(record.user, SHAPES.user!, 'user', line);
-      samePool(record.user.poolId, `user ${record.user.username}`);
+      owned(record.user, 'user', (user) => `user ${user.username}`);
       if (!STATUSES.has(record.user.status)) throw new PoolFileError(line, `user ${record.user.username} has the unknown status ${record.user.status}`);
       if (record.user.passwordHash !== null && !hashSchemeOf(record.user.passwordHash)) {
         throw new PoolFileError(line, `user ${record.user.username}'s password hash is in no form Gatehouse reads (argon2, bcrypt, scrypt, PBKDF2)`);
@@ -103,8 +104,7 @@ export function parsePoolLine(text: string, line: number, poolId: string | undef
       if (!Array.isArray(record.groups) || record.groups.some((name) => typeof name !== 'string')) throw new PoolFileError(line, 'groups must be a list of group names');
       if (!Array.isArray(record.devices)) throw new PoolFileError(line, 'devices must be a list');
       for (const device of record.devices) {
-        checkShape(device, SHAPES.device!, 'device', line);
-        samePool(device.poolId, `device ${device.deviceKey}`);
+        owned(device, 'device', (d) => `device ${d.deviceKey}`);
         if (device.sub !== record.user.sub) throw new PoolFileError(line, `device ${device.deviceKey} belongs to another user`);
       }
       return record;

@@ -1,7 +1,6 @@
-import { MINUTES_KEPT, type MetricsSnapshot, type MinuteCounts } from '../metrics.js';
+import { MINUTE_MS, MINUTES_KEPT, type MetricsSnapshot, type MinuteCounts } from '../metrics.js';
 import { e } from './console-html.js';
 
-const MINUTE_MS = 60_000;
 const SERIES: { key: keyof MinuteCounts; label: string; colour: string }[] = [
   { key: 'signIns', label: 'Sign-ins', colour: '#0972d3' },
   { key: 'failures', label: 'Failed sign-in steps', colour: '#d91515' },

@@ -1,3 +1,4 @@
+import { pickDefined as pick } from '../../objects.js';
 import { e, input } from './console-html.js';
 
 // The edit forms of the console: each shows the current settings and turns the posted form back
@@ -23,7 +24,6 @@ const REQUIREMENTS = [
   ['RequireSymbols', 'a symbol'],
 ] as const;
 
-const pick = (source: Record<string, unknown>, fields: string[]) => Object.fromEntries(fields.filter((f) => source[f] !== undefined && source[f] !== null).map((f) => [f, source[f]]));
 const checkbox = (name: string, value: string, label: string, checked: boolean) =>
   `<label class="check"><input type="checkbox" name="${e(name)}" value="${e(value)}"${checked ? ' checked' : ''}> ${e(label)}</label>`;
 const select = (label: string, name: string, options: [string, string][], current: string) =>

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../../domain/errors.js';
 import { FILTERABLE_ATTRIBUTES } from '../../domain/users/sign-in-names.js';
+import { sendPage, type PagePolicy } from '../hosted/page-kit.js';
 import type { Services } from '../../domain/services.js';
 import { operations } from '../../operations/index.js';
 import { validateInput } from '../model/validate.js';
@@ -13,23 +14,14 @@ import { actionForm, consolePage, consoleUrl, csrfField, date, e, input, table, 
 import { CONSOLE_PATH, ConsoleSessions, type OperatorSession } from './console-session.js';
 
 /**
- * The managed login's headers (no framing, no caching, no scripts), except that the browser names
- * this origin on the console's own form posts (`same-origin`; `no-referrer` would send `Origin:
- * null`), which is how a cross-site post is told apart.
+ * No scripts at all, forms only to the console; and unlike the login pages the browser names this
+ * origin on the console's own form posts (`same-origin`; `no-referrer` would send `Origin: null`),
+ * which is how a cross-site post is told apart.
  */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-function sendConsolePage(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('referrer-policy', 'same-origin')
-    .header('x-content-type-options', 'nosniff')
-    .send(html);
-}
+const CONSOLE_PAGES: PagePolicy = {
+  contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  referrerPolicy: 'same-origin',
+};
 
 /** Fixed notes a page shows after an action: only these texts, so a crafted link cannot put words on a page. */
 const NOTES: Record<string, string> = {
@@ -62,7 +54,7 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
     return operations[operation]!(body, { services, requestId: 'console', sourceIp: '127.0.0.1', awsSdkVersion: 'gatehouse-console' });
   };
 
-  const page = (reply: FastifyReply, options: ConsolePageOptions & { status?: number }, body: string) => sendConsolePage(reply, options.status ?? 200, consolePage(options, body));
+  const page = (reply: FastifyReply, options: ConsolePageOptions & { status?: number }, body: string) => sendPage(reply, options.status ?? 200, consolePage(options, body), CONSOLE_PAGES);
   const noteOf = (request: FastifyRequest) => {
     const key = (request.query as Record<string, string | undefined>).note;
     return key !== undefined && Object.hasOwn(NOTES, key) ? NOTES[key] : undefined;
@@ -90,16 +82,21 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
       return page(reply, { title: 'Not found', csrf: session.csrf, error: error.message, status: 404 }, `<p><a href="${CONSOLE_PATH}/pools">Back to the pools</a></p>`);
     }
   };
+  /** The session of a signed-in operator whose form this is, or undefined once the refusal is sent. */
+  const genuine = (request: FastifyRequest, reply: FastifyReply, form: URLSearchParams): OperatorSession | undefined => {
+    const session = sessions.current(request, reply);
+    if (session && sessions.formIsGenuine(request, session, form.get('_csrf'))) return session;
+    void page(reply, { title: 'Refused', status: 403, error: 'This form did not come from your console session. Reload the page and try again.' }, `<p><a href="${CONSOLE_PATH}/pools">Back to the console</a></p>`);
+    return undefined;
+  };
   // Actions: a genuine form of a signed-in operator, then a redirect; a refused action shows its page again with Cognito's message.
   const action = (
     run: (request: FastifyRequest, form: URLSearchParams) => Promise<string>,
     again: Parameters<typeof view>[0],
   ) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = sessions.current(request, reply);
     const form = formBody(request);
-    if (!session || !sessions.formIsGenuine(request, session, form.get('_csrf'))) {
-      return page(reply, { title: 'Refused', status: 403, error: 'This form did not come from your console session. Reload the page and try again.' }, `<p><a href="${CONSOLE_PATH}/pools">Back to the console</a></p>`);
-    }
+    const session = genuine(request, reply, form);
+    if (!session) return reply;
     try {
       return reply.redirect(await run(request, form), 303);
     } catch (error) {
@@ -490,9 +487,8 @@ ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${cs
   app.get(`${CONSOLE_PATH}/pools/:poolId/clients/:clientId`, view(client(false)));
   app.post(`${CONSOLE_PATH}/pools/:poolId/clients/:clientId/secret`, async (request, reply) => {
     // Shown only on a genuine post, so the secret is in no page a link or the cache can bring back.
-    const session = sessions.current(request, reply);
-    if (!session || !sessions.formIsGenuine(request, session, formBody(request).get('_csrf'))) return page(reply, { title: 'Refused', status: 403, error: 'This form did not come from your console session.' }, '');
-    return show(request, reply, session, client(true), {});
+    const session = genuine(request, reply, formBody(request));
+    return session ? show(request, reply, session, client(true), {}) : reply;
   });
   app.post(
     `${CONSOLE_PATH}/pools/:poolId/clients/:clientId/settings`,

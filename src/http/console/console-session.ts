@@ -1,9 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { GatehouseConfig } from '../../config.js';
 import type { SecretBox } from '../../domain/keys/secret-box.js';
-import { cookiesOf } from '../hosted/cookies.js';
+import { secretMatches } from '../../domain/auth/client-checks.js';
+import { cookiesOf, setCookie } from '../hosted/cookies.js';
 import { requestOrigin } from '../web-requests.js';
 
 export const CONSOLE_PATH = '/console';
@@ -53,7 +54,7 @@ export class ConsoleSessions {
   /** Signs in with an access key pair; undefined for any pair that is not configured. */
   signIn(accessKeyId: string, secretAccessKey: string, request: FastifyRequest, reply: FastifyReply): OperatorSession | undefined {
     let matched = false;
-    for (const key of this.config.accessKeys) matched = (sameText(key.accessKeyId, accessKeyId) && sameText(key.secretAccessKey, secretAccessKey)) || matched;
+    for (const key of this.config.accessKeys) matched = (secretMatches(key.accessKeyId, accessKeyId) && secretMatches(key.secretAccessKey, secretAccessKey)) || matched;
     return matched ? this.start(accessKeyId, request, reply) : undefined;
   }
 
@@ -65,7 +66,7 @@ export class ConsoleSessions {
   formIsGenuine(request: FastifyRequest, session: OperatorSession, token: string | null): boolean {
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== requestOrigin(request)) return false;
-    return token !== null && sameText(token, session.csrf);
+    return token !== null && secretMatches(session.csrf, token);
   }
 
   private start(accessKeyId: string, request: FastifyRequest, reply: FastifyReply): OperatorSession {
@@ -75,15 +76,5 @@ export class ConsoleSessions {
   }
 }
 
-function sameText(a: string, b: string): boolean {
-  const [x, y] = [Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')];
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-const overHttps = (request: FastifyRequest) => request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
-
-function setConsoleCookie(reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSeconds: number): void {
-  const attributes = [`${COOKIE}=${encodeURIComponent(value)}`, `Path=${CONSOLE_PATH}`, 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
-  if (overHttps(request)) attributes.push('Secure');
-  reply.header('set-cookie', attributes.join('; '));
-}
+const setConsoleCookie = (reply: FastifyReply, request: FastifyRequest, value: string, maxAgeSeconds: number): void =>
+  setCookie(reply, request, COOKIE, value, maxAgeSeconds, { path: CONSOLE_PATH, sameSite: 'Strict' });

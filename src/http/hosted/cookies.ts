@@ -15,9 +15,16 @@ export function cookiesOf(request: FastifyRequest): Record<string, string> {
 /** Whether the browser reached Gatehouse over https (directly, or through a proxy that says so). */
 const overHttps = (request: FastifyRequest) => request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
 
-/** HttpOnly and SameSite=Lax always, Secure whenever the page came over https. */
-export function setCookie(reply: FastifyReply, request: FastifyRequest, name: string, value: string, maxAgeSeconds: number): void {
-  const attributes = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`];
+/** HttpOnly always, SameSite=Lax and Path=/ unless asked otherwise, Secure whenever the page came over https. */
+export function setCookie(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  scope: { path?: string; sameSite?: 'Lax' | 'Strict' } = {},
+): void {
+  const attributes = [`${name}=${encodeURIComponent(value)}`, `Path=${scope.path ?? '/'}`, 'HttpOnly', `SameSite=${scope.sameSite ?? 'Lax'}`, `Max-Age=${maxAgeSeconds}`];
   if (overHttps(request)) attributes.push('Secure');
   const existing = reply.getHeader('set-cookie');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)];

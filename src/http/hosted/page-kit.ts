@@ -67,14 +67,23 @@ export function csrfMatches(request: FastifyRequest, body: URLSearchParams): boo
 /** The logo and the passkey script are Gatehouse's own (/ui-assets): images and scripts stay 'self', and no script is inline. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
 
-export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+/** What a page family sets apart from the defaults: its content security policy and referrer policy. */
+export interface PagePolicy {
+  contentSecurityPolicy: string;
+  referrerPolicy: string;
+}
+
+const LOGIN_PAGES: PagePolicy = { contentSecurityPolicy: CONTENT_SECURITY_POLICY, referrerPolicy: 'no-referrer' };
+
+/** An HTML page that is never framed, cached or sniffed. */
+export function sendPage(reply: FastifyReply, status: number, html: string, policy: PagePolicy = LOGIN_PAGES): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', policy.contentSecurityPolicy)
+    .header('referrer-policy', policy.referrerPolicy)
     .header('x-content-type-options', 'nosniff')
     .send(html);
 }
