@@ -33,6 +33,7 @@ import { startGatehouse } from '../src/server.js';
 import { errorOf } from './support/errors.js';
 import { backends, cognitoClient, databaseFor, POSTGRES_SERVER_KEY, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { postgresAvailable } from './support/postgres.js';
+import { SrpClient } from './support/srp-client.js';
 import { deliverTo, startMailbox, type Mailbox } from './support/webhook.js';
 
 const run = promisify(execFile);
@@ -149,7 +150,7 @@ for (const backend of backends()) {
     test('valid rows become RESET_REQUIRED users who reset their password; rows with errors are skipped or failed, line by line', async () => {
       const poolId = await newPool({ Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }] });
       const { UserPoolClient } = await gh.cognito.send(
-        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+        new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
       );
       await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'existing', MessageAction: 'SUPPRESS' }));
       const columns = [...HEADER, 'custom:tier'].reverse(); // column order is free
@@ -190,6 +191,8 @@ for (const backend of backends()) {
       const signIn = () =>
         gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: UserPoolClient!.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'frank', PASSWORD } }));
       assert.deepEqual(await errorOf(signIn()), { name: 'PasswordResetRequiredException', message: 'Password reset required for the user', status: 400 });
+      const srpStart = gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: UserPoolClient!.ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'frank', SRP_A: new SrpClient().srpA } }));
+      assert.equal((await errorOf(srpStart)).name, 'PasswordResetRequiredException', 'SRP is sent to reset the password too');
       await gh.cognito.send(new ForgotPasswordCommand({ ClientId: UserPoolClient!.ClientId, Username: 'frank' }));
       const { code } = await mailbox.next('frank@example.com');
       await gh.cognito.send(new ConfirmForgotPasswordCommand({ ClientId: UserPoolClient!.ClientId, Username: 'frank', ConfirmationCode: code, Password: PASSWORD }));
