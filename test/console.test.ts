@@ -112,6 +112,8 @@ describe('admin console: who may use it', () => {
       for (const name of ['tia', 'tom']) await dev.cognito.send(new SignUpCommand({ ClientId: clientId, Username: name, Password: 'Signed-up-1!' }));
       const activity = await (await fetch(`${dev.url}/console/pools/${poolId}/activity`)).text();
       assert.match(activity, /<td>PreSignUp_SignUp<\/td><td><code>arn:aws:lambda:us-east-1:123456789012:function:Welcome<\/code><\/td><td>answered<\/td><td>2<\/td>/);
+      const latest = activity.slice(activity.indexOf('Latest invocations'));
+      assert.equal(latest.match(/<td><time [^>]+>[^<]+<\/time><\/td><td>PreSignUp_SignUp<\/td><td><code>arn:aws:lambda:us-east-1:123456789012:function:Welcome<\/code><\/td><td>answered<\/td><td>\d+ ms<\/td>/g)?.length, 2, 'each invocation listed');
     } finally {
       await dev.stop();
       await rm(dir, { recursive: true, force: true });
@@ -154,11 +156,15 @@ describe('admin console in chromium', { skip }, () => {
       // A pool, created by the form.
       await page.getByLabel('Pool name').fill('console-made');
       await page.getByLabel('Users sign in with').selectOption('email');
+      await page.getByLabel('Minimum password length').fill('10');
+      await page.getByLabel('Users may sign themselves up').uncheck();
       await page.getByRole('button', { name: 'Create' }).click();
       await page.getByRole('heading', { name: 'console-made' }).waitFor();
       const poolId = new URL(page.url()).pathname.split('/')[3]!;
       const { UserPool } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
       assert.deepEqual(UserPool!.UsernameAttributes, ['email']);
+      assert.equal(UserPool!.Policies!.PasswordPolicy!.MinimumLength, 10);
+      assert.equal(UserPool!.AdminCreateUserConfig!.AllowAdminCreateUserOnly, true);
       await page.screenshot({ path: screenshotPath('console-pool'), fullPage: true });
 
       // A group, then a user added to it.
@@ -235,6 +241,42 @@ describe('admin console in chromium', { skip }, () => {
       assert.equal(saved!.MfaConfiguration, 'OPTIONAL');
       assert.deepEqual(saved!.DeviceConfiguration, { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false });
       assert.deepEqual(saved!.UsernameAttributes, ['email'], 'what the form does not show stays');
+
+      // Messages and triggers, then a trigger taken away again.
+      const welcome = 'arn:aws:lambda:us-east-1:123456789012:function:Welcome';
+      await page.getByLabel(/Verification email message/).fill('Your code for the console test is {####}');
+      await page.getByLabel(/Invitation email subject/).fill('Welcome aboard');
+      await page.getByLabel('Pre sign-up').fill(welcome);
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const { UserPool: messaged } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      assert.equal(messaged!.VerificationMessageTemplate!.EmailMessage, 'Your code for the console test is {####}');
+      assert.equal(messaged!.EmailVerificationMessage, 'Your code for the console test is {####}');
+      assert.equal(messaged!.AdminCreateUserConfig!.InviteMessageTemplate!.EmailSubject, 'Welcome aboard');
+      assert.equal(messaged!.LambdaConfig!.PreSignUp, welcome);
+      assert.equal(messaged!.Policies!.PasswordPolicy!.MinimumLength, 12, 'the rest of the form is saved as it was');
+      await page.getByLabel(/Verification email message/).fill('No code in this one');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      assert.match(await page.getByRole('alert').innerText(), /'No code in this one' at 'emailVerificationMessage' failed to satisfy constraint/);
+      await page.goto(`${gh.url}/console/pools/${poolId}`);
+      await page.getByLabel('Pre sign-up').fill('');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const { UserPool: untriggered } = await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }));
+      assert.equal(untriggered!.LambdaConfig?.PreSignUp, undefined);
+      assert.equal(untriggered!.VerificationMessageTemplate!.EmailMessage, 'Your code for the console test is {####}');
+      assert.equal(untriggered!.MfaConfiguration, 'OPTIONAL', 'saving again keeps the MFA chosen before');
+
+      // A domain for the managed login, then gone again.
+      const prefix = `console-${poolId.split('_')[1]!.toLowerCase()}`;
+      await page.getByLabel('Domain prefix').fill(prefix);
+      await page.getByRole('button', { name: 'Create the domain' }).click();
+      await page.getByRole('status').filter({ hasText: 'Created.' }).waitFor();
+      assert.equal((await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.Domain, prefix);
+      await page.screenshot({ path: screenshotPath('console-pool-settings'), fullPage: true });
+      await page.getByRole('button', { name: 'Delete the domain' }).click();
+      await page.getByRole('status').filter({ hasText: 'Deleted.' }).waitFor();
+      assert.equal((await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.Domain, undefined);
 
       // App clients: one made here and edited, one with a secret shown on request.
       await page.goto(`${gh.url}/console/pools/${poolId}/clients`);

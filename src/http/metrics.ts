@@ -19,7 +19,22 @@ export interface MetricsSnapshot {
   triggers: Record<string, { count: number; sum: number }>;
   /** The start of each of the last hour's minutes (epoch ms) → what happened in it, for the console's chart. */
   perMinute?: Record<string, MinuteCounts>;
+  /** The last invocations one by one, newest first, for the console's activity page. */
+  recentTriggers?: TriggerInvocation[];
 }
+
+export interface TriggerInvocation {
+  /** When it ended (epoch ms). */
+  at: number;
+  poolId: string;
+  source: string;
+  functionArn: string;
+  outcome: string;
+  milliseconds: number;
+}
+
+/** How many single invocations each process (and a merged snapshot) keeps. */
+export const RECENT_TRIGGERS_KEPT = 200;
 
 export interface MinuteCounts {
   /** Sign-ins that ended in tokens. */
@@ -79,6 +94,9 @@ export class Metrics {
     const entry = (this.snapshot.triggers[`${poolId}\0${source}\0${functionArn}\0${outcome}`] ??= { count: 0, sum: 0 });
     entry.count += 1;
     entry.sum += seconds;
+    const recent = (this.snapshot.recentTriggers ??= []);
+    recent.unshift({ at: this.now(), poolId, source, functionArn, outcome, milliseconds: Math.round(seconds * 1000) });
+    if (recent.length > RECENT_TRIGGERS_KEPT) recent.length = RECENT_TRIGGERS_KEPT;
   }
 
   current(): MetricsSnapshot {
@@ -121,6 +139,10 @@ export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
       target.count += latency.count;
     }
   }
+  merged.recentTriggers = snapshots
+    .flatMap((snapshot) => snapshot.recentTriggers ?? [])
+    .sort((a, b) => b.at - a.at)
+    .slice(0, RECENT_TRIGGERS_KEPT);
   return merged;
 }
 

@@ -22,12 +22,14 @@ th { color: #5f6b7a; font-weight: 600; }
 form.inline { display: inline-block; margin: 0 .5rem .5rem 0; }
 .row { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; margin: .75rem 0; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
-input, select { padding: .5rem; border: 1px solid #8d99a8; border-radius: 4px; font-size: 1rem; }
+div.wide { margin: .75rem 0; }
+textarea { width: 100%; box-sizing: border-box; font: inherit; }
+input, select, textarea { padding: .5rem; border: 1px solid #8d99a8; border-radius: 4px; font-size: 1rem; }
 button { padding: .5rem 1rem; background: #0972d3; color: #fff; border: 0; border-radius: 4px; font-size: 1rem; cursor: pointer; }
 button.danger { background: #d91515; }
 button.link { background: none; color: #0972d3; padding: 0; text-decoration: underline; }
 header button.link { color: #fff; }
-button:focus, input:focus, select:focus, a:focus { outline: 3px solid #0972d3; outline-offset: 1px; }
+button:focus, input:focus, select:focus, textarea:focus, a:focus { outline: 3px solid #0972d3; outline-offset: 1px; }
 .error { background: #fff1f0; border: 1px solid #d91515; color: #8a0a0a; padding: .75rem; border-radius: 4px; }
 .note { background: #f2fcf3; border: 1px solid #037f0c; color: #024a07; padding: .75rem; border-radius: 4px; }
 .muted { color: #5f6b7a; }
