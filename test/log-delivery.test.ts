@@ -20,6 +20,7 @@ import {
   UpdateUserPoolCommand,
   type LogConfigurationType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { ConfigError, defaultConfig, mergeConfig } from '../src/config.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { errorOf } from './support/errors.js';
 import { startMailbox, type Mailbox } from './support/webhook.js';
@@ -52,6 +53,16 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+test('logDelivery.destinations takes ARNs or ARN prefixes to stdout, file: paths and http(s) URLs, and refuses anything else', () => {
+  const merged = mergeConfig(defaultConfig(), { logDelivery: { destinations: { [logGroup('a')]: 'stdout', 'arn:aws:s3:::b*': 'file:/tmp/b.jsonl', [STREAM]: 'https://logs.example.com/in' } } });
+  assert.equal(merged.logDelivery.destinations[logGroup('a')], 'stdout');
+  const refused = (logDelivery: unknown, pattern: RegExp) => assert.throws(() => mergeConfig(defaultConfig(), { logDelivery }), (error: Error) => error instanceof ConfigError && pattern.test(error.message));
+  refused({ destinations: { [logGroup('a')]: 'syslog' } }, /must be 'stdout', 'file:<path>' or an http\(s\) URL/);
+  refused({ destinations: { 'log-group:a': 'stdout' } }, /must be an ARN/);
+  refused({ destinations: { 'arn:aws:logs:*:000000000000:log-group:a': 'stdout' } }, /ending in \*/);
+  refused({ destinations: {}, retries: 3 }, /unknown field 'logDelivery.retries'/);
+});
 
 for (const backend of backends()) {
   describe(`log delivery (${backend})`, () => {
