@@ -156,7 +156,16 @@ export interface GatehouseConfig {
    * real URLs; setting them points Google & co. at a test double or an air-gapped mirror.
    */
   federation: { endpoints: Partial<Record<SocialProviderType, Partial<Record<SocialEndpointName, string>>>> };
+  /**
+   * Log delivery (SetLogDeliveryConfiguration): where the log group, bucket and Firehose stream
+   * ARNs pools name really write. Each key is an ARN, or an ARN prefix ending in `*`; the longest
+   * match wins. Records for an ARN that nothing matches are dropped, with a warning.
+   */
+  logDelivery: { destinations: Record<string, LogDestination> };
 }
+
+/** `stdout`, `file:<path>` (JSON lines, appended), or an http(s) URL (JSON lines POSTed in batches). */
+export type LogDestination = string;
 
 export const SOCIAL_PROVIDER_TYPES = ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'] as const;
 export type SocialProviderType = (typeof SOCIAL_PROVIDER_TYPES)[number];
@@ -229,6 +238,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   loginDomainBase: 'auth.localhost',
   federation: { endpoints: {} },
   imports: { pollMs: 1000, leaseMs: 30_000 },
+  logDelivery: { destinations: {} },
 });
 
 export class ConfigError extends Error {}
@@ -297,6 +307,11 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     kms: { ...base.kms, ...((overrides as Partial<GatehouseConfig>).kms ?? {}) },
     federation: { endpoints: { ...base.federation.endpoints, ...((overrides as Partial<GatehouseConfig>).federation?.endpoints ?? {}) } },
     imports: { ...base.imports, ...((overrides as Partial<GatehouseConfig>).imports ?? {}) },
+    logDelivery: {
+      ...base.logDelivery,
+      ...(overrides as Partial<GatehouseConfig>).logDelivery,
+      destinations: { ...base.logDelivery.destinations, ...((overrides as Partial<GatehouseConfig>).logDelivery?.destinations ?? {}) },
+    },
   };
   checkConfig(merged);
   return merged;
@@ -331,6 +346,7 @@ function checkConfig(config: GatehouseConfig): void {
   checkTriggers(config, fail);
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
   checkFederation(config.federation, fail);
+  checkLogDelivery(config.logDelivery, fail);
   for (const field of ['pollMs', 'leaseMs'] as const) {
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
   }
@@ -345,6 +361,22 @@ function checkFederation(federation: GatehouseConfig['federation'], fail: (messa
     }
   }
 }
+
+function checkLogDelivery(logDelivery: GatehouseConfig['logDelivery'], fail: (message: string) => void): void {
+  if (typeof logDelivery !== 'object' || logDelivery === null || Array.isArray(logDelivery)) return fail('logDelivery must be {destinations: {<arn>: <destination>}}');
+  for (const key of Object.keys(logDelivery)) if (key !== 'destinations') fail(`unknown field 'logDelivery.${key}' (the field is destinations)`);
+  const { destinations } = logDelivery;
+  if (typeof destinations !== 'object' || destinations === null || Array.isArray(destinations)) return fail('logDelivery.destinations must map ARNs to destinations');
+  for (const [arn, destination] of Object.entries(destinations)) {
+    const star = arn.indexOf('*');
+    if (!/^arn:[^:*]+:[^:*]+:/.test(arn) || (star !== -1 && star !== arn.length - 1)) {
+      fail(`logDelivery.destinations: '${arn}' must be an ARN, or an ARN prefix ending in * (e.g. arn:aws:logs:us-east-1:000000000000:log-group:*)`);
+    }
+    if (!isLogDestination(destination)) fail(`logDelivery.destinations['${arn}'] must be 'stdout', 'file:<path>' or an http(s) URL, got ${JSON.stringify(destination)}`);
+  }
+}
+
+const isLogDestination = (value: unknown): boolean => value === 'stdout' || (typeof value === 'string' && /^file:.+/.test(value)) || isHttpUrl(value);
 
 function checkTriggers(config: GatehouseConfig, fail: (message: string) => void): void {
   const { lambda, triggers, kms } = config;

@@ -8,6 +8,7 @@ import { sealLegacySecrets } from './domain/keys/legacy-secrets.js';
 import { SecretBox } from './domain/keys/secret-box.js';
 import { deliveryFromConfig, describeDelivery } from './domain/messages/delivery-from-config.js';
 import { OutboxDelivery } from './domain/messages/outbox.js';
+import { DeliveryOutcomes } from './domain/messages/reporting.js';
 import { createServices, type Services } from './domain/services.js';
 import type { CodeSealer } from './domain/messages/messenger.js';
 import type { CodeEncryption } from './domain/triggers/code-encryption.js';
@@ -52,7 +53,9 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
   const publicUrl = () => config.publicUrl?.replace(/\/+$/, '') ?? listeningUrl;
   const logger = pino({ level: config.logLevel });
   // In development mode the console's outbox shows every message delivered, codes included.
-  const delivery = config.accessKeys.length === 0 ? new OutboxDelivery(deliveryFromConfig(config, logger), storage, clock) : deliveryFromConfig(config, logger);
+  const deliveryOutcomes = new DeliveryOutcomes();
+  const configured = deliveryFromConfig(config, logger, deliveryOutcomes);
+  const delivery = config.accessKeys.length === 0 ? new OutboxDelivery(configured, storage, clock) : configured;
   const metrics = options.metrics ?? new Metrics(() => clock.now());
   const triggers = triggerRunning(config, logger, metrics);
   let services: Services;
@@ -61,7 +64,8 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     const secretBox = await openSecretBox(config, logger);
     const hashSlots = Math.max(1, Math.floor(availableParallelism() * (options.rateShare ?? 1)));
     const onImportLog = (job: ImportJobRecord, line: string) => logger.info({ importJob: { poolId: job.poolId, jobId: job.jobId, name: job.body.name } }, `import job ${job.jobId}: ${line}`);
-    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, hashSlots, onImportLog, ...triggers });
+    const onLogDeliveryWarning = (line: string) => logger.warn(line);
+    services = createServices({ storage, clock, config, publicUrl, delivery, secretBox, hashSlots, onImportLog, deliveryOutcomes, onLogDeliveryWarning, ...triggers });
     if (options.seed !== false) await prepareDatabase(storage, services, config, logger);
     app = buildHttpApp({ services, storage, config, logger, clock, rateShare: options.rateShare, metrics, collectMetrics: options.collectMetrics });
     if (options.seed !== false) {
@@ -88,7 +92,7 @@ export async function startGatehouse(config: GatehouseConfig, options: StartOpti
     app: server,
     close: () =>
       (closing ??= Promise.all([server.close(), runningServices.importRunner.close()])
-        .then(() => Promise.all([storage.close(), triggers.close()]))
+        .then(() => Promise.all([storage.close(), triggers.close(), runningServices.poolLogs.flush()]))
         .then(() => undefined)),
   };
 }

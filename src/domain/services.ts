@@ -53,6 +53,9 @@ import { ImportJobs } from './imports/import-jobs.js';
 import { ImportRunner } from './imports/import-runner.js';
 import { UploadUrls } from './imports/upload-urls.js';
 import type { ImportJobRecord } from '../storage/types.js';
+import type { DeliveryOutcomes } from './messages/reporting.js';
+import { LogDestinations, type LogDeliveryWarn } from './log-delivery/destinations.js';
+import { PoolLogs } from './log-delivery/pool-logs.js';
 
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
@@ -107,12 +110,14 @@ export interface Services {
   readonly outbox: MessageOutbox;
   /** Sign-in events, as the console's activity pages show them. */
   readonly authEvents: AuthEvents;
+  /** SetLogDeliveryConfiguration's logs, written to the destinations the config maps. */
+  readonly poolLogs: PoolLogs;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -127,9 +132,14 @@ export interface ServiceDependencies {
   hashSlots?: number;
   /** Told of import jobs' log lines (rows not imported, each job's end). */
   onImportLog?: (job: ImportJobRecord, line: string) => void;
+  /** Each message's fate, as the delivery reports it, for the pools' userNotification logs. */
+  deliveryOutcomes?: DeliveryOutcomes;
+  /** Told when log delivery loses records (an unmapped ARN, a failing destination). */
+  onLogDeliveryWarning?: LogDeliveryWarn;
 }
 
-export function createServices({ storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation, hashSlots, onImportLog }: ServiceDependencies): Services {
+export function createServices(dependencies: ServiceDependencies): Services {
+  const { storage, clock, config, publicUrl, delivery, secretBox, invoker, sealer, onInvocation, hashSlots, onImportLog } = dependencies;
   const triggers = new Triggers(invoker, { region: config.region, timeoutMs: config.lambda.timeoutMs, onInvocation });
   const userTriggers = new UserTriggers(triggers);
   const messenger = new Messenger(delivery, triggers, sealer);
@@ -163,6 +173,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const federatedUsers = new FederatedUsers(storage, users, groups, userTriggers, clock);
   const upstream = new OAuthUpstream(config, () => clock.now());
   const importRunner = new ImportRunner(storage, users, clock, { ...config.imports, log: onImportLog });
+  const poolLogs = logDelivery(pools, authEvents, dependencies);
   return {
     pools,
     clients,
@@ -200,7 +211,17 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     importRunner,
     outbox: new MessageOutbox(storage),
     authEvents,
+    poolLogs,
   };
+}
+
+/** Log delivery, listening to sign-in events and message outcomes. */
+function logDelivery(pools: UserPools, authEvents: AuthEvents, { config, clock, deliveryOutcomes, onLogDeliveryWarning }: ServiceDependencies): PoolLogs {
+  const destinations = new LogDestinations(config.logDelivery.destinations, onLogDeliveryWarning ?? (() => undefined));
+  const poolLogs = new PoolLogs(pools, destinations, clock, config.accountId);
+  authEvents.onEvent = (event) => poolLogs.authEvent(event);
+  deliveryOutcomes?.listen((outcome) => poolLogs.notification(outcome));
+  return poolLogs;
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */

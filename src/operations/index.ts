@@ -67,6 +67,7 @@ import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetIdentityProviderByIdentifier from './GetIdentityProviderByIdentifier.js';
+import GetLogDeliveryConfiguration from './GetLogDeliveryConfiguration.js';
 import GetSigningCertificate from './GetSigningCertificate.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUICustomization from './GetUICustomization.js';
@@ -91,6 +92,7 @@ import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SetLogDeliveryConfiguration from './SetLogDeliveryConfiguration.js';
 import SetUICustomization from './SetUICustomization.js';
 import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
@@ -186,6 +188,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetDevice,
   GetGroup,
   GetIdentityProviderByIdentifier,
+  GetLogDeliveryConfiguration,
   GetSigningCertificate,
   GetTokensFromRefreshToken,
   GetUICustomization,
@@ -210,6 +213,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
+  SetLogDeliveryConfiguration,
   SetUICustomization,
   SetUserMFAPreference,
   SetUserPoolMfaConfig,

@@ -28,6 +28,9 @@ const NOT_ATTEMPTS = new Set(['InvalidParameterException', 'ResourceNotFoundExce
  * an event never fails the sign-in it describes.
  */
 export class AuthEvents {
+  /** Told of each event once it is kept (log delivery exports them); must not throw. */
+  onEvent: (event: AuthEventRecord) => void = () => undefined;
+
   constructor(
     private readonly storage: Storage,
     private readonly users: Users,
@@ -69,12 +72,14 @@ export class AuthEvents {
 
   private async add(step: SignInStep, sub: string | null, username: string, result: Pick<AuthEventRecord['body'], 'response' | 'reason' | 'challenges' | 'deviceKey'>): Promise<void> {
     const createdAt = this.clock.now();
-    await this.storage.authEvents.add({
+    const event: AuthEventRecord = {
       eventId: timeOrderedId(createdAt),
       poolId: step.client.poolId,
       sub,
       createdAt,
       body: { type: 'SignIn', username, clientId: step.client.clientId, ipAddress: step.sourceIp ?? null, ...result },
-    });
+    };
+    await this.storage.authEvents.add(event);
+    this.onEvent(event);
   }
 }

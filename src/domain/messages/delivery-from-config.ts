@@ -1,17 +1,17 @@
 import { isLoopback, type ChannelConfig, type GatehouseConfig, type LogChannelConfig } from '../../config.js';
 import { ChannelRouter } from './channel-router.js';
 import { LogDelivery, type MessageDelivery } from './delivery.js';
-import { ReportingDelivery, type DeliveryLogger } from './reporting.js';
+import { ReportingDelivery, type DeliveryLogger, type DeliveryOutcomes } from './reporting.js';
 import { SmtpDelivery } from './smtp-delivery.js';
 import { WebhookDelivery } from './webhook-delivery.js';
 
 type DeliveryConfig = Pick<GatehouseConfig, 'messages' | 'host' | 'accessKeys'>;
 
-/** The deliveries the config asks for, one per channel, wrapped so a failed send is logged, never thrown. */
-export function deliveryFromConfig(config: DeliveryConfig, logger: DeliveryLogger): MessageDelivery {
+/** The deliveries the config asks for, one per channel, wrapped so a failed send is logged (and told to `outcomes`), never thrown. */
+export function deliveryFromConfig(config: DeliveryConfig, logger: DeliveryLogger, outcomes?: DeliveryOutcomes): MessageDelivery {
   const { email, sms } = config.messages;
   const router = new ChannelRouter({ EMAIL: channelDelivery(email, config, logger), SMS: channelDelivery(sms, config, logger) });
-  return new ReportingDelivery(router, logger);
+  return new ReportingDelivery(router, logger, outcomes);
 }
 
 /** Where messages go, for the start-up log: `email → log (codes shown), sms → webhook https://…`. */

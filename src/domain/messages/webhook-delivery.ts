@@ -25,9 +25,26 @@ interface Failure {
 
 /**
  * Each message as a JSON POST to a team's own endpoint, which sends the email or SMS however it likes.
- * Network errors, timeouts, 5xx and 429 are retried with doubling waits; other answers are final.
  */
 export class WebhookDelivery implements MessageDelivery {
+  private readonly poster: WebhookPoster;
+
+  constructor(options: WebhookOptions) {
+    this.poster = new WebhookPoster(options);
+  }
+
+  async deliver(message: OutgoingMessage): Promise<void> {
+    const { userPoolId, username, sub, channel, destination, code, trigger } = message;
+    // Fields named one by one, so whatever else an OutgoingMessage may carry later is not sent by accident.
+    await this.poster.post(JSON.stringify({ userPoolId, username, sub, channel, destination, code, message: message.message, subject: message.subject, trigger }), 'application/json');
+  }
+}
+
+/**
+ * POSTs a body to an endpoint, signed when there is a secret. Network errors, timeouts, 5xx and 429
+ * are retried with doubling waits; other answers are final. Throws once no try went through.
+ */
+export class WebhookPoster {
   private readonly retries: number;
   private readonly timeoutMs: number;
   private readonly backoffMs: number;
@@ -38,17 +55,14 @@ export class WebhookDelivery implements MessageDelivery {
     this.backoffMs = options.backoffMs ?? 200;
   }
 
-  async deliver(message: OutgoingMessage): Promise<void> {
-    const { userPoolId, username, sub, channel, destination, code, trigger } = message;
-    // Fields named one by one, so whatever else an OutgoingMessage may carry later is not sent by accident.
-    const body = JSON.stringify({ userPoolId, username, sub, channel, destination, code, message: message.message, subject: message.subject, trigger });
-    // The same id on every try of one message, so a receiver can drop a repeat after a lost answer.
+  async post(body: string, contentType: string): Promise<void> {
+    // The same id on every try of one body, so a receiver can drop a repeat after a lost answer.
     const deliveryId = randomUUID();
     const tries = this.retries + 1;
     let failure: Failure | undefined;
     for (let attempt = 1; attempt <= tries; attempt++) {
       if (attempt > 1) await sleep(this.backoffMs * 2 ** (attempt - 2));
-      failure = await this.post(body, deliveryId);
+      failure = await this.once(body, contentType, deliveryId);
       if (!failure) return;
       if (!failure.retryable) break;
     }
@@ -56,18 +70,18 @@ export class WebhookDelivery implements MessageDelivery {
     throw new Error(`webhook delivery to ${this.options.url} failed ${attempts}: ${failure!.reason}`);
   }
 
-  private async post(body: string, deliveryId: string): Promise<Failure | undefined> {
+  private async once(body: string, contentType: string, deliveryId: string): Promise<Failure | undefined> {
     // A fresh timestamp per try, so a receiver with a replay window still accepts a late retry.
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
+      'content-type': contentType,
       'x-gatehouse-timestamp': timestamp,
       'x-gatehouse-delivery': deliveryId,
     };
     if (this.options.secret) headers['x-gatehouse-signature'] = webhookSignature(this.options.secret, timestamp, body);
     let response: Response;
     try {
-      // redirect: manual, because fetch would turn a redirected POST into a GET without the message.
+      // redirect: manual, because fetch would turn a redirected POST into a GET without the body.
       response = await fetch(this.options.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       return { reason: describeFetchError(error, this.timeoutMs), retryable: true };

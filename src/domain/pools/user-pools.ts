@@ -11,10 +11,12 @@ import { newPoolId } from '../ids.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { Wire } from '../wire.js';
 import { updateVersioned } from '../optimistic.js';
-import { MFA_FACTOR_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
+import { SEPARATELY_SET_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
 import { appendCustomAttributes } from './schema.js';
 
 const MAX_TAGS = 50;
+/** Pools remembered as last loaded; past this many the memory starts over. */
+const MAX_REMEMBERED = 10_000;
 
 export interface PoolIdentity {
   region: string;
@@ -31,6 +33,8 @@ const toRecord = ({ settings, ...pool }: Pool): PoolRecord => ({ ...pool, config
 export class UserPools {
   /** Typed pools by the record they came from: the store hands back the same record while the row is unchanged. */
   private readonly typed = new WeakMap<PoolRecord, Pool>();
+  /** The newest copy of each pool this process read or wrote: what a request already loaded, for work after it that must not read again. */
+  private readonly latest = new Map<string, Pool>();
 
   constructor(
     private readonly storage: Storage,
@@ -48,7 +52,7 @@ export class UserPools {
       const pool: Pool = { id, name: input.PoolName!, settings, tags, userCount: 0, createdAt: now, updatedAt: now, version: 0 };
       try {
         await this.storage.pools.insert(toRecord(pool), await this.keys.generateForPool(id));
-        return pool;
+        return this.remember(pool);
       } catch (error) {
         // A random id that collides is drawn again; a fixed one is the caller's to resolve.
         if (!(error instanceof DuplicateKeyError) || fixedId !== undefined || attempt > 2) throw error;
@@ -84,6 +88,12 @@ export class UserPools {
       throw invalidParameter('The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.');
     }
     if (!(await this.storage.pools.delete(id))) throw resourceNotFound(`User pool ${id} does not exist.`);
+    this.latest.delete(id);
+  }
+
+  /** The pool as this process last read or wrote it, without reading it again (undefined if it never did). */
+  loaded(id: string): Pool | undefined {
+    return this.latest.get(id);
   }
 
   async findByName(name: string): Promise<Pool[]> {
@@ -126,7 +136,7 @@ export class UserPools {
       EstimatedNumberOfUsers: pool.userCount,
     };
     for (const [field, value] of Object.entries(pool.settings)) {
-      if (!MFA_FACTOR_FIELDS.has(field)) description[field] = value;
+      if (!SEPARATELY_SET_FIELDS.has(field)) description[field] = value;
     }
     description.UserPoolTags = pool.tags;
     return description as Wire<UserPoolType>;
@@ -141,7 +151,13 @@ export class UserPools {
 
   /** Applies `next` to the pool as stored now; a write that lost a race is made again on the winner's copy. */
   private change(id: string, next: (pool: Pool) => Pool): Promise<Pool> {
-    return updateVersioned(() => this.get(id), next, (pool) => this.storage.pools.update(toRecord(pool)));
+    return updateVersioned(() => this.get(id), next, (pool) => this.storage.pools.update(toRecord(pool))).then((pool) => this.remember(pool));
+  }
+
+  private remember(pool: Pool): Pool {
+    if (this.latest.size >= MAX_REMEMBERED && !this.latest.has(pool.id)) this.latest.clear();
+    this.latest.set(pool.id, pool);
+    return pool;
   }
 
   private typedPool(record: PoolRecord): Pool {
@@ -151,7 +167,7 @@ export class UserPools {
       pool = { ...rest, settings: readPoolSettings(config) };
       this.typed.set(record, pool);
     }
-    return pool;
+    return this.remember(pool);
   }
 }
 
