@@ -2,6 +2,7 @@ import type {
   AuthFactorType,
   CreateUserPoolRequest,
   GetUserPoolMfaConfigResponse,
+  GetUserPoolSessionConfigurationResponse,
   PasswordPolicyType,
   UpdateUserPoolRequest,
   UserPoolPolicyType,
@@ -30,6 +31,8 @@ export type PoolSettings = Omit<
     Policies: Omit<UserPoolPolicyType, 'PasswordPolicy'> & { PasswordPolicy: PasswordPolicy };
     /** SetUserPoolMfaConfig left SMS out although the pool can send SMS: SMS is then no second factor. */
     SmsMfaTurnedOff?: true;
+    /** What SetUserPoolSessionConfiguration set; Cognito's defaults (tracking off, 20 a user) without it. */
+    SessionConfiguration?: Required<Pick<GetUserPoolSessionConfigurationResponse, 'UserSessionTracking' | 'TokenSession'>>;
   };
 
 /** Cognito's password policy when a pool is created without one. */
@@ -92,15 +95,18 @@ export function settingsAfterUpdate(current: PoolSettings, input: UpdateUserPool
   for (const field of FIXED_AT_CREATION) {
     if (current[field] !== undefined) (settings as Record<string, unknown>)[field] = current[field];
   }
-  // MFA factor settings belong to SetUserPoolMfaConfig; an UpdateUserPool that keeps MFA keeps them.
+  // Settings their own operations write (SetUserPoolMfaConfig, SetUserPoolSessionConfiguration) outlive UpdateUserPool.
   for (const [field, value] of Object.entries(current)) {
-    if (!(field in settings) && MFA_FACTOR_FIELDS.has(field)) (settings as Record<string, unknown>)[field] = value;
+    if (!(field in settings) && SEPARATELY_SET_FIELDS.has(field)) (settings as Record<string, unknown>)[field] = value;
   }
   return settings;
 }
 
 /** Settings that GetUserPoolMfaConfig reports but DescribeUserPool does not. */
 export const MFA_FACTOR_FIELDS: ReadonlySet<string> = new Set(['SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration', 'SmsMfaTurnedOff']);
+
+/** Settings only their own operations read and write, which DescribeUserPool does not show. */
+export const SEPARATELY_SET_FIELDS: ReadonlySet<string> = new Set([...MFA_FACTOR_FIELDS, 'SessionConfiguration']);
 
 type MutableInput = Omit<CreateUserPoolRequest, 'PoolName' | 'Schema' | 'UsernameAttributes' | 'AliasAttributes' | 'UsernameConfiguration' | 'UserPoolTags'>;
 

@@ -11,7 +11,7 @@ import { newPoolId } from '../ids.js';
 import type { SigningKeys } from '../keys/signing-keys.js';
 import type { Wire } from '../wire.js';
 import { updateVersioned } from '../optimistic.js';
-import { MFA_FACTOR_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
+import { SEPARATELY_SET_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
 import { appendCustomAttributes } from './schema.js';
 
 const MAX_TAGS = 50;
@@ -126,7 +126,7 @@ export class UserPools {
       EstimatedNumberOfUsers: pool.userCount,
     };
     for (const [field, value] of Object.entries(pool.settings)) {
-      if (!MFA_FACTOR_FIELDS.has(field)) description[field] = value;
+      if (!SEPARATELY_SET_FIELDS.has(field)) description[field] = value;
     }
     description.UserPoolTags = pool.tags;
     return description as Wire<UserPoolType>;
