@@ -203,6 +203,13 @@ for (const backend of backends()) {
       const d = await signIn(clientId, 'bob');
       const last = await sessionsOf(d.AccessToken!);
       assert.deepEqual(last.map((session) => session.IsCurrentSession), [true]);
+
+      // Turned off, the pool keeps no session records; the sign-in itself goes on, and is no session when tracking returns.
+      await track(poolId, 20, 'DISABLED');
+      assert.deepEqual(await sessionsOf(d.AccessToken!), []);
+      assert.ok((await rotate(clientId, d.RefreshToken!)).AccessToken);
+      await track(poolId, 20);
+      assert.deepEqual(await adminSessionsOf(poolId, 'bob'), []);
     });
 
     test('sessions end with the tokens: global sign-out, and an expired refresh token', async () => {

@@ -498,6 +498,8 @@ export interface UserSessionStore {
   /** A refresh in the family: when, and from where. */
   touch(originJti: string, at: number, ip: string | null, deviceType: string | null): Promise<void>;
   delete(sessionId: string): Promise<void>;
+  /** Every session of the pool: tracking was turned off. */
+  deleteForPool(poolId: string): Promise<void>;
 }
 
 export interface Storage {

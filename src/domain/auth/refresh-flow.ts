@@ -22,18 +22,16 @@ export class RefreshFlow {
     if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
     const { family, user, pool } = await this.refreshable(client, refreshToken, parameterOf(parameters, 'DEVICE_KEY'));
     checkSecretHash(client, user.username, parameterOf(parameters, 'SECRET_HASH'), 'refresh');
-    const { caller } = origin;
     await this.sessions.refreshed(pool, family, origin);
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller }) };
+    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller: origin.caller }) };
   }
 
   /** GetTokensFromRefreshToken: with the client's RefreshTokenRotation enabled, a new refresh token too. */
   async rotatingRefresh(client: AppClient, refreshToken: string, deviceKey: string | undefined, origin: SessionOrigin): Promise<IssuedTokens> {
     const { family, user, pool } = await this.refreshable(client, refreshToken, deviceKey);
-    const { caller } = origin;
     await this.sessions.refreshed(pool, family, origin);
     const rotation = client.settings.RefreshTokenRotation;
-    const tokens = await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller });
+    const tokens = await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller: origin.caller });
     if (rotation?.Feature !== 'ENABLED') return tokens;
     return { ...tokens, RefreshToken: await this.tokens.rotateRefreshToken(family, refreshToken, rotation.RetryGracePeriodSeconds ?? 0) };
   }

@@ -2,11 +2,11 @@ import type {
   AuthFactorType,
   CreateUserPoolRequest,
   GetUserPoolMfaConfigResponse,
-  GetUserPoolSessionConfigurationResponse,
   PasswordPolicyType,
   UpdateUserPoolRequest,
   UserPoolPolicyType,
   UserPoolType,
+  UserSessionTrackingType,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoError, invalidParameter } from '../errors.js';
@@ -32,7 +32,7 @@ export type PoolSettings = Omit<
     /** SetUserPoolMfaConfig left SMS out although the pool can send SMS: SMS is then no second factor. */
     SmsMfaTurnedOff?: true;
     /** What SetUserPoolSessionConfiguration set; Cognito's defaults (tracking off, 20 a user) without it. */
-    SessionConfiguration?: Required<Pick<GetUserPoolSessionConfigurationResponse, 'UserSessionTracking' | 'TokenSession'>>;
+    SessionConfiguration?: { UserSessionTracking: UserSessionTrackingType; TokenSession: { MaxPerUser: number } };
   };
 
 /** Cognito's password policy when a pool is created without one. */

@@ -65,7 +65,10 @@ export class UserSessions {
     return { UserPoolId: pool.id, ...poolConfigurationOf(pool.settings) };
   }
 
-  /** A whole replacement; lowering MaxPerUser evicts nobody until their next sign-in, as in Cognito. */
+  /**
+   * A whole replacement; lowering MaxPerUser evicts nobody until their next sign-in, as in Cognito.
+   * Turned off, the pool keeps no session records (the sign-ins themselves go on).
+   */
   async setPoolConfiguration(input: SetUserPoolSessionConfigurationRequest): Promise<GetUserPoolSessionConfigurationResponse> {
     const configuration: PoolSessionConfiguration = { UserSessionTracking: input.UserSessionTracking!, TokenSession: { MaxPerUser: input.TokenSession!.MaxPerUser! } };
     const pool = await this.pools.changeSettings(input.UserPoolId!, (settings) => {
@@ -74,6 +77,7 @@ export class UserSessions {
       }
       return { ...settings, SessionConfiguration: configuration };
     });
+    if (configuration.UserSessionTracking === 'DISABLED') await this.storage.userSessions.deleteForPool(pool.id);
     return { UserPoolId: pool.id, ...poolConfigurationOf(pool.settings) };
   }
 
@@ -106,7 +110,7 @@ export class UserSessions {
     if (!tracksSessions(pool.settings)) return;
     const now = this.clock.now();
     const live = (await this.storage.userSessions.listLive(family.poolId, family.sub, now, SESSIONS_PER_PAGE)).items;
-    const excess = live.length - poolConfigurationOf(pool.settings).TokenSession.MaxPerUser! + 1;
+    const excess = live.length - poolConfigurationOf(pool.settings).TokenSession.MaxPerUser + 1;
     const leastRecentlyUsed = [...live].sort((a, b) => a.lastActiveAt - b.lastActiveAt || a.sessionId.localeCompare(b.sessionId));
     for (const session of leastRecentlyUsed.slice(0, Math.max(excess, 0))) await this.end(session);
     await this.storage.userSessions.insert({

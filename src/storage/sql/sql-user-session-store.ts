@@ -71,4 +71,8 @@ export class SqlUserSessionStore implements UserSessionStore {
   async delete(sessionId: string): Promise<void> {
     await this.db.deleteFrom('user_sessions').where('session_id', '=', sessionId).execute();
   }
+
+  async deleteForPool(poolId: string): Promise<void> {
+    await this.db.deleteFrom('user_sessions').where('pool_id', '=', poolId).execute();
+  }
 }
