@@ -26,3 +26,6 @@ export const newClientId = () => base32(16, 26);
 
 /** 256 random bits as 52 base-32 characters, like Cognito's generated client secrets. */
 export const newClientSecret = () => base32(32, 52);
+
+/** Cognito's token session ids: `tkn` and 25 lowercase letters and digits; these sort by `now`. */
+export const newTokenSessionId = (now: number) => `tkn${now.toString(36).padStart(9, '0')}${randomString('abcdefghijklmnopqrstuvwxyz0123456789', 16)}`;

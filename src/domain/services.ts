@@ -24,6 +24,7 @@ import { Passkeys } from './webauthn/passkeys.js';
 import { MfaSettings } from './mfa/mfa-settings.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { Tokens } from './tokens/tokens.js';
+import { UserSessions } from './sessions/user-sessions.js';
 import { VerificationCodes } from './codes/verification-codes.js';
 import { AttemptLimits } from './codes/attempt-limits.js';
 import { OwnAttributes } from './self-service/own-attributes.js';
@@ -112,6 +113,8 @@ export interface Services {
   readonly authEvents: AuthEvents;
   /** SetLogDeliveryConfiguration's logs, written to the destinations the config maps. */
   readonly poolLogs: PoolLogs;
+  /** Session tracking: the pool's and clients' session configuration, and each user's token sessions. */
+  readonly userSessions: UserSessions;
 }
 
 export interface ServiceDependencies {
@@ -153,12 +156,13 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const groups = new Groups(storage, pools, users, clock);
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
-  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers);
+  const userSessions = new UserSessions(storage, pools, clients, clock);
+  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers, userSessions);
   const secondFactors = new SecondFactors(users, secretBox, clock);
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
   const authEvents = new AuthEvents(storage, users, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents });
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, userSessions });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
@@ -212,6 +216,7 @@ export function createServices(dependencies: ServiceDependencies): Services {
     outbox: new MessageOutbox(storage),
     authEvents,
     poolLogs,
+    userSessions,
   };
 }
 
@@ -240,14 +245,15 @@ function signIn(parts: {
   triggers: UserTriggers;
   functions: Triggers;
   events: AuthEvents;
+  userSessions: UserSessions;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events, userSessions } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
   const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers);
   const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
-  const refreshing = new RefreshFlow(storage, users, tokens);
+  const refreshing = new RefreshFlow(storage, users, tokens, userSessions);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
   const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers, secretBox);
   return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events });

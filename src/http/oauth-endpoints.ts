@@ -13,7 +13,7 @@ interface ClientAuthentication {
   secret: string | undefined;
 }
 
-type TokenGrant = (form: URLSearchParams, client: AppClient, caller: Caller) => Promise<Record<string, unknown>>;
+type TokenGrant = (form: URLSearchParams, client: AppClient, caller: Caller, sourceIp: string) => Promise<Record<string, unknown>>;
 
 /**
  * Cognito's OAuth 2.0 endpoints on the pool domain: the token endpoint (client_credentials and
@@ -27,19 +27,20 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
       const token = await services.clientCredentials.issueFor(client, scope === null ? undefined : scope.split(' ').filter(Boolean), caller);
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
     },
-    authorization_code: async (form, client, caller) => {
+    authorization_code: async (form, client, caller, sourceIp) => {
       const tokens = await services.authorizations.redeem({
         client,
         code: required(form, 'code'),
         redirectUri: form.get('redirect_uri') ?? undefined,
         codeVerifier: form.get('code_verifier') ?? undefined,
         caller,
+        sourceIp,
       });
       return oauthTokens(tokens);
     },
-    refresh_token: async (form, client, caller) => {
+    refresh_token: async (form, client, caller, sourceIp) => {
       const refreshToken = required(form, 'refresh_token');
-      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret ?? undefined, caller }));
+      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret ?? undefined, caller, sourceIp }));
     },
   };
 
@@ -58,7 +59,7 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
       const grant = grants[required(form, 'grant_type')];
       if (!grant) throw new OAuthError('unsupported_grant_type', 'The grant type is not supported.');
       const client = await authenticatedClient(request, form);
-      return sendJson(reply, 200, await grant(form, client, callerOf(request, form, client.clientId)));
+      return sendJson(reply, 200, await grant(form, client, callerOf(request, form, client.clientId), request.ip));
     } catch (error) {
       return sendOAuthError(reply, error, request);
     }

@@ -8,5 +8,6 @@ export default operation('authentication')<GetTokensFromRefreshTokenRequest, Get
     clientSecret: input.ClientSecret,
     deviceKey: input.DeviceKey,
     caller: callerOf(input, context),
+    sourceIp: context.sourceIp,
   }),
 }));

@@ -15,9 +15,11 @@ import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
+import AdminListUserSessions from './AdminListUserSessions.js';
 import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
+import AdminRevokeUserSession from './AdminRevokeUserSession.js';
 import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
 import AdminSetUserSettings from './AdminSetUserSettings.js';
@@ -74,7 +76,9 @@ import GetUICustomization from './GetUICustomization.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
 import GetUserAuthFactors from './GetUserAuthFactors.js';
+import GetUserPoolClientSessionConfiguration from './GetUserPoolClientSessionConfiguration.js';
 import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
+import GetUserPoolSessionConfiguration from './GetUserPoolSessionConfiguration.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListDevices from './ListDevices.js';
@@ -86,6 +90,7 @@ import ListTerms from './ListTerms.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
+import ListUserSessions from './ListUserSessions.js';
 import ListUsers from './ListUsers.js';
 import ListUsersInGroup from './ListUsersInGroup.js';
 import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
@@ -93,9 +98,12 @@ import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
 import SetLogDeliveryConfiguration from './SetLogDeliveryConfiguration.js';
+import RevokeUserSession from './RevokeUserSession.js';
 import SetUICustomization from './SetUICustomization.js';
 import SetUserMFAPreference from './SetUserMFAPreference.js';
+import SetUserPoolClientSessionConfiguration from './SetUserPoolClientSessionConfiguration.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
+import SetUserPoolSessionConfiguration from './SetUserPoolSessionConfiguration.js';
 import SetUserSettings from './SetUserSettings.js';
 import SignUp from './SignUp.js';
 import StartUserImportJob from './StartUserImportJob.js';
@@ -136,9 +144,11 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminLinkProviderForUser,
   AdminListDevices,
   AdminListGroupsForUser,
+  AdminListUserSessions,
   AdminRemoveUserFromGroup,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
+  AdminRevokeUserSession,
   AdminSetUserMFAPreference,
   AdminSetUserPassword,
   AdminSetUserSettings,
@@ -195,7 +205,9 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetUser,
   GetUserAttributeVerificationCode,
   GetUserAuthFactors,
+  GetUserPoolClientSessionConfiguration,
   GetUserPoolMfaConfig,
+  GetUserPoolSessionConfiguration,
   GlobalSignOut,
   InitiateAuth,
   ListDevices,
@@ -207,6 +219,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListUserImportJobs,
   ListUserPoolClients,
   ListUserPools,
+  ListUserSessions,
   ListUsers,
   ListUsersInGroup,
   ListWebAuthnCredentials,
@@ -214,9 +227,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   RespondToAuthChallenge,
   RevokeToken,
   SetLogDeliveryConfiguration,
+  RevokeUserSession,
   SetUICustomization,
   SetUserMFAPreference,
+  SetUserPoolClientSessionConfiguration,
   SetUserPoolMfaConfig,
+  SetUserPoolSessionConfiguration,
   SetUserSettings,
   SignUp,
   StartUserImportJob,

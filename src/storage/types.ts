@@ -354,9 +354,10 @@ export interface PoolDocumentRecord<Body = unknown> {
 
 /**
  * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
- * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate).
+ * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate),
+ * `client-session` by client id (SetUserPoolClientSessionConfiguration).
  */
-export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key'] as const;
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session'] as const;
 export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {
@@ -473,6 +474,34 @@ export interface AuthEventStore {
   list(poolId: string, sub: string | undefined, limit: number, beforeId?: string): Promise<Page<AuthEventRecord>>;
 }
 
+/** A token session: one sign-in's token family on a pool that tracks sessions, as ListUserSessions shows it. */
+export interface UserSessionRecord {
+  /** Sorts by creation: `tkn`, the time, random characters. */
+  sessionId: string;
+  originJti: string;
+  poolId: string;
+  sub: string;
+  clientId: string;
+  createdAt: number;
+  /** The sign-in, or the latest refresh. */
+  lastActiveAt: number;
+  lastIp: string | null;
+  deviceType: string | null;
+}
+
+export interface UserSessionStore {
+  insert(session: UserSessionRecord): Promise<void>;
+  /** The user's sessions whose family is neither revoked nor expired at `now`, oldest first, strictly after `afterId`. */
+  listLive(poolId: string, sub: string, now: number, limit: number, afterId?: string): Promise<Page<UserSessionRecord>>;
+  /** One of the user's sessions, if its family is live at `now`. */
+  getLive(poolId: string, sub: string, sessionId: string, now: number): Promise<UserSessionRecord | undefined>;
+  /** A refresh in the family: when, and from where. */
+  touch(originJti: string, at: number, ip: string | null, deviceType: string | null): Promise<void>;
+  delete(sessionId: string): Promise<void>;
+  /** Every session of the pool: tracking was turned off. */
+  deleteForPool(poolId: string): Promise<void>;
+}
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   readonly pools: PoolStore;
@@ -489,6 +518,7 @@ export interface Storage {
   readonly importJobs: ImportJobStore;
   readonly outbox: OutboxStore;
   readonly authEvents: AuthEventStore;
+  readonly userSessions: UserSessionStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   /** Whether this server can serve: the database answers and its schema is the one this code expects. */

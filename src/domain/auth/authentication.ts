@@ -152,7 +152,7 @@ export class Authentication {
   private async start(client: AppClient, request: AuthRequest): Promise<AuthOutcome> {
     if (request.flow === 'CUSTOM_AUTH') return this.customFlow(client, request);
     checkFlowAllowed(client, request.flow);
-    if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, request.caller);
+    if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, { sourceIp: request.sourceIp ?? null, caller: request.caller });
     if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters, request.caller);
     if (request.flow === 'USER_AUTH') return this.userAuth.start(client, request.parameters, request.session, request.sourceIp ?? null, request.caller);
     return this.password(client, request.parameters, request.sourceIp ?? null, request.caller);
@@ -235,14 +235,14 @@ export class Authentication {
     return (await this.holderOfAccessToken(accessToken)).user;
   }
 
-  /** The signed-in user, and the app client their access token was issued to. */
-  async holderOfAccessToken(accessToken: string): Promise<{ user: UserRecord; clientId: string }> {
+  /** The signed-in user, the app client their access token was issued to, and the sign-in (token family) it belongs to. */
+  async holderOfAccessToken(accessToken: string): Promise<{ user: UserRecord; clientId: string; originJti: string }> {
     const { family, claims, holder: user } = await this.tokens.verifyAccessToken(accessToken);
     // An OAuth sign-in's token reaches the user's own operations only if it was granted this scope.
     if (!String(claims.scope ?? '').split(' ').includes(ADMIN_SCOPE)) throw notAuthorized('Access Token does not have required scopes');
     if (!user) throw notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw notAuthorized('User is disabled.');
-    return { user, clientId: family.clientId };
+    return { user, clientId: family.clientId, originJti: family.originJti };
   }
 
   /** RevokeToken: the client (and its secret) must be the one the refresh token was issued to. */
@@ -256,10 +256,10 @@ export class Authentication {
   }
 
   /** GetTokensFromRefreshToken (Amplify v6's refresh), with the client's refresh-token rotation. */
-  async tokensFromRefreshToken(input: { refreshToken: string; clientId: string; clientSecret?: string; deviceKey?: string; caller: Caller }): Promise<IssuedTokens> {
+  async tokensFromRefreshToken(input: { refreshToken: string; clientId: string; clientSecret?: string; deviceKey?: string; caller: Caller; sourceIp: string | null }): Promise<IssuedTokens> {
     const client = await this.clients.forCall(input.clientId);
     checkClientSecret(client, input.clientSecret);
-    return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey, input.caller);
+    return this.refreshing.rotatingRefresh(client, input.refreshToken, input.deviceKey, { sourceIp: input.sourceIp, caller: input.caller });
   }
 
   /** The Session ConfirmSignUp returns: USER_AUTH with it signs the new user in without another code. */

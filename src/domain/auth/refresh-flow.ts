@@ -5,7 +5,7 @@ import type { IssuedTokens, Tokens } from '../tokens/tokens.js';
 import type { Users } from '../users/users.js';
 import { checkSecretHash } from './client-checks.js';
 import { parameterOf, type AuthOutcome } from './sign-in.js';
-import type { Caller } from '../triggers/caller.js';
+import type { SessionOrigin, UserSessions } from '../sessions/user-sessions.js';
 
 /** New access and ID tokens from a refresh token, for the client and device it was issued to. */
 export class RefreshFlow {
@@ -13,22 +13,25 @@ export class RefreshFlow {
     private readonly storage: Storage,
     private readonly users: Users,
     private readonly tokens: Tokens,
+    private readonly sessions: UserSessions,
   ) {}
 
   /** REFRESH_TOKEN_AUTH: no new refresh token. The SECRET_HASH is over the token owner's username. */
-  async refresh(client: AppClient, parameters: Record<string, string>, caller: Caller): Promise<AuthOutcome> {
+  async refresh(client: AppClient, parameters: Record<string, string>, origin: SessionOrigin): Promise<AuthOutcome> {
     const refreshToken = parameterOf(parameters, 'REFRESH_TOKEN');
     if (refreshToken === undefined) throw invalidParameter('Missing required parameter REFRESH_TOKEN');
     const { family, user, pool } = await this.refreshable(client, refreshToken, parameterOf(parameters, 'DEVICE_KEY'));
     checkSecretHash(client, user.username, parameterOf(parameters, 'SECRET_HASH'), 'refresh');
-    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller }) };
+    await this.sessions.refreshed(pool, family, origin);
+    return { ChallengeParameters: {}, AuthenticationResult: await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller: origin.caller }) };
   }
 
   /** GetTokensFromRefreshToken: with the client's RefreshTokenRotation enabled, a new refresh token too. */
-  async rotatingRefresh(client: AppClient, refreshToken: string, deviceKey: string | undefined, caller: Caller): Promise<IssuedTokens> {
+  async rotatingRefresh(client: AppClient, refreshToken: string, deviceKey: string | undefined, origin: SessionOrigin): Promise<IssuedTokens> {
     const { family, user, pool } = await this.refreshable(client, refreshToken, deviceKey);
+    await this.sessions.refreshed(pool, family, origin);
     const rotation = client.settings.RefreshTokenRotation;
-    const tokens = await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller });
+    const tokens = await this.tokens.mint(pool, client, user, family, { source: 'RefreshTokens', caller: origin.caller });
     if (rotation?.Feature !== 'ENABLED') return tokens;
     return { ...tokens, RefreshToken: await this.tokens.rotateRefreshToken(family, refreshToken, rotation.RetryGracePeriodSeconds ?? 0) };
   }

@@ -102,7 +102,7 @@ export class SignInCompletion {
     }
     // Failures are forgiven only by a whole sign-in, so guessing MFA codes across sign-ins still locks.
     await this.lockout.succeeded(user);
-    const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller });
+    const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller, sourceIp: signIn.sourceIp });
     return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
   }
 

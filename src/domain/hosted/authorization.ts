@@ -131,7 +131,7 @@ export class Authorizations {
    * The token endpoint's authorization_code grant: the code used up by this request alone, and only
    * by the client it was issued to, with the same redirect URI and the verifier of its PKCE challenge.
    */
-  async redeem(input: { client: AppClient; code: string; redirectUri: string | undefined; codeVerifier: string | undefined; caller: Caller }): Promise<IssuedTokens> {
+  async redeem(input: { client: AppClient; code: string; redirectUri: string | undefined; codeVerifier: string | undefined; caller: Caller; sourceIp: string | null }): Promise<IssuedTokens> {
     const session = await this.storage.authSessions.consume(codeKey(input.code), this.clock.now());
     if (!session || session.challenge !== CODE_CHALLENGE || session.clientId !== input.client.clientId) throw new OAuthError('invalid_grant', 'The code is invalid, used or expired.');
     const state = session.state as unknown as CodeState;
@@ -140,7 +140,7 @@ export class Authorizations {
     const user = await this.storage.users.getBySub(session.poolId, session.sub);
     if (!user || !user.enabled) throw new OAuthError('invalid_grant', 'The user can no longer sign in.');
     const pool = await this.pools.get(session.poolId);
-    return this.tokens.signIn(pool, input.client, user, null, generationOf(state.nonce, input.caller), { scopes: state.scopes }, state.authTime);
+    return this.tokens.signIn(pool, input.client, user, null, { ...generationOf(state.nonce, input.caller), sourceIp: input.sourceIp }, { scopes: state.scopes }, state.authTime);
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   UpdateUserPoolRequest,
   UserPoolPolicyType,
   UserPoolType,
+  UserSessionTrackingType,
   VerificationMessageTemplateType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoError, invalidParameter } from '../errors.js';
@@ -33,6 +34,8 @@ export type PoolSettings = Omit<
     SmsMfaTurnedOff?: true;
     /** SetLogDeliveryConfiguration's log configurations. */
     LogConfigurations?: LogConfigurationType[];
+    /** What SetUserPoolSessionConfiguration set; Cognito's defaults (tracking off, 20 a user) without it. */
+    SessionConfiguration?: { UserSessionTracking: UserSessionTrackingType; TokenSession: { MaxPerUser: number } };
   };
 
 /** Cognito's password policy when a pool is created without one. */
@@ -95,7 +98,7 @@ export function settingsAfterUpdate(current: PoolSettings, input: UpdateUserPool
   for (const field of FIXED_AT_CREATION) {
     if (current[field] !== undefined) (settings as Record<string, unknown>)[field] = current[field];
   }
-  // MFA factor settings belong to SetUserPoolMfaConfig (an UpdateUserPool that keeps MFA keeps them), log configurations to SetLogDeliveryConfiguration.
+  // Settings their own operations write (SetUserPoolMfaConfig, SetLogDeliveryConfiguration, SetUserPoolSessionConfiguration) outlive UpdateUserPool.
   for (const [field, value] of Object.entries(current)) {
     if (!(field in settings) && SEPARATELY_SET_FIELDS.has(field)) (settings as Record<string, unknown>)[field] = value;
   }
@@ -106,7 +109,7 @@ export function settingsAfterUpdate(current: PoolSettings, input: UpdateUserPool
 export const MFA_FACTOR_FIELDS: ReadonlySet<string> = new Set(['SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration', 'SmsMfaTurnedOff']);
 
 /** Settings their own operations read and write: UpdateUserPool keeps them, DescribeUserPool leaves them out. */
-export const SEPARATELY_SET_FIELDS: ReadonlySet<string> = new Set([...MFA_FACTOR_FIELDS, 'LogConfigurations']);
+export const SEPARATELY_SET_FIELDS: ReadonlySet<string> = new Set([...MFA_FACTOR_FIELDS, 'LogConfigurations', 'SessionConfiguration']);
 
 type MutableInput = Omit<CreateUserPoolRequest, 'PoolName' | 'Schema' | 'UsernameAttributes' | 'AliasAttributes' | 'UsernameConfiguration' | 'UserPoolTags'>;
 

@@ -17,6 +17,7 @@ import type { Caller } from '../triggers/caller.js';
 import { eventAttributes } from '../triggers/event-attributes.js';
 import { preTokenVersionOf } from '../triggers/lambda-config.js';
 import type { Triggers } from '../triggers/triggers.js';
+import type { UserSessions } from '../sessions/user-sessions.js';
 import { decodeJws, JwtExpired, JwtInvalid, verifyRs256, type DecodedJws } from './jwt-verify.js';
 import { applyCustomization, groupConfiguration, type CustomizableClaims } from './token-customization.js';
 
@@ -59,6 +60,11 @@ export interface TokenGeneration {
   caller: Caller;
   /** The relying party's nonce, copied into the ID token of an OAuth sign-in (never a refresh). */
   nonce?: string;
+  /**
+   * Where a sign-in came from: one that says starts a token session on a pool that tracks them. An
+   * implicit grant, which hands out no refresh token, says nothing and starts none.
+   */
+  sourceIp?: string | null;
 }
 
 /** What an OAuth sign-in grants: the scopes every token of the family carries. */
@@ -82,6 +88,7 @@ export class Tokens {
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
     private readonly triggers: Triggers,
+    private readonly sessions: UserSessions,
   ) {}
 
   /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
@@ -104,6 +111,7 @@ export class Tokens {
       scopes: grant?.scopes ?? null,
     };
     await this.storage.tokenFamilies.insert(family);
+    if (generation.sourceIp !== undefined) await this.sessions.started(pool, family, { sourceIp: generation.sourceIp, caller: generation.caller });
     return { ...(await this.mint(pool, client, user, family, generation)), RefreshToken: refreshToken };
   }
 

@@ -356,11 +356,15 @@ ${answer}`;
     return {};
   }
 
-  /** The session's user, when the browser is signed in to the client's pool and may still sign in. */
+  /**
+   * The session's user, when the browser is signed in to the client's pool, the client still reuses
+   * a session that old (its SSO session setting), and the user may still sign in.
+   */
   private async sessionUser(request: FastifyRequest, client: AppClient): Promise<{ user: UserRecord; authTime: number } | undefined> {
     const session = this.services.loginSessions.open(cookiesOf(request)[SESSION_COOKIE], client.poolId);
-    const user = session && (await this.services.authorizations.sessionUser(client.poolId, session.sub));
-    return user ? { user, authTime: session!.authTime } : undefined;
+    if (!session || !(await this.services.userSessions.reusesLoginSession(client, session.authTime))) return undefined;
+    const user = await this.services.authorizations.sessionUser(client.poolId, session.sub);
+    return user ? { user, authTime: session.authTime } : undefined;
   }
 
   /** The end of a sign-in: a code on the redirect URI, or (implicit) the tokens in its fragment. */

@@ -176,4 +176,15 @@ export interface Database {
     created_at: number;
     body: string;
   };
+  user_sessions: {
+    session_id: string;
+    origin_jti: string;
+    pool_id: string;
+    sub: string;
+    client_id: string;
+    created_at: number;
+    last_active_at: number;
+    last_ip: string | null;
+    device_type: string | null;
+  };
 }

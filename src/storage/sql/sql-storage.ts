@@ -22,6 +22,7 @@ import {
   type ImportJobStore,
   type OutboxStore,
   type AuthEventStore,
+  type UserSessionStore,
 } from '../types.js';
 import type { Database } from './schema.js';
 import { SqlAuthSessionStore, SqlTokenFamilyStore } from './sql-token-stores.js';
@@ -34,6 +35,7 @@ import { SqlPoolDocumentStore } from './sql-pool-document-store.js';
 import { SqlImportJobStore } from './sql-import-job-store.js';
 import { SqlOutboxStore } from './sql-outbox-store.js';
 import { SqlAuthEventStore } from './sql-auth-event-store.js';
+import { SqlUserSessionStore } from './sql-user-session-store.js';
 import { page } from './page.js';
 import { prepared } from './prepared.js';
 
@@ -56,6 +58,7 @@ export class SqlStorage implements Storage {
   readonly importJobs: ImportJobStore;
   readonly outbox: OutboxStore;
   readonly authEvents: AuthEventStore;
+  readonly userSessions: UserSessionStore;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
@@ -77,6 +80,7 @@ export class SqlStorage implements Storage {
     this.importJobs = new SqlImportJobStore(db, this.translate);
     this.outbox = new SqlOutboxStore(db);
     this.authEvents = new SqlAuthEventStore(db);
+    this.userSessions = new SqlUserSessionStore(db);
   }
 
   /** Applies every pending migration; safe when several nodes start at once on PostgreSQL. */
