@@ -5,7 +5,7 @@ import type { Services } from '../domain/services.js';
 import type { Caller } from '../domain/triggers/caller.js';
 import { callerOfRequest, formBody } from './web-requests.js';
 import type { IssuedTokens } from '../domain/tokens/tokens.js';
-import type { AppClient } from '../domain/clients/app-clients.js';
+import { primarySecret, type AppClient } from '../domain/clients/app-clients.js';
 
 /** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic, or the form's own fields. */
 interface ClientAuthentication {
@@ -39,7 +39,8 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
     },
     refresh_token: async (form, client, caller) => {
       const refreshToken = required(form, 'refresh_token');
-      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret ?? undefined, caller }));
+      // The client proved itself with one of its secrets above; the refresh checks it holds one.
+      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: primarySecret(client), caller }));
     },
   };
 
@@ -84,7 +85,7 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
     try {
       const form = formOf(request);
       const client = await authenticatedClient(request, form);
-      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, client.secret ?? undefined);
+      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, primarySecret(client));
       return reply.code(200).header('cache-control', 'no-store').send();
     } catch (error) {
       return sendOAuthError(reply, error, request);

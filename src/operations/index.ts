@@ -1,4 +1,5 @@
 import AddCustomAttributes from './AddCustomAttributes.js';
+import AddUserPoolClientSecret from './AddUserPoolClientSecret.js';
 import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
@@ -48,6 +49,7 @@ import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DeleteUserPoolClientSecret from './DeleteUserPoolClientSecret.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
@@ -83,6 +85,7 @@ import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListTerms from './ListTerms.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
+import ListUserPoolClientSecrets from './ListUserPoolClientSecrets.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
@@ -118,6 +121,7 @@ import type { Operation } from './operation.js';
 /** Every operation Gatehouse implements, by its X-Amz-Target name. */
 export const operations: Readonly<Record<string, Operation>> = {
   AddCustomAttributes,
+  AddUserPoolClientSecret,
   AdminAddUserToGroup,
   AdminConfirmSignUp,
   AdminCreateUser,
@@ -167,6 +171,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserAttributes,
   DeleteUserPool,
   DeleteUserPoolClient,
+  DeleteUserPoolClientSecret,
   DeleteUserPoolDomain,
   DeleteWebAuthnCredential,
   DescribeIdentityProvider,
@@ -202,6 +207,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListTagsForResource,
   ListTerms,
   ListUserImportJobs,
+  ListUserPoolClientSecrets,
   ListUserPoolClients,
   ListUserPools,
   ListUsers,
