@@ -3,6 +3,7 @@ import AddUserPoolClientSecret from './AddUserPoolClientSecret.js';
 import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
+import AdminDeleteSoftwareToken from './AdminDeleteSoftwareToken.js';
 import AdminDeleteUser from './AdminDeleteUser.js';
 import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
 import AdminDisableProviderForUser from './AdminDisableProviderForUser.js';
@@ -125,6 +126,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminAddUserToGroup,
   AdminConfirmSignUp,
   AdminCreateUser,
+  AdminDeleteSoftwareToken,
   AdminDeleteUser,
   AdminDeleteUserAttributes,
   AdminDisableProviderForUser,
