@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { GatehouseConfig } from '../config.js';
 import type { Storage } from '../storage/types.js';
 import { AppClients } from './clients/app-clients.js';
+import { ProvisionedLimits } from './limits/provisioned-limits.js';
 import { Issuers } from './keys/issuers.js';
 import type { SecretBox } from './keys/secret-box.js';
 import { SigningKeys } from './keys/signing-keys.js';
@@ -107,12 +108,14 @@ export interface Services {
   readonly outbox: MessageOutbox;
   /** Sign-in events, as the console's activity pages show them. */
   readonly authEvents: AuthEvents;
+  /** Per-pool request rates by Cognito quota category (Get/UpdateProvisionedLimit). */
+  readonly provisionedLimits: ProvisionedLimits;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'rateLimits'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -200,6 +203,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     importRunner,
     outbox: new MessageOutbox(storage),
     authEvents,
+    provisionedLimits: new ProvisionedLimits(storage, pools, clock, config.rateLimits.categories ?? {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
 import type { Services } from '../domain/services.js';
+import type { RateLimiter } from './rate-limits.js';
 import type { Caller } from '../domain/triggers/caller.js';
 import { callerOfRequest, formBody } from './web-requests.js';
 import type { IssuedTokens } from '../domain/tokens/tokens.js';
@@ -20,9 +21,11 @@ type TokenGrant = (form: URLSearchParams, client: AppClient, caller: Caller) => 
  * refresh_token grants) and token revocation. The pool follows from the client, so they answer on
  * Gatehouse's own address as well as on a domain's.
  */
-export function registerOAuthEndpoints(app: FastifyInstance, services: Services): void {
+export function registerOAuthEndpoints(app: FastifyInstance, services: Services, limit: RateLimiter = () => undefined): void {
   const grants: Record<string, TokenGrant> = {
     client_credentials: async (form, client, caller) => {
+      // GetClientToken's twin, limited as it is (ClientAuthentication).
+      await limit('GetClientToken', { ClientId: client.clientId });
       const scope = form.get('scope');
       const token = await services.clientCredentials.issueFor(client, scope === null ? undefined : scope.split(' ').filter(Boolean), caller);
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
@@ -164,6 +167,7 @@ const OAUTH_CODES: Record<string, OAuthErrorCode> = {
 
 function sendOAuthError(reply: FastifyReply, error: unknown, request: FastifyRequest): FastifyReply {
   if (error instanceof OAuthError) return sendJson(reply, error.code === 'invalid_client' ? 401 : 400, { error: error.code });
+  if (error instanceof CognitoError && error.type === 'TooManyRequestsException') return sendJson(reply, 429, { error: 'too_many_requests', error_description: error.message });
   if (error instanceof CognitoError) {
     const code = OAUTH_CODES[error.type] ?? 'invalid_request';
     return sendJson(reply, code === 'invalid_client' ? 401 : 400, { error: code });

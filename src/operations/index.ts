@@ -70,6 +70,7 @@ import GetClientToken from './GetClientToken.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetIdentityProviderByIdentifier from './GetIdentityProviderByIdentifier.js';
+import GetProvisionedLimit from './GetProvisionedLimit.js';
 import GetSigningCertificate from './GetSigningCertificate.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUICustomization from './GetUICustomization.js';
@@ -109,6 +110,7 @@ import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
 import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
+import UpdateProvisionedLimit from './UpdateProvisionedLimit.js';
 import UpdateResourceServer from './UpdateResourceServer.js';
 import UpdateTerms from './UpdateTerms.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
@@ -193,6 +195,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetDevice,
   GetGroup,
   GetIdentityProviderByIdentifier,
+  GetProvisionedLimit,
   GetSigningCertificate,
   GetTokensFromRefreshToken,
   GetUICustomization,
@@ -232,6 +235,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateGroup,
   UpdateIdentityProvider,
   UpdateManagedLoginBranding,
+  UpdateProvisionedLimit,
   UpdateResourceServer,
   UpdateTerms,
   UpdateUserAttributes,
