@@ -59,7 +59,11 @@ export const combinedLimiter =
 
 const tooManyRequests = () => new CognitoError('TooManyRequestsException', 'Rate exceeded');
 
-/** Token buckets by key: a burst of one second's allowance, refilled continuously. `take` spends one token if there is one. */
+/**
+ * Token buckets by key: a burst of one second's allowance (one request at least, so a worker's share
+ * of a small rate still lets requests through at that rate), refilled continuously. `take` spends
+ * one token if there is one.
+ */
 function tokenBuckets(now: () => number): (key: string, rate: number) => boolean {
   const buckets = new Map<string, Bucket>();
   let sweptAt = now();
@@ -69,8 +73,9 @@ function tokenBuckets(now: () => number): (key: string, rate: number) => boolean
       for (const [idle, bucket] of buckets) if (time - bucket.refilledAt > IDLE_MS) buckets.delete(idle);
       sweptAt = time;
     }
-    const bucket = buckets.get(key) ?? { tokens: rate, refilledAt: time };
-    bucket.tokens = Math.min(rate, bucket.tokens + ((time - bucket.refilledAt) / 1000) * rate);
+    const burst = Math.max(1, rate);
+    const bucket = buckets.get(key) ?? { tokens: burst, refilledAt: time };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((time - bucket.refilledAt) / 1000) * rate);
     bucket.refilledAt = time;
     buckets.set(key, bucket);
     if (bucket.tokens < 1) return false;

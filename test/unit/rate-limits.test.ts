@@ -45,6 +45,17 @@ describe('rateLimiter', () => {
     assert.equal(throttled(() => limit('GetUser', { AccessToken: 'x.e30.y' })), true);
   });
 
+  it('lets a worker whose share is under one request a second through at that rate', () => {
+    let now = 0;
+    const limit = rateLimiter({ perPoolPerOperation: 1, operations: {} }, () => now, 0.5);
+    const call = () => limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+    assert.equal(throttled(call), false);
+    now += 1000;
+    assert.equal(throttled(call), true);
+    now += 1000;
+    assert.equal(throttled(call), false);
+  });
+
   it('is off by default', () => {
     const limit = rateLimiter({ perPoolPerOperation: 0, operations: {} }, () => 0);
     for (let i = 0; i < 1000; i++) limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
