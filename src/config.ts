@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AdminCreateUserRequest, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { parse as parseYaml } from 'yaml';
+import { isApiCategory } from './domain/limits/api-categories.js';
 
 // Every option's type and default lives here, so this module imports nothing of Gatehouse's own:
 // the rest of the code reads its settings from here, never the other way round.
@@ -23,6 +24,11 @@ export interface RateLimitConfig {
   perPoolPerOperation: number;
   /** Operation name → requests per second (0: unlimited). */
   operations: Record<string, number>;
+  /**
+   * Cognito quota category (UserAuthentication, UserCreation, …) → requests per second that the
+   * category's operations share in each pool, unless UpdateProvisionedLimit gave the pool its own.
+   */
+  categories?: Record<string, number>;
 }
 
 /** The actions Cognito allows each user only so many times an hour. */
@@ -422,6 +428,12 @@ function checkRateLimits(limits: RateLimitConfig, fail: (message: string) => voi
   if (!rate(limits.perPoolPerOperation)) fail('rateLimits.perPoolPerOperation must be a number ≥ 0 (requests per second; 0 is unlimited)');
   if (typeof limits.operations !== 'object' || limits.operations === null) return fail('rateLimits.operations must map operation names to requests per second');
   for (const [name, value] of Object.entries(limits.operations)) if (!rate(value)) fail(`rateLimits.operations.${name} must be a number ≥ 0`);
+  if (limits.categories === undefined) return;
+  if (typeof limits.categories !== 'object' || limits.categories === null) return fail('rateLimits.categories must map Cognito quota categories to requests per second');
+  for (const [name, value] of Object.entries(limits.categories)) {
+    if (!isApiCategory(name)) fail(`rateLimits.categories.${name} is not a Cognito quota category (UserAuthentication, UserCreation, …)`);
+    if (!rate(value)) fail(`rateLimits.categories.${name} must be a number ≥ 0`);
+  }
 }
 
 function checkAttemptLimits(limits: AttemptLimitConfig, fail: (message: string) => void): void {

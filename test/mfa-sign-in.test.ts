@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
+  AdminDeleteSoftwareTokenCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
@@ -346,6 +347,36 @@ for (const backend of backends()) {
         gh.clock.advance(STEP);
       }
       assert.equal(sentTo(user.email), 0);
+    });
+
+    test('AdminDeleteSoftwareToken: the authenticator and its preference are gone; optional MFA signs in without a code, required MFA sets up again', async () => {
+      const pool = await newPool({}, { MfaConfiguration: 'OPTIONAL', ...TOTP_ON });
+      const user = await newUser(pool, { phone: false });
+      const first = await assertTokens(await signIn(user, 'USER_PASSWORD_AUTH'), user);
+      await enrolTotp(first.AccessToken!);
+      await gh.cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: first.AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      assert.equal((await signIn(user, 'USER_PASSWORD_AUTH')).ChallengeName, 'SOFTWARE_TOKEN_MFA');
+
+      await gh.cognito.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.poolId, Username: user.username }));
+      const described = await gh.cognito.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: user.username }));
+      assert.deepEqual([described.UserMFASettingList, described.PreferredMfaSetting], [undefined, undefined]);
+      for (const flow of FLOWS) await assertTokens(await signIn(user, flow), user);
+      const refused = await errorOf(gh.cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: first.AccessToken, SoftwareTokenMfaSettings: { Enabled: true } })));
+      assert.equal(refused.name, 'InvalidParameterException', 'no authenticator to turn on');
+      await gh.cognito.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.poolId, Username: user.username }));
+      const unknown = await errorOf(gh.cognito.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: pool.poolId, Username: 'nobody-here' })));
+      assert.equal(unknown.name, 'UserNotFoundException');
+
+      const required = await newPool({}, { MfaConfiguration: 'ON', ...TOTP_ON });
+      const other = await newUser(required, { phone: false });
+      const { secret, done } = await setUpTotp(other, await signIn(other, 'USER_PASSWORD_AUTH'));
+      await assertTokens(done, other);
+      await gh.cognito.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: required.poolId, Username: other.username }));
+      const again = await signIn(other, 'USER_PASSWORD_AUTH');
+      assert.equal(again.ChallengeName, 'MFA_SETUP', 'the old authenticator no longer answers');
+      const renewed = await setUpTotp(other, again);
+      assert.notEqual(renewed.secret, secret);
+      await assertTokens(renewed.done, other);
     });
 
     test('TOTP codes at sign-in: one step of drift either way, not two; each step once and never an older one', async () => {

@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  AddUserPoolClientSecretCommand,
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
@@ -24,6 +25,7 @@ import {
   DescribeResourceServerCommand,
   DescribeUserPoolCommand,
   InitiateAuthCommand,
+  ListUserPoolClientSecretsCommand,
   ListUsersCommand,
   RespondToAuthChallengeCommand,
   SetUserMFAPreferenceCommand,
@@ -53,6 +55,8 @@ interface Source {
   clientId: string;
   secretClientId: string;
   clientSecret: string;
+  /** The secret added for rotation: both must come along. */
+  secondSecret: string;
   totpSecret: string;
   device: { key: string; groupKey: string; password: string };
 }
@@ -113,11 +117,15 @@ describe(`gatehouse export and import (sqlite → ${target})`, () => {
       assert.ok(await srpSignIn(cognito, source, 'sam'));
       assert.ok(await totpSignIn(cognito, source, 'tom'));
       assert.ok(await deviceSignIn(cognito, source, 'dee'));
-      const secretHash = createHmac('sha256', source.clientSecret).update(`pat${source.secretClientId}`).digest('base64');
-      const withSecret = await cognito.send(
-        new InitiateAuthCommand({ ClientId: source.secretClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'pat', PASSWORD, SECRET_HASH: secretHash } }),
-      );
-      assert.ok(withSecret.AuthenticationResult?.AccessToken);
+      for (const clientSecret of [source.clientSecret, source.secondSecret]) {
+        const secretHash = createHmac('sha256', clientSecret).update(`pat${source.secretClientId}`).digest('base64');
+        const withSecret = await cognito.send(
+          new InitiateAuthCommand({ ClientId: source.secretClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'pat', PASSWORD, SECRET_HASH: secretHash } }),
+        );
+        assert.ok(withSecret.AuthenticationResult?.AccessToken);
+      }
+      const secrets = await cognito.send(new ListUserPoolClientSecretsCommand({ UserPoolId: source.poolId, ClientId: source.secretClientId }));
+      assert.equal(secrets.ClientSecrets!.length, 2);
       const wrong = await errorOf(passwordSignIn(cognito, source.clientId, 'pat', 'Not-the-password-1'));
       assert.equal(wrong.name, 'NotAuthorizedException');
       const pat2 = await cognito.send(new AdminGetUserCommand({ UserPoolId: source.poolId, Username: 'pat' }));
@@ -311,6 +319,7 @@ async function populate(cognito: CognitoIdentityProviderClient): Promise<Source>
   const flows = ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
   const { UserPoolClient: client } = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: [...flows] }));
   const { UserPoolClient: secret } = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'server', GenerateSecret: true, ExplicitAuthFlows: [...flows] }));
+  const { ClientSecretDescriptor } = await cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: secret!.ClientId! }));
   await cognito.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'https://api.example.com', Name: 'api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }] }));
   await cognito.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Precedence: 1 }));
   for (const name of ['pat', 'sam', 'tom', 'dee']) {
@@ -335,6 +344,7 @@ async function populate(cognito: CognitoIdentityProviderClient): Promise<Source>
     clientId: client!.ClientId!,
     secretClientId: secret!.ClientId!,
     clientSecret: secret!.ClientSecret!,
+    secondSecret: ClientSecretDescriptor!.ClientSecretValue!,
     totpSecret: SecretCode!,
     device: { key: DeviceKey!, groupKey: DeviceGroupKey!, password: device.password },
   };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, createPublicKey, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
+  AddUserPoolClientSecretCommand,
   AdminInitiateAuthCommand,
   AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
@@ -11,6 +12,7 @@ import {
   DescribeUserPoolClientCommand,
   ForgotPasswordCommand,
   GetUserCommand,
+  ListUserPoolClientSecretsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import BetterSqlite3 from 'better-sqlite3';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -97,6 +99,15 @@ describe('secrets stored in the clear by an older Gatehouse', () => {
         }),
       );
       assert.ok(signedIn.AuthenticationResult?.AccessToken, 'SECRET_HASH checks against the sealed secret');
+
+      // A secret from before rotation is the client's one secret, and a second joins it.
+      const listed = await gh.cognito.send(new ListUserPoolClientSecretsCommand({ UserPoolId: target.poolId, ClientId: UserPoolClient!.ClientId }));
+      assert.equal(listed.ClientSecrets!.length, 1);
+      assert.match(listed.ClientSecrets![0]!.ClientSecretId!, new RegExp(`^${UserPoolClient!.ClientId}--\\d+$`));
+      assert.deepEqual(listed.ClientSecrets![0]!.ClientSecretCreateDate, UserPoolClient!.CreationDate);
+      await gh.cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: target.poolId, ClientId: UserPoolClient!.ClientId }));
+      const described2 = await gh.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: target.poolId, ClientId: UserPoolClient!.ClientId }));
+      assert.equal(described2.UserPoolClient!.ClientSecret, secret, 'Describe keeps showing the oldest secret');
     } finally {
       await gh.stop();
       await cleanup();

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { GatehouseConfig } from '../config.js';
 import type { Storage } from '../storage/types.js';
 import { AppClients } from './clients/app-clients.js';
+import { ProvisionedLimits } from './limits/provisioned-limits.js';
 import { Issuers } from './keys/issuers.js';
 import type { SecretBox } from './keys/secret-box.js';
 import { SigningKeys } from './keys/signing-keys.js';
@@ -115,12 +116,14 @@ export interface Services {
   readonly poolLogs: PoolLogs;
   /** Session tracking: the pool's and clients' session configuration, and each user's token sessions. */
   readonly userSessions: UserSessions;
+  /** Per-pool request rates by Cognito quota category (Get/UpdateProvisionedLimit). */
+  readonly provisionedLimits: ProvisionedLimits;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery' | 'rateLimits'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -217,6 +220,7 @@ export function createServices(dependencies: ServiceDependencies): Services {
     authEvents,
     poolLogs,
     userSessions,
+    provisionedLimits: new ProvisionedLimits(storage, pools, clock, config.rateLimits.categories ?? {}),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Services } from '../domain/services.js';
 import type { Storage } from '../storage/types.js';
 import { awsJsonHandler } from './aws-json.js';
 import { requestAuthenticator } from './authenticator.js';
-import { rateLimiter } from './rate-limits.js';
+import { categoryLimiter, combinedLimiter, rateLimiter } from './rate-limits.js';
 import { mergeSnapshots, Metrics } from './metrics.js';
 import { localMetricsOnly, registerServiceEndpoints, type MetricsCollector } from './service-endpoints.js';
 import type { Clock } from '../clock.js';
@@ -76,10 +76,11 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
 
   registerCors(app);
   const authenticate = requestAuthenticator(config, clock);
-  const limit = rateLimiter(config.rateLimits, () => clock.now(), rateShare);
+  const now = () => clock.now();
+  const limit = combinedLimiter(rateLimiter(config.rateLimits, now, rateShare), categoryLimiter(services.provisionedLimits, services.clients, now, rateShare));
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
-  registerOAuthEndpoints(app, services);
+  registerOAuthEndpoints(app, services, limit);
   registerHostedPages(app, services, limit);
   registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);

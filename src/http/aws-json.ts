@@ -35,7 +35,7 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
       authenticate(name, request);
       const input = parseBody(request.body);
       validateInput(name, input);
-      limit(name, input);
+      await limit(name, input);
       const awsSdkVersion = awsSdkVersionOf(request.headers['user-agent']);
       const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion });
       done('success', output);

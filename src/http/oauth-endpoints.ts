@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
 import type { Services } from '../domain/services.js';
+import type { RateLimiter } from './rate-limits.js';
 import type { Caller } from '../domain/triggers/caller.js';
 import { callerOfRequest, formBody } from './web-requests.js';
 import type { IssuedTokens } from '../domain/tokens/tokens.js';
-import type { AppClient } from '../domain/clients/app-clients.js';
+import { primarySecret, type AppClient } from '../domain/clients/app-clients.js';
 
 /** Client authentication as RFC 6749 §2.3.1 allows it: HTTP Basic, or the form's own fields. */
 interface ClientAuthentication {
@@ -20,9 +21,11 @@ type TokenGrant = (form: URLSearchParams, client: AppClient, caller: Caller, sou
  * refresh_token grants) and token revocation. The pool follows from the client, so they answer on
  * Gatehouse's own address as well as on a domain's.
  */
-export function registerOAuthEndpoints(app: FastifyInstance, services: Services): void {
+export function registerOAuthEndpoints(app: FastifyInstance, services: Services, limit: RateLimiter = () => undefined): void {
   const grants: Record<string, TokenGrant> = {
     client_credentials: async (form, client, caller) => {
+      // GetClientToken's twin, limited as it is (ClientAuthentication).
+      await limit('GetClientToken', { ClientId: client.clientId });
       const scope = form.get('scope');
       const token = await services.clientCredentials.issueFor(client, scope === null ? undefined : scope.split(' ').filter(Boolean), caller);
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
@@ -40,7 +43,8 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
     },
     refresh_token: async (form, client, caller, sourceIp) => {
       const refreshToken = required(form, 'refresh_token');
-      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: client.secret ?? undefined, caller, sourceIp }));
+      // The client proved itself with one of its secrets above; the refresh checks it holds one.
+      return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: primarySecret(client), caller, sourceIp }));
     },
   };
 
@@ -85,7 +89,7 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services)
     try {
       const form = formOf(request);
       const client = await authenticatedClient(request, form);
-      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, client.secret ?? undefined);
+      await services.authentication.revokeRefreshToken(required(form, 'token'), client.clientId, primarySecret(client));
       return reply.code(200).header('cache-control', 'no-store').send();
     } catch (error) {
       return sendOAuthError(reply, error, request);
@@ -164,6 +168,7 @@ const OAUTH_CODES: Record<string, OAuthErrorCode> = {
 
 function sendOAuthError(reply: FastifyReply, error: unknown, request: FastifyRequest): FastifyReply {
   if (error instanceof OAuthError) return sendJson(reply, error.code === 'invalid_client' ? 401 : 400, { error: error.code });
+  if (error instanceof CognitoError && error.type === 'TooManyRequestsException') return sendJson(reply, 429, { error: 'too_many_requests', error_description: error.message });
   if (error instanceof CognitoError) {
     const code = OAUTH_CODES[error.type] ?? 'invalid_request';
     return sendJson(reply, code === 'invalid_client' ? 401 : 400, { error: code });

@@ -1,7 +1,9 @@
 import AddCustomAttributes from './AddCustomAttributes.js';
+import AddUserPoolClientSecret from './AddUserPoolClientSecret.js';
 import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
+import AdminDeleteSoftwareToken from './AdminDeleteSoftwareToken.js';
 import AdminDeleteUser from './AdminDeleteUser.js';
 import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
 import AdminDisableProviderForUser from './AdminDisableProviderForUser.js';
@@ -50,6 +52,7 @@ import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DeleteUserPoolClientSecret from './DeleteUserPoolClientSecret.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
@@ -70,6 +73,7 @@ import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetIdentityProviderByIdentifier from './GetIdentityProviderByIdentifier.js';
 import GetLogDeliveryConfiguration from './GetLogDeliveryConfiguration.js';
+import GetProvisionedLimit from './GetProvisionedLimit.js';
 import GetSigningCertificate from './GetSigningCertificate.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUICustomization from './GetUICustomization.js';
@@ -88,6 +92,7 @@ import ListResourceServers from './ListResourceServers.js';
 import ListTagsForResource from './ListTagsForResource.js';
 import ListTerms from './ListTerms.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
+import ListUserPoolClientSecrets from './ListUserPoolClientSecrets.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUserSessions from './ListUserSessions.js';
@@ -115,6 +120,7 @@ import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
 import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
+import UpdateProvisionedLimit from './UpdateProvisionedLimit.js';
 import UpdateResourceServer from './UpdateResourceServer.js';
 import UpdateTerms from './UpdateTerms.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
@@ -128,9 +134,11 @@ import type { Operation } from './operation.js';
 /** Every operation Gatehouse implements, by its X-Amz-Target name. */
 export const operations: Readonly<Record<string, Operation>> = {
   AddCustomAttributes,
+  AddUserPoolClientSecret,
   AdminAddUserToGroup,
   AdminConfirmSignUp,
   AdminCreateUser,
+  AdminDeleteSoftwareToken,
   AdminDeleteUser,
   AdminDeleteUserAttributes,
   AdminDisableProviderForUser,
@@ -179,6 +187,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserAttributes,
   DeleteUserPool,
   DeleteUserPoolClient,
+  DeleteUserPoolClientSecret,
   DeleteUserPoolDomain,
   DeleteWebAuthnCredential,
   DescribeIdentityProvider,
@@ -199,6 +208,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   GetGroup,
   GetIdentityProviderByIdentifier,
   GetLogDeliveryConfiguration,
+  GetProvisionedLimit,
   GetSigningCertificate,
   GetTokensFromRefreshToken,
   GetUICustomization,
@@ -217,6 +227,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListTagsForResource,
   ListTerms,
   ListUserImportJobs,
+  ListUserPoolClientSecrets,
   ListUserPoolClients,
   ListUserPools,
   ListUserSessions,
@@ -244,6 +255,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateGroup,
   UpdateIdentityProvider,
   UpdateManagedLoginBranding,
+  UpdateProvisionedLimit,
   UpdateResourceServer,
   UpdateTerms,
   UpdateUserAttributes,

@@ -21,7 +21,10 @@ export interface ClientRecord {
   clientId: string;
   poolId: string;
   name: string;
-  /** The client secret, sealed with the server key (context `client-secret:<clientId>`). */
+  /**
+   * The client's secrets (up to two, for rotation) as one JSON list, sealed with the server key
+   * (context `client-secret:<clientId>`); rows from before rotation hold the one secret alone.
+   */
   secret: string | null;
   /** The client's configuration in Cognito's shape (UserPoolClientType minus ids, name, secret, dates). */
   config: Record<string, unknown>;
@@ -355,9 +358,9 @@ export interface PoolDocumentRecord<Body = unknown> {
 /**
  * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
  * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate),
- * `client-session` by client id (SetUserPoolClientSessionConfiguration).
+ * `client-session` by client id (SetUserPoolClientSessionConfiguration), `provisioned-limit` by API category.
  */
-export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session'] as const;
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session', 'provisioned-limit'] as const;
 export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {

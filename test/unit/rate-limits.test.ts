@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CognitoError } from '../../src/domain/errors.js';
-import { rateLimiter } from '../../src/http/rate-limits.js';
+import type { AppClients } from '../../src/domain/clients/app-clients.js';
+import type { ProvisionedLimits } from '../../src/domain/limits/provisioned-limits.js';
+import { categoryLimiter, rateLimiter } from '../../src/http/rate-limits.js';
 
 const throttled = (run: () => void): boolean => {
   try {
@@ -43,8 +45,50 @@ describe('rateLimiter', () => {
     assert.equal(throttled(() => limit('GetUser', { AccessToken: 'x.e30.y' })), true);
   });
 
+  it('lets a worker whose share is under one request a second through at that rate', () => {
+    let now = 0;
+    const limit = rateLimiter({ perPoolPerOperation: 1, operations: {} }, () => now, 0.5);
+    const call = () => limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+    assert.equal(throttled(call), false);
+    now += 1000;
+    assert.equal(throttled(call), true);
+    now += 1000;
+    assert.equal(throttled(call), false);
+  });
+
   it('is off by default', () => {
     const limit = rateLimiter({ perPoolPerOperation: 0, operations: {} }, () => 0);
     for (let i = 0; i < 1000; i++) limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+  });
+});
+
+describe('categoryLimiter', () => {
+  const limits = { rate: async (poolId: string | undefined) => (poolId === 'us-east-1_A' ? 2 : 0) } as unknown as ProvisionedLimits;
+  const clients = { forCall: async (clientId: string) => ({ clientId, poolId: 'us-east-1_A' }) } as unknown as AppClients;
+  const rejected = async (run: () => void | Promise<void>): Promise<boolean> => {
+    try {
+      await run();
+      return false;
+    } catch (error) {
+      assert.ok(error instanceof CognitoError && error.type === 'TooManyRequestsException', String(error));
+      return true;
+    }
+  };
+
+  it('shares one budget among a category’s operations in one pool, found through the client', async () => {
+    const limit = categoryLimiter(limits, clients, () => 0);
+    await limit('InitiateAuth', { ClientId: 'c1' });
+    await limit('AdminInitiateAuth', { UserPoolId: 'us-east-1_A' });
+    assert.equal(await rejected(() => limit('InitiateAuth', { ClientId: 'c1' })), true);
+    assert.equal(await rejected(() => limit('AdminGetUser', { UserPoolId: 'us-east-1_A' })), false, 'another category');
+    assert.equal(await rejected(() => limit('AdminInitiateAuth', { UserPoolId: 'us-east-1_B' })), false, 'a pool without a limit');
+  });
+
+  it('gives challenge answers three times the sign-in rate before they spend sign-ins', async () => {
+    const limit = categoryLimiter(limits, clients, () => 0);
+    for (let i = 0; i < 6; i++) await limit('RespondToAuthChallenge', { ClientId: 'c1' });
+    await limit('RespondToAuthChallenge', { ClientId: 'c1' });
+    await limit('AdminRespondToAuthChallenge', { UserPoolId: 'us-east-1_A' });
+    assert.equal(await rejected(() => limit('InitiateAuth', { ClientId: 'c1' })), true, 'the overflow used the sign-ins');
   });
 });

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AppClient } from '../clients/app-clients.js';
+import { primarySecret, type AppClient } from '../clients/app-clients.js';
 import { authFlowsOf } from '../clients/client-settings.js';
 import { invalidParameter, notAuthorized } from '../errors.js';
 
@@ -14,15 +14,20 @@ const secretHashBytes = (secret: string, client: AppClient, username: string): B
  * client secret and so call the domain as the app would; undefined for a client without a secret.
  */
 export function secretHashFor(client: AppClient, username: string): string | undefined {
-  return client.secret === null ? undefined : secretHashBytes(client.secret, client, username).toString('base64');
+  const secret = primarySecret(client);
+  return secret === undefined ? undefined : secretHashBytes(secret, client, username).toString('base64');
 }
 
-/** The SECRET_HASH checked in constant time. */
+/** The SECRET_HASH checked in constant time against each of the client's secrets (two while one replaces the other). */
 export function checkSecretHash(client: AppClient, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
-  if (client.secret === null) return;
-  const expected = secretHashBytes(client.secret, client, username);
+  if (client.secrets.length === 0) return;
   const given = Buffer.from(secretHash ?? '', 'base64');
-  if (secretHash !== undefined && given.length === expected.length && timingSafeEqual(given, expected)) return;
+  let matched = false;
+  for (const { value } of client.secrets) {
+    const expected = secretHashBytes(value, client, username);
+    matched = (given.length === expected.length && timingSafeEqual(given, expected)) || matched;
+  }
+  if (secretHash !== undefined && matched) return;
   if (wording === 'classic') throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
   throw notAuthorized(
     secretHash === undefined
@@ -38,9 +43,16 @@ export function secretMatches(expected: string, secret: string | undefined): boo
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+/** Whether a secret given in the clear is one of the client's, each compared in constant time. */
+export function isClientSecret(client: AppClient, secret: string | undefined): boolean {
+  let matched = false;
+  for (const { value } of client.secrets) matched = secretMatches(value, secret) || matched;
+  return matched;
+}
+
 /** A client secret given in the clear (RevokeToken, GetTokensFromRefreshToken); a client without one takes any. */
 export function checkClientSecret(client: AppClient, secret: string | undefined): void {
-  if (client.secret === null || secretMatches(client.secret, secret)) return;
+  if (client.secrets.length === 0 || isClientSecret(client, secret)) return;
   throw notAuthorized(`Unable to verify secret for client ${client.clientId}`);
 }
 

@@ -13,6 +13,7 @@ import type { UserPools } from '../pools/user-pools.js';
 import type { ResourceServers } from '../oauth/resource-servers.js';
 import type { Wire } from '../wire.js';
 import { clientSettings, type ClientSettings } from './client-settings.js';
+import { MAX_CLIENT_SECRETS, newSecretId, secretsFromStored, storedSecrets, type ClientSecret } from './client-secrets.js';
 
 /** Ids and secret a seed file may fix instead of having them drawn. */
 export interface FixedClientCredentials {
@@ -20,10 +21,15 @@ export interface FixedClientCredentials {
   clientSecret?: string;
 }
 
-/** An app client as the domain sees it: settings typed, the secret open (it is sealed at rest). */
-export interface AppClient extends Omit<ClientRecord, 'config'> {
+/** An app client as the domain sees it: settings typed, the secrets open (they are sealed at rest). */
+export interface AppClient extends Omit<ClientRecord, 'config' | 'secret'> {
   settings: ClientSettings;
+  /** Oldest first; none for a public client. Every one is accepted until it is deleted. */
+  secrets: readonly ClientSecret[];
 }
+
+/** The secret DescribeUserPoolClient shows and Gatehouse's own pages sign with: the oldest still kept. */
+export const primarySecret = (client: AppClient): string | undefined => client.secrets[0]?.value;
 
 /** A secret belongs to its client's row: sealed, it opens in no other. */
 export const clientSecretContext = (clientId: string) => `client-secret:${clientId}`;
@@ -39,16 +45,18 @@ export class AppClients {
 
   async create(input: CreateUserPoolClientRequest, fixed: FixedClientCredentials = {}): Promise<AppClient> {
     const pool = await this.pools.get(input.UserPoolId!);
-    const secret = fixed.clientSecret ?? (input.GenerateSecret ? newClientSecret() : null);
+    if (input.GenerateSecret && input.ClientSecret !== undefined) throw invalidParameter('You cannot specify both GenerateSecret as true and provide a ClientSecret value.');
+    const secret = fixed.clientSecret ?? input.ClientSecret ?? (input.GenerateSecret ? newClientSecret() : undefined);
     const customScopes = await this.resourceServers.scopesOfPool(pool.id);
     await this.checkProviders(pool.id, input.SupportedIdentityProviders);
-    const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== null, customScopes });
+    const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'creating', hasSecret: secret !== undefined, customScopes });
     const now = this.clock.now();
+    const clientId = fixed.clientId ?? newClientId();
     const client: AppClient = {
-      clientId: fixed.clientId ?? newClientId(),
+      clientId,
       poolId: pool.id,
       name: input.ClientName!,
-      secret,
+      secrets: secret === undefined ? [] : [{ id: newSecretId(clientId, now, []), value: secret, createdAt: now }],
       settings,
       createdAt: now,
       updatedAt: now,
@@ -97,9 +105,9 @@ export class AppClients {
     return updateVersioned(
       () => this.get(pool.id, input.ClientId!),
       (current) => {
-        const secret = fixedSecret ?? current.secret;
-        const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secret !== null, customScopes });
-        return { ...current, name: input.ClientName ?? current.name, secret, settings, updatedAt: this.clock.now() };
+        const secrets = fixedSecret === undefined || primarySecret(current) === fixedSecret ? current.secrets : [this.newSecret(current, fixedSecret, [])];
+        const settings = clientSettings(input, pool.settings.SchemaAttributes ?? [], { action: 'updating', hasSecret: secrets.length > 0, customScopes });
+        return { ...current, name: input.ClientName ?? current.name, secrets, settings, updatedAt: this.clock.now() };
       },
       (client) => this.storage.clients.update(this.toRecord(client)),
     );
@@ -111,6 +119,41 @@ export class AppClients {
       if (name === 'COGNITO') continue;
       if (!(await this.storage.poolDocuments.get(poolId, 'identity-provider', name))) throw invalidParameter(`The provider ${name} does not exist for User Pool ${poolId}`);
     }
+  }
+
+  /** AddUserPoolClientSecret: a second secret for a confidential client, generated unless one is given. */
+  async addSecret(poolId: string, clientId: string, value: string | undefined): Promise<ClientSecret> {
+    let added!: ClientSecret;
+    await updateVersioned(
+      () => this.get(poolId, clientId),
+      (current) => {
+        if (current.secrets.length === 0) throw invalidParameter(`Client ${clientId} has no client secret: secrets can be added only to a confidential client.`);
+        if (current.secrets.length >= MAX_CLIENT_SECRETS) throw new CognitoError('LimitExceededException', `Client ${clientId} already has the maximum of ${MAX_CLIENT_SECRETS} client secrets.`);
+        if (value !== undefined && current.secrets.some((secret) => secret.value === value)) throw invalidParameter('The client secret is already one of the client\'s secrets.');
+        added = this.newSecret(current, value ?? newClientSecret(), current.secrets);
+        return { ...current, secrets: [...current.secrets, added], updatedAt: this.clock.now() };
+      },
+      (client) => this.storage.clients.update(this.toRecord(client)),
+    );
+    return added;
+  }
+
+  /** DeleteUserPoolClientSecret: it stops being accepted at once; the last one stays. */
+  async deleteSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
+    await updateVersioned(
+      () => this.get(poolId, clientId),
+      (current) => {
+        if (!current.secrets.some((secret) => secret.id === secretId)) throw resourceNotFound(`Client secret ${secretId} does not exist.`);
+        if (current.secrets.length === 1) throw invalidParameter('The last client secret of a client cannot be deleted.');
+        return { ...current, secrets: current.secrets.filter((secret) => secret.id !== secretId), updatedAt: this.clock.now() };
+      },
+      (client) => this.storage.clients.update(this.toRecord(client)),
+    );
+  }
+
+  private newSecret(client: AppClient, value: string, taken: readonly ClientSecret[]): ClientSecret {
+    const now = this.clock.now();
+    return { id: newSecretId(client.clientId, now, taken), value, createdAt: now };
   }
 
   async delete(poolId: string, clientId: string): Promise<void> {
@@ -130,15 +173,15 @@ export class AppClients {
       UserPoolId: client.poolId,
       ClientName: client.name,
       ClientId: client.clientId,
-      ...(client.secret !== null && { ClientSecret: client.secret }),
+      ...(client.secrets.length > 0 && { ClientSecret: primarySecret(client) }),
       LastModifiedDate: toEpochSeconds(client.updatedAt),
       CreationDate: toEpochSeconds(client.createdAt),
       ...(client.settings as Wire<ClientSettings>),
     };
   }
 
-  private toRecord({ settings, secret, ...client }: AppClient): ClientRecord {
-    return { ...client, config: settings, secret: secret === null ? null : this.secrets.seal(secret, clientSecretContext(client.clientId)) };
+  private toRecord({ settings, secrets, ...client }: AppClient): ClientRecord {
+    return { ...client, config: settings, secret: secrets.length === 0 ? null : this.secrets.seal(storedSecrets(secrets), clientSecretContext(client.clientId)) };
   }
 
   /** Typed clients by the stored record they came from: storage hands out one record until the client changes. */
@@ -149,7 +192,8 @@ export class AppClients {
     let client = this.typed.get(stored);
     if (!client) {
       const { config, secret, ...record } = stored;
-      client = { ...record, settings: config as ClientSettings, secret: secret === null ? null : this.secrets.open(secret, clientSecretContext(record.clientId)) };
+      const secrets = secret === null ? [] : secretsFromStored(this.secrets.open(secret, clientSecretContext(record.clientId)), record.clientId, record.createdAt);
+      client = { ...record, settings: config as ClientSettings, secrets };
       this.typed.set(stored, client);
     }
     return client;

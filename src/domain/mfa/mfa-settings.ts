@@ -59,6 +59,10 @@ export class MfaSettings {
     return { session: await this.authentication.advanceMfaSetup(caller.session, 'verified') };
   }
 
+  async deleteSoftwareToken(ref: UserRef): Promise<void> {
+    await this.factors.deleteSoftwareToken(await this.userOf(ref));
+  }
+
   private async userOf(ref: UserRef): Promise<UserRecord> {
     if ('accessToken' in ref) return this.authentication.userOfAccessToken(ref.accessToken);
     return (await this.users.get(ref.poolId, ref.username)).user;

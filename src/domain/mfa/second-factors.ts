@@ -104,6 +104,22 @@ export class SecondFactors {
     });
   }
 
+  /**
+   * AdminDeleteSoftwareToken: the authenticator (and any awaiting verification) is gone, and with it
+   * TOTP as an enabled or preferred factor; the other factors stay as they were.
+   */
+  async deleteSoftwareToken(user: UserRecord): Promise<void> {
+    await this.change(user, (current) => {
+      const { softwareToken, pendingSoftwareToken, enabled, preferred, ...rest } = mfaStateOf(current);
+      if (!softwareToken && !pendingSoftwareToken && !enabled?.includes('SOFTWARE_TOKEN_MFA')) return undefined;
+      return {
+        ...rest,
+        ...(enabled && { enabled: enabled.filter((factor) => factor !== 'SOFTWARE_TOKEN_MFA') }),
+        ...(preferred && preferred !== 'SOFTWARE_TOKEN_MFA' && { preferred }),
+      };
+    });
+  }
+
   private open(user: UserRecord, sealed: string): string {
     return this.secrets.open(sealed, totpSecretContext(user));
   }

@@ -1,5 +1,5 @@
 import type { AppClient, AppClients } from '../clients/app-clients.js';
-import { secretMatches } from '../auth/client-checks.js';
+import { isClientSecret } from '../auth/client-checks.js';
 import { authFlowsOf } from '../clients/client-settings.js';
 import { CognitoError } from '../errors.js';
 import type { UserPools } from '../pools/user-pools.js';
@@ -37,7 +37,7 @@ export class ClientCredentials {
 
   /** The same for a client the caller has authenticated already (the token endpoint). */
   async issueFor(client: AppClient, requestedScopes: string[] | undefined, caller: Caller): Promise<ClientToken> {
-    if (client.secret === null) throw new OAuthError('invalid_client', 'Client authentication failed.');
+    if (client.secrets.length === 0) throw new OAuthError('invalid_client', 'Client authentication failed.');
     if (!mayUseClientCredentials(client)) throw new OAuthError('unauthorized_client', `Client ${client.clientId} is not allowed the client_credentials flow.`);
     const scopes = await this.grantedScopes(client, requestedScopes);
     const pool = await this.pools.get(client.poolId);
@@ -45,7 +45,7 @@ export class ClientCredentials {
   }
 
   /**
-   * The client a request to the OAuth endpoints speaks for: one with a secret must present it
+   * The client a request to the OAuth endpoints speaks for: one with secrets must present one of them
    * (compared in constant time), one without must present none. invalid_client otherwise.
    */
   async authenticate(clientId: string, secret: string | undefined): Promise<AppClient> {
@@ -53,7 +53,7 @@ export class ClientCredentials {
       if (error instanceof CognitoError && error.type === 'ResourceNotFoundException') return undefined;
       throw error;
     });
-    const authentic = client && (client.secret === null ? !secret : secretMatches(client.secret, secret));
+    const authentic = client && (client.secrets.length === 0 ? !secret : isClientSecret(client, secret));
     if (!authentic) throw new OAuthError('invalid_client', 'Client authentication failed.');
     return client;
   }

@@ -85,7 +85,7 @@ function submitCorporateEmail(services: Services, pages: HostedPages, request: F
     const name = (await services.federatedSignIns.providerOfIdentifier(client, email)) ?? (await services.federatedSignIns.providerOfIdentifier(client, domain));
     const provider = name && (await services.identityProviders.forSignIn(client.poolId, name));
     if (!provider) return pages.showLogin(request, reply, 'No identity provider signs in that email address.');
-    return reply.redirect(await services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
+    return pages.toProvider(request, reply, provider, authorization, client);
   });
 }
 

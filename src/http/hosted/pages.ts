@@ -7,6 +7,8 @@ import { UnredirectableError, type AuthorizationRequest, type AuthorizeParameter
 import { selfSignUpAllowed } from '../../domain/hosted/sign-up-page.js';
 import { OAuthError } from '../../domain/oauth/oauth-error.js';
 import { FederationFailure } from '../../domain/federation/federated-sign-in.js';
+import type { IdentityProvider } from '../../domain/federation/identity-providers.js';
+import { FEDERATED_SIGN_IN } from '../../domain/limits/api-categories.js';
 import { requestOrigin } from '../web-requests.js';
 import { providerChoices, registerFederationPages } from './federation-pages.js';
 import { registerPasskeyPages } from './passkey-pages.js';
@@ -63,11 +65,17 @@ export class HostedPages {
     const parameters = queryOf(request);
     return this.checked(parameters, reply, async (authorization, client) => {
       const provider = await this.services.federatedSignIns.chosen(client, parameters);
-      if (provider) return reply.redirect(await this.services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
+      if (provider) return this.toProvider(request, reply, provider, authorization, client);
       const signedIn = parameters.prompt === 'login' ? undefined : await this.sessionUser(request, client);
       if (signedIn) return this.complete(request, reply, authorization, client, signedIn.user, signedIn.authTime);
       return reply.redirect(`/login?${new URLSearchParams(parameters as Record<string, string>).toString()}`, 302);
     });
+  }
+
+  /** Off to the identity provider: a federated sign-in, metered as Cognito meters UserFederation. */
+  async toProvider(request: FastifyRequest, reply: FastifyReply, provider: IdentityProvider, authorization: AuthorizationRequest, client: AppClient): Promise<FastifyReply> {
+    await this.limit(FEDERATED_SIGN_IN, { ClientId: client.clientId });
+    return reply.redirect(await this.services.federatedSignIns.start(provider, authorization, requestOrigin(request) ?? ''), 302);
   }
 
   async showLogin(request: FastifyRequest, reply: FastifyReply, message?: string): Promise<FastifyReply> {
@@ -157,7 +165,7 @@ ${links([
   /** A sign-in's first step (it counts as InitiateAuth): its next page, or the sign-in page with its refusal. */
   private async firstStep(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, client: AppClient, username: string, start: () => Promise<AuthOutcome>): Promise<FastifyReply> {
     const outcome = await this.signInStep(async () => {
-      this.limit('InitiateAuth', { ClientId: client.clientId });
+      await this.limit('InitiateAuth', { ClientId: client.clientId });
       return start();
     });
     if ('message' in outcome) return this.showLogin(request, reply, outcome.message);
@@ -176,7 +184,7 @@ ${links([
         session = verified.session!;
       }
       const outcome = await this.signInStep(async () => {
-        this.limit('RespondToAuthChallenge', { ClientId: client.clientId });
+        await this.limit('RespondToAuthChallenge', { ClientId: client.clientId });
         return this.services.authentication.respond({ clientId: client.clientId, challenge, session, responses, sourceIp: request.ip, caller: callerOf(request, client), hosted: true });
       });
       if ('message' in outcome) {
