@@ -10,6 +10,7 @@ import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordCredentials } from './passwords/credentials.js';
 import { Devices } from './devices/devices.js';
 import { Groups } from './groups/groups.js';
+import { PoolReplicas } from './pools/replicas.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { Lockout } from './auth/lockout.js';
@@ -57,6 +58,8 @@ import type { ImportJobRecord } from '../storage/types.js';
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
   readonly pools: UserPools;
+  /** Multi-Region replication: which regions' nodes serve a pool, and as which issuer. */
+  readonly replicas: PoolReplicas;
   readonly clients: AppClients;
   readonly users: Users;
   readonly groups: Groups;
@@ -134,7 +137,8 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const userTriggers = new UserTriggers(triggers);
   const messenger = new Messenger(delivery, triggers, sealer);
   const signingKeys = new SigningKeys(storage, secretBox, clock);
-  const pools = new UserPools(storage, signingKeys, clock, config);
+  const replicas = new PoolReplicas(storage, clock, config, publicUrl);
+  const pools = new UserPools(storage, signingKeys, clock, config, replicas);
   const resourceServers = new ResourceServers(storage, pools, clock);
   const clients = new AppClients(storage, pools, secretBox, clock, resourceServers);
   const credentials = new PasswordCredentials(new PasswordHasher(config.argon2, hashSlots), secretBox);
@@ -143,7 +147,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const groups = new Groups(storage, pools, users, clock);
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
-  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers);
+  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers, replicas);
   const secondFactors = new SecondFactors(users, secretBox, clock);
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
@@ -165,6 +169,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const importRunner = new ImportRunner(storage, users, clock, { ...config.imports, log: onImportLog });
   return {
     pools,
+    replicas,
     clients,
     users,
     groups,

@@ -39,6 +39,7 @@ import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
+import CreateUserPoolReplica from './CreateUserPoolReplica.js';
 import DeleteGroup from './DeleteGroup.js';
 import DeleteIdentityProvider from './DeleteIdentityProvider.js';
 import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
@@ -49,6 +50,7 @@ import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
+import DeleteUserPoolReplica from './DeleteUserPoolReplica.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
@@ -84,6 +86,7 @@ import ListTagsForResource from './ListTagsForResource.js';
 import ListTerms from './ListTerms.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
+import ListUserPoolReplicas from './ListUserPoolReplicas.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
 import ListUsersInGroup from './ListUsersInGroup.js';
@@ -111,6 +114,7 @@ import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
 import UpdateUserPoolDomain from './UpdateUserPoolDomain.js';
+import UpdateUserPoolReplica from './UpdateUserPoolReplica.js';
 import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
 import type { Operation } from './operation.js';
@@ -158,6 +162,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   CreateUserPool,
   CreateUserPoolClient,
   CreateUserPoolDomain,
+  CreateUserPoolReplica,
   DeleteGroup,
   DeleteIdentityProvider,
   DeleteManagedLoginBranding,
@@ -168,6 +173,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPool,
   DeleteUserPoolClient,
   DeleteUserPoolDomain,
+  DeleteUserPoolReplica,
   DeleteWebAuthnCredential,
   DescribeIdentityProvider,
   DescribeManagedLoginBranding,
@@ -203,6 +209,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListTerms,
   ListUserImportJobs,
   ListUserPoolClients,
+  ListUserPoolReplicas,
   ListUserPools,
   ListUsers,
   ListUsersInGroup,
@@ -230,6 +237,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateUserPool,
   UpdateUserPoolClient,
   UpdateUserPoolDomain,
+  UpdateUserPoolReplica,
   VerifySoftwareToken,
   VerifyUserAttribute,
 };

@@ -354,9 +354,10 @@ export interface PoolDocumentRecord<Body = unknown> {
 
 /**
  * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
- * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate).
+ * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate),
+ * `replica` by region (the primary region's and its replicas').
  */
-export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key'] as const;
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'replica'] as const;
 export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {
