@@ -17,8 +17,10 @@ import {
   GetGroupCommand,
   GetUserCommand,
   InitiateAuthCommand,
+  ListTagsForResourceCommand,
   ListUserPoolReplicasCommand,
   ListUserPoolsCommand,
+  TagResourceCommand,
   UpdateUserPoolReplicaCommand,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -144,8 +146,8 @@ for (const backend of backends()) {
     });
 
     test('an ACTIVE replica serves the pool: one directory, one issuer, one JWKS, tokens from either region good in both', async () => {
-      const { poolId, clientId } = await replicatedPool();
-      await A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: SECONDARY }));
+      const { poolId, clientId } = await replicatedPool({ UserPoolTags: { team: 'identity' } });
+      await A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: SECONDARY, UserPoolTags: { site: 'dublin' } }));
       const { UserPoolReplica } = await setStatus(B, poolId, 'ACTIVE');
       assert.deepEqual(UserPoolReplica, { RegionName: SECONDARY, Status: 'ACTIVE', Role: 'SECONDARY', UserPoolArn: arn(SECONDARY, poolId) });
 
@@ -173,6 +175,13 @@ for (const backend of backends()) {
       assert.equal(discovery.issuer, issuer);
       assert.equal(discovery.jwks_uri, `${B.url}/${poolId}/.well-known/jwks.json`);
       await jwtVerify(fromB.IdToken!, createLocalJWKSet(jwksA), { issuer, audience: clientId });
+
+      // Each region keeps its own tags, as Cognito's replicas do.
+      await B.cognito.send(new TagResourceCommand({ ResourceArn: arn(SECONDARY, poolId), Tags: { tier: 'standby' } }));
+      const tagsOf = async (node: Node, region: string) => (await node.cognito.send(new ListTagsForResourceCommand({ ResourceArn: arn(region, poolId) }))).Tags;
+      assert.deepEqual(await tagsOf(B, SECONDARY), { site: 'dublin', tier: 'standby' });
+      assert.deepEqual((await B.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.UserPoolTags, { site: 'dublin', tier: 'standby' });
+      assert.deepEqual(await tagsOf(A, PRIMARY), { team: 'identity' });
 
       // Writes in either region are the other's at once: the directory is one.
       await B.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'bea', MessageAction: 'SUPPRESS' }));

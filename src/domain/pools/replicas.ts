@@ -121,6 +121,29 @@ export class PoolReplicas {
     return this.describe(replica, 'DELETING');
   }
 
+  /** The tags of this region's replica of the pool, which Cognito keeps apart from the primary's; undefined where this node is no replica. */
+  async localTags(poolId: string): Promise<Record<string, string> | undefined> {
+    const replica = await this.localReplica(poolId);
+    return replica && (replica.body.Tags ?? {});
+  }
+
+  /** Rewrites this region's replica tags; false where this node is no replica of the pool (the pool's own tags are meant). */
+  async changeLocalTags(poolId: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<boolean> {
+    if (!(await this.localReplica(poolId))) return false;
+    await updateVersioned(
+      () => this.replica(poolId, this.identity.region),
+      (current) => ({ ...current, body: { ...current.body, Tags: change(current.body.Tags ?? {}) }, updatedAt: this.clock.now() }),
+      (next) => this.storage.poolDocuments.update(next),
+    );
+    return true;
+  }
+
+  private async localReplica(poolId: string): Promise<ReplicaDocument | undefined> {
+    if (regionOfPoolId(poolId) === this.identity.region) return undefined;
+    const document = await this.storage.poolDocuments.get<ReplicaBody>(poolId, DOCUMENT_KIND, this.identity.region);
+    return document?.body.Role === 'SECONDARY' ? document : undefined;
+  }
+
   private judge(documents: ReplicaDocument[]): RegionalView {
     if (documents.length === 0) return SERVED;
     const primary = documents.find((document) => document.body.Role === 'PRIMARY');

@@ -107,15 +107,22 @@ export class UserPools {
   }
 
   async tag(arn: string, tags: Record<string, string>): Promise<void> {
-    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: checkTags({ ...pool.tags, ...tags }) }));
+    await this.changeTags(arn, (current) => checkTags({ ...current, ...tags }));
   }
 
   async untag(arn: string, keys: string[]): Promise<void> {
-    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: Object.fromEntries(Object.entries(pool.tags).filter(([key]) => !keys.includes(key))) }));
+    await this.changeTags(arn, (current) => Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key))));
   }
 
+  /** The pool's tags, or on a replica region's node the replica's own. */
   async tagsOf(arn: string): Promise<Record<string, string>> {
-    return (await this.getByArn(arn)).tags;
+    const pool = await this.getByArn(arn);
+    return (await this.replicas.localTags(pool.id)) ?? pool.tags;
+  }
+
+  private async changeTags(arn: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<void> {
+    const { id } = await this.getByArn(arn);
+    if (!(await this.replicas.changeLocalTags(id, change))) await this.change(id, (pool) => ({ ...pool, tags: change(pool.tags) }));
   }
 
   /** The pool's ARN in this node's region: a replica's, where the pool is served as one. */
