@@ -25,7 +25,7 @@ import {
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { defaultConfig } from '../src/config.js';
+import { defaultConfig, type GatehouseConfig } from '../src/config.js';
 import { startGatehouse, type Gatehouse } from '../src/server.js';
 import { errorOf } from './support/errors.js';
 import { backends, databaseFor, POSTGRES_SERVER_KEY } from './support/gatehouse.js';
@@ -49,13 +49,15 @@ for (const backend of backends()) {
     let A: Node;
     let B: Node;
     let cleanup: () => Promise<void>;
+    let config: GatehouseConfig;
 
     before(async () => {
       const db = await databaseFor(backend);
       cleanup = db.cleanup;
       const serverKey = backend === 'postgres' ? { serverKey: POSTGRES_SERVER_KEY } : {};
+      config = { ...defaultConfig(), port: 0, logLevel: 'silent', database: db.database, ...serverKey };
       const start = async (region: string): Promise<Node> => {
-        const server = await startGatehouse({ ...defaultConfig(), port: 0, logLevel: 'silent', database: db.database, region, ...serverKey });
+        const server = await startGatehouse({ ...config, region });
         const cognito = new CognitoIdentityProviderClient({
           endpoint: server.url,
           region,
@@ -213,6 +215,18 @@ for (const backend of backends()) {
       assert.deepEqual(await errorOf(B.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))), notFound(poolId), 'the deleted region stays without it');
       assert.equal((await errorOf(setStatus(A, poolId, 'ACTIVE'))).name, 'ResourceNotFoundException', 'there is no replica left to activate');
       assert.equal((await errorOf(A.cognito.send(new DeleteUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: SECONDARY })))).name, 'ResourceNotFoundException');
+    });
+
+    test('a node of a region that does not serve a replicated pool starts with a seed declaring it, and leaves it alone', async () => {
+      const { poolId } = await replicatedPool();
+      await A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: SECONDARY }));
+      const seeded = await startGatehouse({ ...config, region: SECONDARY, userPools: [{ Id: poolId, PoolName: 'renamed by a seed' }] });
+      try {
+        assert.deepEqual(await errorOf(B.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))), notFound(poolId));
+        assert.equal((await A.cognito.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!.Name, 'replicated');
+      } finally {
+        await seeded.close();
+      }
     });
 
     test('a pool that was never replicated is served by every region’s nodes, as before replicas', async () => {
