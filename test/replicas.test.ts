@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { defaultConfig, type GatehouseConfig } from '../src/config.js';
+import { exportPool } from '../src/domain/portability/pool-export.js';
 import { startGatehouse, type Gatehouse } from '../src/server.js';
 import { errorOf } from './support/errors.js';
 import { backends, databaseFor, POSTGRES_SERVER_KEY } from './support/gatehouse.js';
@@ -114,6 +115,9 @@ for (const backend of backends()) {
       assert.deepEqual(await replicas(A, poolId), expected);
       assert.deepEqual(await replicas(B, poolId), expected, 'the inactive replica region manages its replica too');
       assert.deepEqual((await listed(A, poolId))!.ReplicaRegions, [SECONDARY]);
+      const exported = [];
+      for await (const line of exportPool(A.server.storage, A.server.services.secretBox, poolId)) exported.push(line);
+      assert.ok(!exported.some((line) => line.type === 'document'), 'a pool file leaves the replicas out');
 
       const again = await errorOf(A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: SECONDARY })));
       assert.equal(again.name, 'InvalidParameterException');
