@@ -125,6 +125,8 @@ for (const backend of backends()) {
       assert.equal(third.name, 'LimitExceededException');
       const inPrimary = await errorOf(A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: PRIMARY })));
       assert.equal(inPrimary.name, 'InvalidParameterException');
+      const notARegion = await errorOf(A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: 'moon-base' })));
+      assert.deepEqual(notARegion, { name: 'InvalidParameterException', message: 'moon-base is not a valid Region.', status: 400 });
       const missing = `${PRIMARY}_NoSuchPool`;
       assert.deepEqual(await errorOf(A.cognito.send(new CreateUserPoolReplicaCommand({ UserPoolId: missing, RegionName: SECONDARY }))), notFound(missing));
     });

@@ -1,5 +1,6 @@
 import type { ReplicaRoleType, ReplicaStatusType, UpdateReplicaStatusType, UserPoolReplicaType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
+import { REGION } from '../../config.js';
 import type { PoolDocumentRecord, Storage } from '../../storage/types.js';
 import { CognitoError, invalidParameter, resourceNotFound } from '../errors.js';
 import { regionOfPoolId } from '../ids.js';
@@ -29,7 +30,6 @@ export interface RegionalView {
 }
 
 const SERVED: RegionalView = { served: true };
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 /** Cognito allows one replica of a user directory, in one other region. */
 const MAX_REPLICAS = 1;
 const DOCUMENT_KIND = 'replica';
