@@ -251,7 +251,8 @@ export class ConfigError extends Error {}
 
 const LOG_LEVELS: GatehouseConfig['logLevel'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** What an AWS region's name looks like (us-east-1, us-gov-west-1). */
+export const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** Fields without a default, accepted in a config file all the same. */
 const OPTIONAL_FIELDS = ['publicUrl', 'serverKey', 'serverKeyFile'];

@@ -15,6 +15,8 @@ export class SeedError extends Error {}
 export async function applySeed(services: Services, pools: SeedPool[]): Promise<void> {
   for (const [index, declared] of pools.entries()) {
     const where = `userPools[${index}] (${declared.PoolName ?? 'unnamed'})`;
+    // A replicated pool this node's region does not serve is left to the nodes that do: here it does not exist, yet its id is taken.
+    if (declared.Id !== undefined && !(await services.pools.serves(declared.Id))) continue;
     try {
       const pool = await convergePool(services, declared);
       for (const client of declared.Clients ?? []) await convergeClient(services, pool, client);

@@ -12,6 +12,9 @@ function randomString(alphabet: string, length: number): string {
 /** `us-east-1_AbC123xyZ`: clients parse the region before `_`; SRP uses the part after it. */
 export const newPoolId = (region: string) => `${region}_${randomString(ALPHANUMERIC, 9)}`;
 
+/** The region a pool id names: its primary region, where the pool was made. */
+export const regionOfPoolId = (poolId: string) => poolId.slice(0, poolId.indexOf('_'));
+
 /**
  * An id that sorts by `now` (epoch ms, base 36, fixed width) and is unique after it: newest last,
  * across nodes and workers, so "newest first, before this one" is an index range.

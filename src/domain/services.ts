@@ -11,6 +11,7 @@ import { PasswordHasher } from './passwords/password-hasher.js';
 import { PasswordCredentials } from './passwords/credentials.js';
 import { Devices } from './devices/devices.js';
 import { Groups } from './groups/groups.js';
+import { PoolReplicas } from './pools/replicas.js';
 import { UserPools } from './pools/user-pools.js';
 import { Authentication } from './auth/authentication.js';
 import { Lockout } from './auth/lockout.js';
@@ -62,6 +63,8 @@ import { PoolLogs } from './log-delivery/pool-logs.js';
 /** The domain, assembled once per server: what operations are handed. */
 export interface Services {
   readonly pools: UserPools;
+  /** Multi-Region replication: which regions' nodes serve a pool, and as which issuer. */
+  readonly replicas: PoolReplicas;
   readonly clients: AppClients;
   readonly users: Users;
   readonly groups: Groups;
@@ -150,7 +153,8 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const userTriggers = new UserTriggers(triggers);
   const messenger = new Messenger(delivery, triggers, sealer);
   const signingKeys = new SigningKeys(storage, secretBox, clock);
-  const pools = new UserPools(storage, signingKeys, clock, config);
+  const replicas = new PoolReplicas(storage, clock, config, publicUrl);
+  const pools = new UserPools(storage, signingKeys, clock, config, replicas);
   const resourceServers = new ResourceServers(storage, pools, clock);
   const clients = new AppClients(storage, pools, secretBox, clock, resourceServers);
   const credentials = new PasswordCredentials(new PasswordHasher(config.argon2, hashSlots), secretBox);
@@ -160,7 +164,7 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const devices = new Devices(storage, secretBox, clock, config.region, config.accountId);
   const issuers = new Issuers(publicUrl, config.tokenIssuer);
   const userSessions = new UserSessions(storage, pools, clients, clock);
-  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers, userSessions);
+  const tokens = new Tokens(storage, issuers, secretBox, clock, triggers, userSessions, replicas);
   const secondFactors = new SecondFactors(users, secretBox, clock);
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
@@ -183,6 +187,7 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const poolLogs = logDelivery(pools, authEvents, dependencies);
   return {
     pools,
+    replicas,
     clients,
     users,
     groups,

@@ -14,7 +14,8 @@ export function registerWellKnown(app: FastifyInstance, services: Services): voi
   app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/openid-configuration', async (request, reply) => {
     const pool = await findPool(services, request.params.poolId);
     if (!pool) return reply.code(404).send({ message: `User pool ${request.params.poolId} does not exist.` });
-    return reply.send(services.issuers.discoveryDocument(pool, requestOrigin(request)));
+    const { issuerBase } = await services.replicas.view(pool);
+    return reply.send(services.issuers.discoveryDocument(pool, requestOrigin(request), issuerBase));
   });
 }
 

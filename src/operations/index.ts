@@ -43,6 +43,7 @@ import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
+import CreateUserPoolReplica from './CreateUserPoolReplica.js';
 import DeleteGroup from './DeleteGroup.js';
 import DeleteIdentityProvider from './DeleteIdentityProvider.js';
 import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
@@ -54,6 +55,7 @@ import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DeleteUserPoolClientSecret from './DeleteUserPoolClientSecret.js';
 import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
+import DeleteUserPoolReplica from './DeleteUserPoolReplica.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
@@ -94,6 +96,7 @@ import ListTerms from './ListTerms.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClientSecrets from './ListUserPoolClientSecrets.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
+import ListUserPoolReplicas from './ListUserPoolReplicas.js';
 import ListUserPools from './ListUserPools.js';
 import ListUserSessions from './ListUserSessions.js';
 import ListUsers from './ListUsers.js';
@@ -127,6 +130,7 @@ import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
 import UpdateUserPoolDomain from './UpdateUserPoolDomain.js';
+import UpdateUserPoolReplica from './UpdateUserPoolReplica.js';
 import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
 import type { Operation } from './operation.js';
@@ -178,6 +182,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   CreateUserPool,
   CreateUserPoolClient,
   CreateUserPoolDomain,
+  CreateUserPoolReplica,
   DeleteGroup,
   DeleteIdentityProvider,
   DeleteManagedLoginBranding,
@@ -189,6 +194,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DeleteUserPoolClient,
   DeleteUserPoolClientSecret,
   DeleteUserPoolDomain,
+  DeleteUserPoolReplica,
   DeleteWebAuthnCredential,
   DescribeIdentityProvider,
   DescribeManagedLoginBranding,
@@ -229,6 +235,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListUserImportJobs,
   ListUserPoolClientSecrets,
   ListUserPoolClients,
+  ListUserPoolReplicas,
   ListUserPools,
   ListUserSessions,
   ListUsers,
@@ -262,6 +269,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   UpdateUserPool,
   UpdateUserPoolClient,
   UpdateUserPoolDomain,
+  UpdateUserPoolReplica,
   VerifySoftwareToken,
   VerifyUserAttribute,
 };

@@ -358,9 +358,10 @@ export interface PoolDocumentRecord<Body = unknown> {
 /**
  * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
  * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate),
- * `client-session` by client id (SetUserPoolClientSessionConfiguration), `provisioned-limit` by API category.
+ * `client-session` by client id (SetUserPoolClientSessionConfiguration), `provisioned-limit` by API category,
+ * `replica` by region (the primary region's and its replicas').
  */
-export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session', 'provisioned-limit'] as const;
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session', 'provisioned-limit', 'replica'] as const;
 export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {

@@ -76,7 +76,7 @@ export class AppClients {
   /** The client, or the ResourceNotFoundException Cognito answers for an unknown one. */
   async get(poolId: string, clientId: string): Promise<AppClient> {
     const record = await this.storage.clients.get(poolId, clientId);
-    if (record) return this.typedClient(record);
+    if (record) return this.served(record);
     await this.pools.get(poolId);
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
@@ -87,7 +87,7 @@ export class AppClients {
    */
   async forCall(clientId: string, poolId?: string): Promise<AppClient> {
     const record = await this.storage.clients.findById(clientId);
-    if (record && (poolId === undefined || record.poolId === poolId)) return this.typedClient(record);
+    if (record && (poolId === undefined || record.poolId === poolId)) return this.served(record);
     if (poolId !== undefined) await this.pools.get(poolId);
     throw resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
@@ -188,6 +188,12 @@ export class AppClients {
   private readonly typed = new WeakMap<ClientRecord, AppClient>();
 
   /** The one place a stored client becomes a typed one (the secret opened once, not on every call). */
+  /** The client, unless this node's region does not serve its pool: there it does not exist. */
+  private async served(record: ClientRecord): Promise<AppClient> {
+    if (!(await this.pools.serves(record.poolId))) throw resourceNotFound(`User pool client ${record.clientId} does not exist.`);
+    return this.typedClient(record);
+  }
+
   private typedClient(stored: ClientRecord): AppClient {
     let client = this.typed.get(stored);
     if (!client) {

@@ -1,3 +1,5 @@
+import { regionOfPoolId } from '../ids.js';
+
 export type IssuerStyle = 'self' | 'cognito';
 
 /**
@@ -13,9 +15,14 @@ export class Issuers {
     private readonly style: IssuerStyle = 'self',
   ) {}
 
-  issuer(poolId: string): string {
-    if (this.style === 'cognito') return `https://cognito-idp.${poolId.slice(0, poolId.indexOf('_'))}.amazonaws.com/${poolId}`;
-    return `${this.baseUrl()}/${poolId}`;
+  /**
+   * `base` is another node's: a replica region names the primary region's issuer, as Cognito's
+   * replicas do, so tokens from either region are one issuer's. The AWS form names the primary
+   * region already, through the pool id.
+   */
+  issuer(poolId: string, base = this.baseUrl()): string {
+    if (this.style === 'cognito') return `https://cognito-idp.${regionOfPoolId(poolId)}.amazonaws.com/${poolId}`;
+    return `${base}/${poolId}`;
   }
 
   /** Where this server serves the pool's discovery documents, whatever the issuer style. */
@@ -28,14 +35,14 @@ export class Issuers {
    * client id picks the pool), named on the address the document was asked for (`origin`), so they
    * work from wherever the relying party stands: this machine, a domain's name, a proxy.
    */
-  discoveryDocument(poolId: string, origin = this.baseUrl()): Record<string, unknown> {
+  discoveryDocument(poolId: string, origin = this.baseUrl(), issuerBase?: string): Record<string, unknown> {
     const base = origin;
     return {
       authorization_endpoint: `${base}/oauth2/authorize`,
       code_challenge_methods_supported: ['S256'],
       end_session_endpoint: `${base}/logout`,
       id_token_signing_alg_values_supported: ['RS256'],
-      issuer: this.issuer(poolId),
+      issuer: this.issuer(poolId, issuerBase),
       jwks_uri: `${this.served(poolId)}/.well-known/jwks.json`,
       response_types_supported: ['code', 'token'],
       revocation_endpoint: `${base}/oauth2/revoke`,

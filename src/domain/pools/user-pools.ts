@@ -12,6 +12,7 @@ import type { SigningKeys } from '../keys/signing-keys.js';
 import type { Wire } from '../wire.js';
 import { updateVersioned } from '../optimistic.js';
 import { SEPARATELY_SET_FIELDS, readPoolSettings, settingsAfterUpdate, settingsForNewPool, type PoolSettings } from './pool-settings.js';
+import type { PoolReplicas } from './replicas.js';
 import { appendCustomAttributes } from './schema.js';
 
 const MAX_TAGS = 50;
@@ -41,6 +42,7 @@ export class UserPools {
     private readonly keys: SigningKeys,
     private readonly clock: Clock,
     private readonly identity: PoolIdentity,
+    private readonly replicas: PoolReplicas,
   ) {}
 
   async create(input: CreateUserPoolRequest, fixedId?: string): Promise<Pool> {
@@ -60,11 +62,16 @@ export class UserPools {
     }
   }
 
-  /** The pool, or Cognito's ResourceNotFoundException. */
+  /** The pool, or Cognito's ResourceNotFoundException: also for a pool this node's region does not serve. */
   async get(id: string): Promise<Pool> {
-    const record = await this.storage.pools.get(id);
-    if (!record) throw resourceNotFound(`User pool ${id} does not exist.`);
+    const [record, view] = await Promise.all([this.storage.pools.get(id), this.replicas.view(id)]);
+    if (!record || !view.served) throw resourceNotFound(`User pool ${id} does not exist.`);
     return this.typedPool(record);
+  }
+
+  /** Whether this node's region serves the pool (see PoolReplicas); where it does not, the pool does not exist. */
+  async serves(id: string): Promise<boolean> {
+    return (await this.replicas.view(id)).served;
   }
 
   async update(input: UpdateUserPoolRequest): Promise<Pool> {
@@ -110,19 +117,27 @@ export class UserPools {
   }
 
   async tag(arn: string, tags: Record<string, string>): Promise<void> {
-    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: checkTags({ ...pool.tags, ...tags }) }));
+    await this.changeTags(arn, (current) => checkTags({ ...current, ...tags }));
   }
 
   async untag(arn: string, keys: string[]): Promise<void> {
-    await this.change((await this.getByArn(arn)).id, (pool) => ({ ...pool, tags: Object.fromEntries(Object.entries(pool.tags).filter(([key]) => !keys.includes(key))) }));
+    await this.changeTags(arn, (current) => Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key))));
   }
 
+  /** The pool's tags, or on a replica region's node the replica's own. */
   async tagsOf(arn: string): Promise<Record<string, string>> {
-    return (await this.getByArn(arn)).tags;
+    const pool = await this.getByArn(arn);
+    return (await this.replicas.localTags(pool.id)) ?? pool.tags;
   }
 
+  private async changeTags(arn: string, change: (tags: Record<string, string>) => Record<string, string>): Promise<void> {
+    const { id } = await this.getByArn(arn);
+    if (!(await this.replicas.changeLocalTags(id, change))) await this.change(id, (pool) => ({ ...pool, tags: change(pool.tags) }));
+  }
+
+  /** The pool's ARN in this node's region: a replica's, where the pool is served as one. */
   arnOf(poolId: string): string {
-    return `arn:aws:cognito-idp:${this.identity.region}:${this.identity.accountId}:userpool/${poolId}`;
+    return poolArn(this.identity.region, this.identity.accountId, poolId);
   }
 
   /** The UserPoolType that CreateUserPool and DescribeUserPool return. */
@@ -145,7 +160,7 @@ export class UserPools {
   private async getByArn(arn: string): Promise<Pool> {
     const match = /^arn:aws:cognito-idp:([^:]+):(\d+):userpool\/(.+)$/.exec(arn);
     const record = match && match[1] === this.identity.region && match[2] === this.identity.accountId ? await this.storage.pools.get(match[3]!) : undefined;
-    if (!record) throw resourceNotFound(`Resource ${arn} does not exist.`);
+    if (!record || !(await this.replicas.view(record.id)).served) throw resourceNotFound(`Resource ${arn} does not exist.`);
     return this.typedPool(record);
   }
 
@@ -171,7 +186,9 @@ export class UserPools {
   }
 }
 
-function checkTags(tags: Record<string, string>): Record<string, string> {
+export const poolArn = (region: string, accountId: string, poolId: string): string => `arn:aws:cognito-idp:${region}:${accountId}:userpool/${poolId}`;
+
+export function checkTags(tags: Record<string, string>): Record<string, string> {
   if (Object.keys(tags).length > MAX_TAGS) {
     throw new CognitoError('UserPoolTaggingException', `A user pool can have at most ${MAX_TAGS} tags.`);
   }

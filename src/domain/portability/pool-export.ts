@@ -29,7 +29,8 @@ export async function* exportPool(storage: Storage, secretBox: SecretBox, poolId
     counts.clients++;
     yield { type: 'client', client: unversioned(clientSecrets(client, open)) };
   }
-  for (const kind of POOL_DOCUMENT_KINDS) {
+  // Replicas say which of this installation's regions serve the pool, and name its issuer: not the pool's to carry elsewhere.
+  for (const kind of POOL_DOCUMENT_KINDS.filter((kind) => kind !== 'replica')) {
     for await (const document of allPages((after) => storage.poolDocuments.list(poolId, kind, PAGE, after))) {
       counts.documents++;
       yield { type: 'document', document: unversioned(documentSecrets(document, open)) };

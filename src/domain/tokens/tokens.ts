@@ -3,13 +3,14 @@ import { createHash, createPublicKey, randomBytes, randomUUID, type JsonWebKey, 
 import { SignJWT, type JWTPayload } from 'jose';
 import type { Clock } from '../../clock.js';
 import type { KeyPurpose, Storage, TokenFamilyRecord, UserRecord } from '../../storage/types.js';
-import { CognitoError, notAuthorized } from '../errors.js';
+import { CognitoError, notAuthorized, resourceNotFound } from '../errors.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { tokenValiditySeconds } from '../clients/client-settings.js';
 import type { Issuers } from '../keys/issuers.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import { openPrivateKey } from '../keys/signing-keys.js';
 import { groupClaims } from '../groups/group-claims.js';
+import type { PoolReplicas } from '../pools/replicas.js';
 import type { Pool } from '../pools/user-pools.js';
 import { readableAttributes } from '../users/user-attributes.js';
 import { IDENTITIES_ATTRIBUTE, identitiesClaim } from '../federation/linked-identities.js';
@@ -89,6 +90,7 @@ export class Tokens {
     private readonly clock: Clock,
     private readonly triggers: Triggers,
     private readonly sessions: UserSessions,
+    private readonly replicas: PoolReplicas,
   ) {}
 
   /** A new sign-in: a new token family with a refresh token, and the first access and ID tokens. */
@@ -240,8 +242,8 @@ export class Tokens {
 
   /** Signs claims with one of the pool's keys, as the pool's issuer, from now for `lifetime` seconds. */
   private async signer(poolId: string): Promise<(claims: Record<string, unknown>, purpose: KeyPurpose, lifetime: number) => Promise<string>> {
-    const keys = await this.poolKeys(poolId);
-    const issuer = this.issuers.issuer(poolId);
+    const [keys, view] = await Promise.all([this.poolKeys(poolId), this.replicas.view(poolId)]);
+    const issuer = this.issuers.issuer(poolId, view.issuerBase);
     const now = Math.floor(this.clock.now() / 1000);
     return (claims, purpose, lifetime) => {
       const { kid, key } = keys.signing.get(purpose)!;
@@ -287,6 +289,9 @@ export class Tokens {
     const jws = decodedOrUndefined(token);
     const poolId = jws && poolIdOf(jws.claims);
     if (!jws || !poolId) throw notAuthorized('Invalid Access Token');
+    // A region that does not serve the pool knows no such pool; the token stays good where it is served.
+    const view = await this.replicas.view(poolId);
+    if (!view.served) throw resourceNotFound(`User pool ${poolId} does not exist.`);
     // No keys (no such pool) makes the token invalid; keys that cannot be read (the database is
     // down) are the server's failure, and must not tell the client to throw good tokens away.
     const keys = await this.poolKeys(poolId).catch((error: unknown) => {
@@ -296,7 +301,7 @@ export class Tokens {
     if (!keys) throw notAuthorized('Invalid Access Token');
     let payload: Record<string, unknown>;
     try {
-      payload = verifyRs256(jws, (kid) => keys.verifying.get(kid), { issuer: this.issuers.issuer(poolId), now: Math.floor(this.clock.now() / 1000) });
+      payload = verifyRs256(jws, (kid) => keys.verifying.get(kid), { issuer: this.issuers.issuer(poolId, view.issuerBase), now: Math.floor(this.clock.now() / 1000) });
     } catch (error) {
       if (error instanceof JwtExpired) throw notAuthorized('Access Token has expired');
       if (error instanceof JwtInvalid) throw notAuthorized('Invalid Access Token');
