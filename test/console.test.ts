@@ -21,6 +21,9 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  AdminListUserSessionsCommand,
+  ListUserPoolClientSecretsCommand,
+  SetUserPoolSessionConfigurationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser } from 'playwright-core';
 import { errorOf } from './support/errors.js';
@@ -302,8 +305,24 @@ describe('admin console in chromium', { skip }, () => {
       await page.getByRole('button', { name: 'Show secret' }).click();
       await page.getByText(server!.ClientSecret!).waitFor();
 
+      // Rotation: a second secret, shown once, then the first deleted.
+      const secretsOf = async () => (await gh.cognito.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: server!.ClientId! }))).ClientSecrets!;
+      await page.getByRole('button', { name: 'Add a second secret' }).click();
+      const second = await page.locator('code.secret').innerText();
+      assert.notEqual(second, server!.ClientSecret);
+      assert.equal((await secretsOf()).length, 2);
+      await page.screenshot({ path: screenshotPath('console-client-secrets'), fullPage: true });
+      assert.equal(await page.getByRole('button', { name: 'Add a second secret' }).count(), 0, 'two secrets at most');
+      const [first] = await secretsOf();
+      await page.getByRole('row').filter({ hasText: first!.ClientSecretId! }).getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('status').filter({ hasText: 'Deleted.' }).waitFor();
+      assert.equal((await secretsOf()).length, 1);
+      const { UserPoolClient: rotated } = await gh.cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: server!.ClientId! }));
+      assert.equal(rotated!.ClientSecret, second, 'the secret shown is the one kept');
+
       // The dashboard counts what happened: a sign-in and a failed one.
       await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: 'Dashboard-pass-1!', Permanent: true }));
+      await gh.cognito.send(new SetUserPoolSessionConfigurationCommand({ UserPoolId: poolId, UserSessionTracking: 'ENABLED', TokenSession: { MaxPerUser: 5 } }));
       const auth = (PASSWORD: string) =>
         gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: edited!.ClientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ada@example.com', PASSWORD } }));
       await auth('Dashboard-pass-1!');
@@ -323,6 +342,13 @@ describe('admin console in chromium', { skip }, () => {
       await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
       await page.getByRole('heading', { name: 'Recent sign-ins' }).waitFor();
       assert.equal(await page.getByRole('row').filter({ hasText: 'Password: Failure' }).count(), 1);
+
+      // The session the sign-in started, revoked from the user's page.
+      const sessions = async () => (await gh.cognito.send(new AdminListUserSessionsCommand({ UserPoolId: poolId, Username: username }))).Sessions!;
+      const [started] = await sessions();
+      await page.getByRole('row').filter({ hasText: started!.SessionId! }).getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('status').filter({ hasText: 'The session is revoked' }).waitFor();
+      assert.deepEqual(await sessions(), []);
 
       // Delete the user, then the pool (which asks for its id).
       await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);

@@ -37,6 +37,7 @@ const NOTES: Record<string, string> = {
   enabled: 'The user is enabled.',
   disabled: 'The user is disabled.',
   signedOut: 'Every refresh token of the user is revoked.',
+  sessionRevoked: 'The session is revoked: its refresh token and the tokens it issued no longer work.',
   added: 'Added to the group.',
   removed: 'Removed from the group.',
 };

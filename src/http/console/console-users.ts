@@ -59,13 +59,22 @@ ${table(['Username', 'Email', 'Phone', 'Status', 'Enabled', 'Created'], rows, va
     const { poolId, username } = params(request);
     const u = await call('AdminGetUser', { UserPoolId: poolId, Username: username });
     const sub = (u.UserAttributes as any[]).find((a) => a.Name === 'sub')?.Value as string;
-    const [{ Groups }, { Devices }, { Groups: allGroups }, recent] = await Promise.all([
+    const [{ Groups }, { Devices }, { Groups: allGroups }, recent, { Sessions }] = await Promise.all([
       call('AdminListGroupsForUser', { UserPoolId: poolId, Username: username }),
       call('AdminListDevices', { UserPoolId: poolId, Username: username }),
       call('ListGroups', { UserPoolId: poolId, Limit: 60 }),
       services.authEvents.list(poolId, sub, 10),
+      call('AdminListUserSessions', { UserPoolId: poolId, Username: username }),
     ]);
     const at = (...parts: string[]) => consoleUrl('pools', poolId, 'users', u.Username, ...parts);
+    const sessionRows = (Sessions as any[]).map((t) => [
+      `<code>${e(t.SessionId)}</code>`,
+      `<code>${e(t.ClientId ?? '')}</code>`,
+      date(t.CreateDate * 1000),
+      t.LastActiveDate ? date(t.LastActiveDate * 1000) : '',
+      e(t.LastIPAddress ?? ''),
+      actionForm(at('sessions', 'revoke'), session.csrf, 'Revoke', { fields: `<input type="hidden" name="SessionId" value="${e(t.SessionId)}">` }),
+    ]);
     const memberOf = new Set((Groups as any[]).map((g) => g.GroupName));
     const joinable = (allGroups as any[]).filter((g) => !memberOf.has(g.GroupName));
     const groupRows = (Groups as any[]).map((g) => [e(g.GroupName), actionForm(at('groups', 'remove'), session.csrf, 'Remove', { fields: `<input type="hidden" name="GroupName" value="${e(g.GroupName)}">` })]);
@@ -100,6 +109,7 @@ ${table(['Username', 'Email', 'Phone', 'Status', 'Enabled', 'Created'], rows, va
 <h2>Groups</h2>${table(['Group', ''], groupRows, 'In no group.')}
 ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${csrfField(session.csrf)}<div class="row"><div><label for="in-group">Add to group</label><select id="in-group" name="GroupName">${joinable.map((g) => `<option>${e(g.GroupName)}</option>`).join('')}</select></div><button type="submit">Add</button></div></form>` : ''}
 <h2>Devices</h2>${table(['Device key', 'Name', 'Last IP', 'Last sign-in'], deviceRows, 'No remembered devices.')}
+<h2>Sessions</h2>${table(['Session', 'Client', 'Started', 'Last active', 'Last IP', ''], sessionRows, 'No open sessions (they are kept while the pool tracks sessions: SetUserPoolSessionConfiguration).')}
 <h2>Recent sign-ins</h2>${table(EVENT_HEADINGS, eventRows(poolId, recent.items, false), 'No sign-ins yet.')}`,
     };
   };
@@ -121,6 +131,7 @@ ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${cs
   userAction('sign-out', async (p, u) => (await call('AdminUserGlobalSignOut', who(p, u)), 'signedOut'));
   userAction('delete', async (p, u) => (await call('AdminDeleteUser', who(p, u)), 'deleted'));
   userAction('password', async (p, u, form) => (await call('AdminSetUserPassword', { ...who(p, u), Password: form.get('Password') ?? '', Permanent: true }), 'password'));
+  userAction('sessions/revoke', async (p, u, form) => (await call('AdminRevokeUserSession', { ...who(p, u), SessionId: form.get('SessionId') ?? '' }), 'sessionRevoked'));
   userAction('groups/add', async (p, u, form) => (await call('AdminAddUserToGroup', { ...who(p, u), GroupName: form.get('GroupName') ?? '' }), 'added'));
   userAction('groups/remove', async (p, u, form) => (await call('AdminRemoveUserFromGroup', { ...who(p, u), GroupName: form.get('GroupName') ?? '' }), 'removed'));
 
