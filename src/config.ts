@@ -156,6 +156,12 @@ export interface GatehouseConfig {
    * real URLs; setting them points Google & co. at a test double or an air-gapped mirror.
    */
   federation: { endpoints: Partial<Record<SocialProviderType, Partial<Record<SocialEndpointName, string>>>> };
+  /**
+   * Threat protection's compromised-credentials check: by default against the list of the most common
+   * breached passwords shipped with Gatehouse; with `breachedPasswordsUrl`, against a Pwned Passwords
+   * k-anonymity range API there (`<url>/range/<first five SHA-1 hex digits>`, e.g. https://api.pwnedpasswords.com).
+   */
+  threatProtection: { breachedPasswordsUrl?: string };
 }
 
 export const SOCIAL_PROVIDER_TYPES = ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'] as const;
@@ -229,6 +235,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   loginDomainBase: 'auth.localhost',
   federation: { endpoints: {} },
   imports: { pollMs: 1000, leaseMs: 30_000 },
+  threatProtection: {},
 });
 
 export class ConfigError extends Error {}
@@ -297,6 +304,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
     kms: { ...base.kms, ...((overrides as Partial<GatehouseConfig>).kms ?? {}) },
     federation: { endpoints: { ...base.federation.endpoints, ...((overrides as Partial<GatehouseConfig>).federation?.endpoints ?? {}) } },
     imports: { ...base.imports, ...((overrides as Partial<GatehouseConfig>).imports ?? {}) },
+    threatProtection: { ...base.threatProtection, ...((overrides as Partial<GatehouseConfig>).threatProtection ?? {}) },
   };
   checkConfig(merged);
   return merged;
@@ -331,6 +339,9 @@ function checkConfig(config: GatehouseConfig): void {
   checkTriggers(config, fail);
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
   checkFederation(config.federation, fail);
+  const { breachedPasswordsUrl, ...unknownThreatFields } = config.threatProtection;
+  if (breachedPasswordsUrl !== undefined && !isHttpUrl(breachedPasswordsUrl)) fail(`threatProtection.breachedPasswordsUrl must be an http(s) URL, got ${JSON.stringify(breachedPasswordsUrl)}`);
+  for (const key of Object.keys(unknownThreatFields)) fail(`unknown field 'threatProtection.${key}' (the field is breachedPasswordsUrl)`);
   for (const field of ['pollMs', 'leaseMs'] as const) {
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
   }

@@ -97,7 +97,7 @@ describe('wire protocol', () => {
   });
 
   test('a known Cognito operation Gatehouse does not implement yet says so with a 400', async () => {
-    const response = await gh.call('DescribeRiskConfiguration', { UserPoolId: 'us-east-1_abc' });
+    const response = await gh.call('GetLogDeliveryConfiguration', { UserPoolId: 'us-east-1_abc' });
     assertCognitoError(response, 'UnsupportedOperationException');
   });
 });

@@ -102,9 +102,9 @@ describe('SigV4 with access keys configured', () => {
   });
 
   test('an operation Gatehouse does not implement still asks for the signature first', async () => {
-    const unsigned = await send(protocolRequest(gh.url, 'DescribeRiskConfiguration', { UserPoolId: poolId }));
+    const unsigned = await send(protocolRequest(gh.url, 'GetLogDeliveryConfiguration', { UserPoolId: poolId }));
     assertCognitoError(unsigned, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const signedAnswer = await send(await handSigned('DescribeRiskConfiguration', { UserPoolId: poolId }));
+    const signedAnswer = await send(await handSigned('GetLogDeliveryConfiguration', { UserPoolId: poolId }));
     assertCognitoError(signedAnswer, 'UnsupportedOperationException');
   });
 

@@ -32,6 +32,11 @@ import { Users } from './users/users.js';
 import { Messenger, type CodeSealer } from './messages/messenger.js';
 import { MessageOutbox } from './messages/outbox.js';
 import { AuthEvents } from './auth/auth-events.js';
+import { BundledBreachedPasswords, RangeApiBreachedPasswords } from './risk/breached-passwords.js';
+import { RiskConfigurations } from './risk/risk-configurations.js';
+import { RiskNotifications } from './risk/risk-notifications.js';
+import { ThreatProtection } from './risk/threat-protection.js';
+import { UserAuthEvents } from './risk/user-auth-events.js';
 import type { FunctionInvoker } from './triggers/invocation.js';
 import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
@@ -107,12 +112,16 @@ export interface Services {
   readonly outbox: MessageOutbox;
   /** Sign-in events, as the console's activity pages show them. */
   readonly authEvents: AuthEvents;
+  /** SetRiskConfiguration's settings, per pool and app client. */
+  readonly riskConfigurations: RiskConfigurations;
+  /** AdminListUserAuthEvents and the feedback on events. */
+  readonly userAuthEvents: UserAuthEvents;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'threatProtection'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -148,9 +157,10 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
   const authEvents = new AuthEvents(storage, users, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents });
+  const risk = threatProtection({ storage, clock, pools, clients, users, secretBox, delivery, publicUrl, breachedPasswordsUrl: config.threatProtection.breachedPasswordsUrl });
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, threats: risk.threats });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
-  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
+  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers, risk.threats);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
   const uiCustomizations = new UiCustomizations(storage, pools, clients, userPoolDomains, clock, publicUrl);
@@ -200,7 +210,30 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
     importRunner,
     outbox: new MessageOutbox(storage),
     authEvents,
+    // threat protection
+    riskConfigurations: risk.configurations,
+    userAuthEvents: risk.userAuthEvents,
   };
+}
+
+/** Threat protection: risk configurations, the rating and its actions, and the auth events' feedback. */
+function threatProtection(parts: {
+  storage: Storage;
+  clock: Clock;
+  pools: UserPools;
+  clients: AppClients;
+  users: Users;
+  secretBox: SecretBox;
+  delivery: MessageDelivery;
+  publicUrl: () => string;
+  breachedPasswordsUrl: string | undefined;
+}): { configurations: RiskConfigurations; userAuthEvents: UserAuthEvents; threats: ThreatProtection } {
+  const { storage, clock, pools, clients, users, secretBox, delivery, publicUrl, breachedPasswordsUrl } = parts;
+  const configurations = new RiskConfigurations(storage, pools, clients, clock);
+  const userAuthEvents = new UserAuthEvents(storage, users, secretBox, clock, publicUrl);
+  const breached = breachedPasswordsUrl === undefined ? new BundledBreachedPasswords() : new RangeApiBreachedPasswords(breachedPasswordsUrl);
+  const threats = new ThreatProtection(storage, configurations, breached, new RiskNotifications(delivery), userAuthEvents, users, clock);
+  return { configurations, userAuthEvents, threats };
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */
@@ -219,15 +252,16 @@ function signIn(parts: {
   triggers: UserTriggers;
   functions: Triggers;
   events: AuthEvents;
+  threats: ThreatProtection;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events, threats } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
-  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers);
+  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers, threats);
   const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
   const refreshing = new RefreshFlow(storage, users, tokens);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
   const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers, secretBox);
-  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events });
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events, threats });
 }

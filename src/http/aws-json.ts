@@ -37,7 +37,8 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
       validateInput(name, input);
       limit(name, input);
       const awsSdkVersion = awsSdkVersionOf(request.headers['user-agent']);
-      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion });
+      const userAgent = request.headers['user-agent'];
+      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion, ...(userAgent && { userAgent }) });
       done('success', output);
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {

@@ -15,12 +15,14 @@ import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
+import AdminListUserAuthEvents from './AdminListUserAuthEvents.js';
 import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
 import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
 import AdminSetUserSettings from './AdminSetUserSettings.js';
+import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
 import AdminUpdateDeviceStatus from './AdminUpdateDeviceStatus.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
@@ -54,6 +56,7 @@ import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
 import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
 import DescribeResourceServer from './DescribeResourceServer.js';
+import DescribeRiskConfiguration from './DescribeRiskConfiguration.js';
 import DescribeTerms from './DescribeTerms.js';
 import DescribeTermsByClient from './DescribeTermsByClient.js';
 import DescribeUserImportJob from './DescribeUserImportJob.js';
@@ -91,6 +94,7 @@ import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SetRiskConfiguration from './SetRiskConfiguration.js';
 import SetUICustomization from './SetUICustomization.js';
 import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
@@ -101,6 +105,7 @@ import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
 import StopUserImportJob from './StopUserImportJob.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
+import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
@@ -134,12 +139,14 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminLinkProviderForUser,
   AdminListDevices,
   AdminListGroupsForUser,
+  AdminListUserAuthEvents,
   AdminRemoveUserFromGroup,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
   AdminSetUserMFAPreference,
   AdminSetUserPassword,
   AdminSetUserSettings,
+  AdminUpdateAuthEventFeedback,
   AdminUpdateDeviceStatus,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,
@@ -173,6 +180,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DescribeManagedLoginBranding,
   DescribeManagedLoginBrandingByClient,
   DescribeResourceServer,
+  DescribeRiskConfiguration,
   DescribeTerms,
   DescribeTermsByClient,
   DescribeUserImportJob,
@@ -210,6 +218,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   ResendConfirmationCode,
   RespondToAuthChallenge,
   RevokeToken,
+  SetRiskConfiguration,
   SetUICustomization,
   SetUserMFAPreference,
   SetUserPoolMfaConfig,
@@ -220,6 +229,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   StopUserImportJob,
   TagResource,
   UntagResource,
+  UpdateAuthEventFeedback,
   UpdateDeviceStatus,
   UpdateGroup,
   UpdateIdentityProvider,

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { AuthEventRecord, Page, Storage } from '../../storage/types.js';
+import type { AuthEventRecord, EventRiskRecord, Page, Storage } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
@@ -16,6 +16,33 @@ export interface SignInStep {
   name?: string;
   sub?: string;
   sourceIp?: string | null;
+  /** The user agent the attempt came with. */
+  deviceName?: string;
+  /** Threat protection's rating, once a step of this sign-in made it (its session carries it on). */
+  rating?: SignInRating;
+}
+
+/**
+ * Threat protection's rating of a sign-in, made once the user is known. Its event id is fixed then,
+ * as the notification email's feedback links name it before the sign-in ends.
+ */
+export interface SignInRating {
+  eventId: string;
+  /** The address the sign-in was rated from, which its later steps' requests need not repeat. */
+  ipAddress: string | null;
+  risk: EventRiskRecord;
+  place?: Pick<AuthEventRecord['body'], 'city' | 'country' | 'timezone'>;
+}
+
+/** A refusal that comes of threat protection's rating, which the event records. */
+export class RatedRefusal extends CognitoError {
+  constructor(
+    type: string,
+    message: string,
+    readonly rating: SignInRating,
+  ) {
+    super(type, message);
+  }
 }
 
 /** Answers that are about the request, not the user's attempt: not events. */
@@ -34,16 +61,19 @@ export class AuthEvents {
     private readonly clock: Clock,
   ) {}
 
+  /** An outcome's rating (`Rating`) goes into the event, never on the wire. */
   async signInStep(step: SignInStep, run: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
-    let outcome: AuthOutcome;
+    let rated: AuthOutcome;
     try {
-      outcome = await run();
+      rated = await run();
     } catch (error) {
-      if (error instanceof CognitoError && !NOT_ATTEMPTS.has(error.type)) await this.failed(step, error).catch(() => undefined);
+      const rating = error instanceof RatedRefusal ? error.rating : step.rating;
+      if (error instanceof CognitoError && !NOT_ATTEMPTS.has(error.type)) await this.failed({ ...step, rating }, error).catch(() => undefined);
       throw error;
     }
+    const { Rating: rating = step.rating, ...outcome } = rated;
     const accessToken = outcome.AuthenticationResult?.AccessToken;
-    if (accessToken) await this.passed(step, accessToken).catch(() => undefined);
+    if (accessToken) await this.passed({ ...step, rating }, accessToken).catch(() => undefined);
     return outcome;
   }
 
@@ -67,14 +97,28 @@ export class AuthEvents {
     await this.add(step, sub ?? null, name ?? '', { response: 'Fail', reason: `${error.type}: ${error.message}`, challenges: [{ name: step.factor, response: 'Failure' }] });
   }
 
+  /** A rated sign-in keeps its event id, so a wrong MFA code and the right one after it make one event. */
   private async add(step: SignInStep, sub: string | null, username: string, result: Pick<AuthEventRecord['body'], 'response' | 'reason' | 'challenges' | 'deviceKey'>): Promise<void> {
-    const createdAt = this.clock.now();
-    await this.storage.authEvents.add({
-      eventId: timeOrderedId(createdAt),
+    const { rating } = step;
+    const earlier = rating && (await this.storage.authEvents.get(step.client.poolId, rating.eventId));
+    const createdAt = earlier?.createdAt ?? this.clock.now();
+    const event: AuthEventRecord = {
+      eventId: rating?.eventId ?? timeOrderedId(createdAt),
       poolId: step.client.poolId,
       sub,
       createdAt,
-      body: { type: 'SignIn', username, clientId: step.client.clientId, ipAddress: step.sourceIp ?? null, ...result },
-    });
+      body: {
+        type: 'SignIn',
+        username,
+        clientId: step.client.clientId,
+        ipAddress: rating ? rating.ipAddress : (step.sourceIp ?? null),
+        ...(step.deviceName && { deviceName: step.deviceName }),
+        ...rating?.place,
+        ...result,
+        ...(rating && { risk: rating.risk }),
+        ...(earlier?.body.feedback && { feedback: earlier.body.feedback }),
+      },
+    };
+    await (earlier ? this.storage.authEvents.update(event) : this.storage.authEvents.add(event));
   }
 }

@@ -12,6 +12,8 @@ import type { SignInSessions } from './sign-in-sessions.js';
 import type { MfaStep } from './mfa-step.js';
 import type { Lockout } from './lockout.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
+import { SECURITY_BLOCK, type ThreatProtection } from '../risk/threat-protection.js';
+import { RatedRefusal } from './auth-events.js';
 
 /**
  * What follows a proven password, whichever way it was proven: the user's state, a forced new
@@ -27,6 +29,7 @@ export class SignInCompletion {
     private readonly lockout: Lockout,
     private readonly clock: Clock,
     private readonly triggers: UserTriggers,
+    private readonly threats: ThreatProtection,
   ) {}
 
   /**
@@ -46,9 +49,20 @@ export class SignInCompletion {
     if (signIn.deviceKey !== undefined) await this.devices.ofUser(signIn.user, signIn.deviceKey);
   }
 
-  async afterPassword(signIn: SignIn): Promise<AuthOutcome> {
-    this.checkCanSignIn(signIn.user);
+  /**
+   * Threat protection rates the sign-in once the password is proven; in ENFORCED mode the rating
+   * may block it or ask for the user's MFA even where a remembered device would stand in for it.
+   */
+  async afterPassword(unrated: SignIn): Promise<AuthOutcome> {
+    this.checkCanSignIn(unrated.user);
+    const { rating, response } = await this.threats.rateSignIn(unrated);
+    const signIn = rating ? { ...unrated, rating } : unrated;
     if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
+    if (response !== 'allow') {
+      const challenge = await this.mfa.begin(signIn, true);
+      if (challenge) return challenge;
+      if (response === 'mfa-required') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating!);
+    }
     return this.afterUserProven(signIn);
   }
 
@@ -103,7 +117,7 @@ export class SignInCompletion {
     // Failures are forgiven only by a whole sign-in, so guessing MFA codes across sign-ins still locks.
     await this.lockout.succeeded(user);
     const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller });
-    return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
+    return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) }, ...(signIn.rating && { Rating: signIn.rating }) };
   }
 
   private async newPasswordChallenge(signIn: SignIn): Promise<AuthOutcome> {

@@ -15,6 +15,7 @@ import { checkRequiredPresent } from '../users/user-attributes.js';
 import type { PoolContext, Users } from '../users/users.js';
 import type { Caller } from '../triggers/caller.js';
 import { validationDataOf, type SignUpDecision, type UserTriggers } from '../triggers/user-triggers.js';
+import type { ThreatProtection } from '../risk/threat-protection.js';
 
 export interface PublicCall {
   clientId: string;
@@ -48,6 +49,7 @@ export class SelfService {
     private readonly authentication: Authentication,
     private readonly secrets: SecretBox,
     private readonly triggers: UserTriggers,
+    private readonly threats: ThreatProtection,
   ) {}
 
   async signUp(input: SignUpRequest, caller: Caller): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType; Session?: string }> {
@@ -58,6 +60,7 @@ export class SelfService {
     const password = input.Password ? input.Password : null;
     if (password === null && !passwordlessAllowed(settings)) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     if (password !== null) checkPassword(settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.signUp);
+    if (password !== null) await this.threats.checkNewPassword(settings, context.pool.id, client.clientId, password, 'SIGN_UP');
     const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
@@ -162,9 +165,10 @@ export class SelfService {
   }
 
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
-    const { context, user, hidesUsers } = await this.caller(call, name);
+    const { client, context, user, hidesUsers } = await this.caller(call, name);
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
+    await this.threats.checkNewPassword(context.settings, context.pool.id, client.clientId, password, 'PASSWORD_CHANGE');
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     let changed: UserRecord | undefined;
     await this.codes.use(user, 'forgot_password', code, async () => {
@@ -176,10 +180,11 @@ export class SelfService {
   }
 
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
-    const user = await this.authentication.userOfAccessToken(accessToken);
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
     // The policy first: it tells nothing about the current password, so a refused proposal costs no attempt.
     checkPassword(context.settings.Policies.PasswordPolicy, proposed, POLICY_PREAMBLE.newPassword);
+    await this.threats.checkNewPassword(context.settings, context.pool.id, clientId, proposed, 'PASSWORD_CHANGE');
     await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');

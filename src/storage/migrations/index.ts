@@ -17,6 +17,7 @@ import * as grantedScopes from './0015-granted-scopes.js';
 import * as userImports from './0016-user-imports.js';
 import * as messageOutbox from './0017-message-outbox.js';
 import * as authEvents from './0018-auth-events.js';
+import * as authEventRisk from './0023-auth-event-risk.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0016-user-imports': userImports,
   '0017-message-outbox': messageOutbox,
   '0018-auth-events': authEvents,
+  '0023-auth-event-risk': authEventRisk,
 };
 
 export const migrationProvider: MigrationProvider = {

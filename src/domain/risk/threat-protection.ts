@@ -1,0 +1,121 @@
+import type { AccountTakeoverActionType, CompromisedCredentialsRiskConfigurationType } from '@aws-sdk/client-cognito-identity-provider';
+import type { Clock } from '../../clock.js';
+import type { EventRiskRecord, Storage } from '../../storage/types.js';
+import { RatedRefusal, type SignInRating } from '../auth/auth-events.js';
+import type { SignIn } from '../auth/sign-in.js';
+import { CognitoError } from '../errors.js';
+import { timeOrderedId } from '../ids.js';
+import type { PoolSettings } from '../pools/pool-settings.js';
+import type { Users } from '../users/users.js';
+import type { Wire } from '../wire.js';
+import type { BreachedPasswords } from './breached-passwords.js';
+import { inRanges, ipRanges } from './ip-ranges.js';
+import { REPORT_WINDOW_MS, riskLevel, signalsOf, VELOCITY_WINDOW_MS } from './risk-rating.js';
+import { advancedSecurityMode, type RiskConfigurationBody, type RiskConfigurations } from './risk-configurations.js';
+import type { NotifiedAction, RiskNotifications } from './risk-notifications.js';
+import type { UserAuthEvents } from './user-auth-events.js';
+
+/** What the sign-in must do after a rating that lets it go on. */
+export type RiskResponse = 'allow' | 'mfa-if-configured' | 'mfa-required';
+
+export type PasswordEvent = 'SIGN_UP' | 'PASSWORD_CHANGE';
+
+/** Cognito's refusal of a sign-in its threat protection blocks. */
+export const SECURITY_BLOCK = 'Unable to login because of security reasons.';
+const COMPROMISED_PASSWORD = 'Provided password cannot be used for security reasons.';
+
+/** How many of the user's and the address's latest events the rating reads. */
+const HISTORY = 100;
+
+const compromisedFilter = (configuration: Wire<CompromisedCredentialsRiskConfigurationType> | undefined) => configuration?.EventFilter ?? ['SIGN_IN', 'SIGN_UP', 'PASSWORD_CHANGE'];
+
+/**
+ * Threat protection (UserPoolAddOns.AdvancedSecurityMode): AUDIT rates every password sign-in and
+ * records the rating on its event; ENFORCED also does what the pool's (or client's) risk
+ * configuration says for the rating: notify, ask for MFA, block, refuse a breached password.
+ */
+export class ThreatProtection {
+  constructor(
+    private readonly storage: Storage,
+    private readonly configurations: RiskConfigurations,
+    private readonly breached: BreachedPasswords,
+    private readonly notifications: RiskNotifications,
+    private readonly events: UserAuthEvents,
+    private readonly users: Users,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Whether a password sign-in needs the password looked up in the breached-password source. */
+  async checksSignInPassword(settings: PoolSettings, poolId: string, clientId: string): Promise<boolean> {
+    if (advancedSecurityMode(settings) === 'OFF') return false;
+    const configuration = (await this.configurations.effective(poolId, clientId)).CompromisedCredentialsRiskConfiguration;
+    return configuration !== undefined && compromisedFilter(configuration).includes('SIGN_IN');
+  }
+
+  isBreached(password: string): Promise<boolean> {
+    return this.breached.isBreached(password);
+  }
+
+  /** SignUp, ChangePassword and ConfirmForgotPassword: a breached password is refused where the configuration blocks it. */
+  async checkNewPassword(settings: PoolSettings, poolId: string, clientId: string | undefined, password: string, event: PasswordEvent): Promise<void> {
+    if (advancedSecurityMode(settings) !== 'ENFORCED') return;
+    const configuration = (await this.configurations.effective(poolId, clientId ?? 'ALL')).CompromisedCredentialsRiskConfiguration;
+    if (configuration?.Actions?.EventAction !== 'BLOCK' || !compromisedFilter(configuration).includes(event)) return;
+    if (await this.breached.isBreached(password)) throw new CognitoError('InvalidPasswordException', COMPROMISED_PASSWORD);
+  }
+
+  /**
+   * Rates a sign-in whose user is known and whose first factor is proven. Throws RatedRefusal when
+   * ENFORCED mode blocks it; otherwise says what must still happen. Without threat protection, or
+   * from a skipped address, there is no rating.
+   */
+  async rateSignIn(signIn: SignIn): Promise<{ rating?: SignInRating; response: RiskResponse }> {
+    const mode = advancedSecurityMode(signIn.context.settings);
+    if (mode === 'OFF') return { response: 'allow' };
+    const configuration = await this.configurations.effective(signIn.client.poolId, signIn.client.clientId);
+    const exceptions = configuration.RiskExceptionConfiguration;
+    if (inRanges(ipRanges(exceptions?.SkippedIPRangeList ?? [], 'SkippedIPRangeList'), signIn.sourceIp)) return { response: 'allow' };
+    const eventId = timeOrderedId(this.clock.now());
+    const compromised = signIn.passwordBreached === true;
+    if (inRanges(ipRanges(exceptions?.BlockedIPRangeList ?? [], 'BlockedIPRangeList'), signIn.sourceIp)) {
+      const rating = { eventId, ipAddress: signIn.sourceIp, risk: { decision: 'Block' as const, compromisedCredentials: compromised } };
+      if (mode === 'ENFORCED') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
+      return { rating, response: 'allow' };
+    }
+    const level = await this.levelOf(signIn);
+    const risk: EventRiskRecord = { decision: level ? 'AccountTakeover' : 'NoRisk', ...(level && { level }), compromisedCredentials: compromised };
+    const rating = { eventId, ipAddress: signIn.sourceIp, risk };
+    if (mode === 'AUDIT') return { rating, response: 'allow' };
+    if (compromised && configuration.CompromisedCredentialsRiskConfiguration?.Actions?.EventAction === 'BLOCK') await this.blockCompromised(signIn, rating);
+    const action = level && configuration.AccountTakeoverRiskConfiguration?.Actions?.[`${level}Action`];
+    if (!action) return { rating, response: 'allow' };
+    await this.notify(signIn, configuration, action, eventId);
+    if (action.EventAction === 'BLOCK') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
+    return { rating, response: action.EventAction === 'MFA_REQUIRED' ? 'mfa-required' : action.EventAction === 'MFA_IF_CONFIGURED' ? 'mfa-if-configured' : 'allow' };
+  }
+
+  /** A blocked sign-in from a breached password: the user must reset it before signing in again, as in Cognito. */
+  private async blockCompromised(signIn: SignIn, rating: SignInRating): Promise<never> {
+    await this.users.update(signIn.context, signIn.user, (current) => ({ ...current, status: 'RESET_REQUIRED' }));
+    throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
+  }
+
+  private async levelOf(signIn: SignIn): Promise<EventRiskRecord['level']> {
+    const now = this.clock.now();
+    const poolId = signIn.client.poolId;
+    const userEvents = (await this.storage.authEvents.list(poolId, signIn.user.sub, HISTORY)).items;
+    const addressEvents = signIn.sourceIp ? await this.storage.authEvents.fromAddress(poolId, signIn.sourceIp, timeOrderedId(now - REPORT_WINDOW_MS).slice(0, 9), HISTORY) : [];
+    const traits = { ipAddress: signIn.sourceIp, ...(signIn.deviceKey && { deviceKey: signIn.deviceKey }), ...(signIn.deviceName && { deviceName: signIn.deviceName }) };
+    return riskLevel(signalsOf(traits, userEvents, addressEvents, now - VELOCITY_WINDOW_MS));
+  }
+
+  /** A notification that cannot be sent never changes the sign-in's outcome. */
+  private async notify(signIn: SignIn, configuration: RiskConfigurationBody, action: Wire<AccountTakeoverActionType>, eventId: string): Promise<void> {
+    const notify = configuration.AccountTakeoverRiskConfiguration?.NotifyConfiguration;
+    if (!action.Notify || !notify) return;
+    const { user, sourceIp, deviceName } = signIn;
+    await this.notifications
+      .send(notify, action.EventAction as NotifiedAction, { poolId: user.poolId, user, ipAddress: sourceIp, ...(deviceName && { deviceName }), at: this.clock.now(), links: this.events.links(user, eventId) })
+      .catch(() => undefined);
+  }
+}
