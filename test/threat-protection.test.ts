@@ -245,6 +245,22 @@ for (const backend of backends()) {
       assert.deepEqual(passed!.ChallengeResponses, [{ ChallengeName: 'Mfa', ChallengeResponse: 'Success' }]);
       assert.equal(passed!.EventContextData!.IpAddress, '192.0.2.12');
 
+      // The email's one-click link: opening it records nothing (mail scanners open links); its button does.
+      const validLink = /(http\S+FeedbackValue=Valid)/.exec(email.message)![1]!;
+      const opened = await fetch(validLink);
+      assert.equal(opened.status, 200);
+      const form = await opened.text();
+      assert.match(form, /<form method="post"/);
+      assert.equal((await events(pool, 'fay'))[0]!.EventFeedback, undefined);
+      const fields = new URLSearchParams(new URL(validLink).search);
+      const confirmed = await fetch(new URL(validLink).origin + new URL(validLink).pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+      assert.equal(confirmed.status, 200);
+      assert.match(await confirmed.text(), /Thank you/);
+      assert.deepEqual((await events(pool, 'fay'))[0]!.EventFeedback?.FeedbackValue, 'Valid');
+      fields.set('FeedbackToken', 'forged');
+      const forged = await fetch(new URL(validLink).origin + new URL(validLink).pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+      assert.equal(forged.status, 403);
+
       await signIn(pool, 'gus', password, '198.51.100.13', 'Firefox/120 Linux');
       assert.deepEqual(await errorOf(signIn(pool, 'gus', password, '192.0.2.13', 'Safari/17 Mac')), BLOCKED);
       assert.equal((await events(pool, 'gus'))[0]!.EventResponse, 'Fail');
