@@ -161,7 +161,16 @@ export interface GatehouseConfig {
    * breached passwords shipped with Gatehouse; with `breachedPasswordsUrl`, against a Pwned Passwords
    * k-anonymity range API there (`<url>/range/<first five SHA-1 hex digits>`, e.g. https://api.pwnedpasswords.com).
    */
-  threatProtection: { breachedPasswordsUrl?: string };
+  threatProtection: { breachedPasswordsUrl?: string; locations?: AddressLocation[] };
+}
+
+/** Where the addresses of a range are, for auth events' City, Country and Timezone: the first range that holds an address wins. */
+export interface AddressLocation {
+  /** A CIDR block, IPv4 or IPv6. */
+  range: string;
+  city?: string;
+  country?: string;
+  timezone?: string;
 }
 
 export const SOCIAL_PROVIDER_TYPES = ['Google', 'Facebook', 'LoginWithAmazon', 'SignInWithApple'] as const;
@@ -339,11 +348,21 @@ function checkConfig(config: GatehouseConfig): void {
   checkTriggers(config, fail);
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
   checkFederation(config.federation, fail);
-  const { breachedPasswordsUrl, ...unknownThreatFields } = config.threatProtection;
-  if (breachedPasswordsUrl !== undefined && !isHttpUrl(breachedPasswordsUrl)) fail(`threatProtection.breachedPasswordsUrl must be an http(s) URL, got ${JSON.stringify(breachedPasswordsUrl)}`);
-  for (const key of Object.keys(unknownThreatFields)) fail(`unknown field 'threatProtection.${key}' (the field is breachedPasswordsUrl)`);
+  checkThreatProtection(config.threatProtection, fail);
   for (const field of ['pollMs', 'leaseMs'] as const) {
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
+  }
+}
+
+function checkThreatProtection(threatProtection: GatehouseConfig['threatProtection'], fail: (message: string) => void): void {
+  const { breachedPasswordsUrl, locations, ...unknown } = threatProtection;
+  if (breachedPasswordsUrl !== undefined && !isHttpUrl(breachedPasswordsUrl)) fail(`threatProtection.breachedPasswordsUrl must be an http(s) URL, got ${JSON.stringify(breachedPasswordsUrl)}`);
+  for (const key of Object.keys(unknown)) fail(`unknown field 'threatProtection.${key}' (the fields are breachedPasswordsUrl and locations)`);
+  if (locations !== undefined && !Array.isArray(locations)) fail('threatProtection.locations must be a list of {range, city, country, timezone}');
+  for (const [i, location] of (locations ?? []).entries()) {
+    const at = `threatProtection.locations[${i}]`;
+    if (typeof location !== 'object' || location === null || typeof location.range !== 'string' || !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(location.range)) fail(`${at}.range must be a CIDR block such as 192.0.2.0/24`);
+    for (const field of ['city', 'country', 'timezone'] as const) if (location[field] !== undefined && typeof location[field] !== 'string') fail(`${at}.${field} must be a string`);
   }
 }
 

@@ -315,7 +315,7 @@ for (const backend of backends()) {
   });
 }
 
-describe('threat protection with a Pwned Passwords range API', () => {
+describe('threat protection with a Pwned Passwords range API and an address lookup', () => {
   const breached = 'Correct-Horse-Battery-9';
   const hash = createHash('sha1').update(breached).digest('hex').toUpperCase();
   const asked: string[] = [];
@@ -333,7 +333,8 @@ describe('threat protection with a Pwned Passwords range API', () => {
     await new Promise<void>((resolve) => range.listen(0, '127.0.0.1', resolve));
     mailbox = await startMailbox();
     const url = `http://127.0.0.1:${(range.address() as AddressInfo).port}`;
-    gh = await startTestGatehouse('sqlite', { ...deliverTo(mailbox), threatProtection: { breachedPasswordsUrl: url } });
+    const locations = [{ range: '192.0.2.0/24', city: 'Springfield', country: 'Freedonia', timezone: 'Etc/GMT-1' }];
+    gh = await startTestGatehouse('sqlite', { ...deliverTo(mailbox), threatProtection: { breachedPasswordsUrl: url, locations } });
   });
   after(async () => {
     await gh.stop();
@@ -356,5 +357,28 @@ describe('threat protection with a Pwned Passwords range API', () => {
       await errorOf(gh.cognito.send(new ChangePasswordCommand({ AccessToken: AuthenticationResult!.AccessToken!, PreviousPassword: 'Unusual-nia-42', ProposedPassword: breached }))),
       BREACHED,
     );
+  });
+
+  test('the operator’s address lookup gives events and the notification email their city, country and time zone', async () => {
+    const poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'places', UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' } }))).UserPool!.Id!;
+    const clientId = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH'] }))).UserPoolClient!.ClientId!;
+    await gh.cognito.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, AccountTakeoverRiskConfiguration: { NotifyConfiguration: NOTIFY, Actions: { LowAction: { Notify: true, EventAction: 'NO_ACTION' } } } }));
+    await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ola', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ola@example.com' }] }));
+    await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'ola', Password: 'Unusual-ola-42!A', Permanent: true }));
+    const signIn = (ip: string) => {
+      gh.clock.advance(1000);
+      return gh.cognito.send(
+        new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ola', PASSWORD: 'Unusual-ola-42!A' }, ContextData: where(ip, 'Firefox/120 Linux') }),
+      );
+    };
+    await signIn('198.51.100.20');
+    assert.ok((await signIn('192.0.2.20')).AuthenticationResult, 'NO_ACTION lets it through');
+    const email = await mailbox.next('ola@example.com');
+    assert.equal(email.subject, 'New sign-in attempt');
+    assert.match(email.message, /Springfield, Freedonia/);
+    const [moved, first] = (await gh.cognito.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: 'ola' }))).AuthEvents!;
+    assert.deepEqual(moved!.EventContextData, { IpAddress: '192.0.2.20', DeviceName: 'Firefox/120 Linux', City: 'Springfield', Country: 'Freedonia', Timezone: 'Etc/GMT-1' });
+    assert.equal(moved!.EventRisk!.RiskLevel, 'Low');
+    assert.deepEqual(first!.EventContextData, { IpAddress: '198.51.100.20', DeviceName: 'Firefox/120 Linux' });
   });
 });

@@ -14,6 +14,7 @@ import { REPORT_WINDOW_MS, riskLevel, signalsOf, VELOCITY_WINDOW_MS } from './ri
 import { advancedSecurityMode, type RiskConfigurationBody, type RiskConfigurations } from './risk-configurations.js';
 import type { NotifiedAction, RiskNotifications } from './risk-notifications.js';
 import type { UserAuthEvents } from './user-auth-events.js';
+import type { Locations } from './locations.js';
 
 /** What the sign-in must do after a rating that lets it go on. */
 export type RiskResponse = 'allow' | 'mfa-if-configured' | 'mfa-required';
@@ -42,6 +43,7 @@ export class ThreatProtection {
     private readonly notifications: RiskNotifications,
     private readonly events: UserAuthEvents,
     private readonly users: Users,
+    private readonly locations: Locations,
     private readonly clock: Clock,
   ) {}
 
@@ -77,19 +79,21 @@ export class ThreatProtection {
     if (inRanges(ipRanges(exceptions?.SkippedIPRangeList ?? [], 'SkippedIPRangeList'), signIn.sourceIp)) return { response: 'allow' };
     const eventId = timeOrderedId(this.clock.now());
     const compromised = signIn.passwordBreached === true;
+    const place = this.locations.of(signIn.sourceIp);
+    const rated = (risk: EventRiskRecord): SignInRating => ({ eventId, ipAddress: signIn.sourceIp, risk, ...(place && { place }) });
     if (inRanges(ipRanges(exceptions?.BlockedIPRangeList ?? [], 'BlockedIPRangeList'), signIn.sourceIp)) {
-      const rating = { eventId, ipAddress: signIn.sourceIp, risk: { decision: 'Block' as const, compromisedCredentials: compromised } };
+      const rating = rated({ decision: 'Block', compromisedCredentials: compromised });
       if (mode === 'ENFORCED') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
       return { rating, response: 'allow' };
     }
     const level = await this.levelOf(signIn);
     const risk: EventRiskRecord = { decision: level ? 'AccountTakeover' : 'NoRisk', ...(level && { level }), compromisedCredentials: compromised };
-    const rating = { eventId, ipAddress: signIn.sourceIp, risk };
+    const rating = rated(risk);
     if (mode === 'AUDIT') return { rating, response: 'allow' };
     if (compromised && configuration.CompromisedCredentialsRiskConfiguration?.Actions?.EventAction === 'BLOCK') await this.blockCompromised(signIn, rating);
     const action = level && configuration.AccountTakeoverRiskConfiguration?.Actions?.[`${level}Action`];
     if (!action) return { rating, response: 'allow' };
-    await this.notify(signIn, configuration, action, eventId);
+    await this.notify(signIn, configuration, action, rating);
     if (action.EventAction === 'BLOCK') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
     return { rating, response: action.EventAction === 'MFA_REQUIRED' ? 'mfa-required' : action.EventAction === 'MFA_IF_CONFIGURED' ? 'mfa-if-configured' : 'allow' };
   }
@@ -110,12 +114,11 @@ export class ThreatProtection {
   }
 
   /** A notification that cannot be sent never changes the sign-in's outcome. */
-  private async notify(signIn: SignIn, configuration: RiskConfigurationBody, action: Wire<AccountTakeoverActionType>, eventId: string): Promise<void> {
+  private async notify(signIn: SignIn, configuration: RiskConfigurationBody, action: Wire<AccountTakeoverActionType>, rating: SignInRating): Promise<void> {
     const notify = configuration.AccountTakeoverRiskConfiguration?.NotifyConfiguration;
     if (!action.Notify || !notify) return;
     const { user, sourceIp, deviceName } = signIn;
-    await this.notifications
-      .send(notify, action.EventAction as NotifiedAction, { poolId: user.poolId, user, ipAddress: sourceIp, ...(deviceName && { deviceName }), at: this.clock.now(), links: this.events.links(user, eventId) })
-      .catch(() => undefined);
+    const about = { poolId: user.poolId, user, ipAddress: sourceIp, ...(deviceName && { deviceName }), ...rating.place, at: this.clock.now(), links: this.events.links(user, rating.eventId) };
+    await this.notifications.send(notify, action.EventAction as NotifiedAction, about).catch(() => undefined);
   }
 }

@@ -155,9 +155,10 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
       e(body.reason ?? ''),
       `<code>${e(body.clientId)}</code>`,
       e(body.ipAddress ?? ''),
-      e(body.deviceKey ?? ''),
+      e(body.deviceKey ?? body.deviceName ?? ''),
+      e(riskText(body)),
     ]);
-  const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device'];
+  const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device', 'Risk'];
 
   // Activity: the pool's sign-in events, newest first.
   app.get(
@@ -499,4 +500,10 @@ ${joinable.length ? `<form method="post" action="${e(at('groups', 'add'))}">${cs
       return `${consoleUrl('pools', poolId, 'clients', clientId)}?note=saved`;
     }, client(false)),
   );
+}
+
+/** Threat protection's rating of an event and the feedback on it, in a few words. */
+function riskText({ risk, feedback }: AuthEventRecord['body']): string {
+  const rating = risk && [risk.decision + (risk.level ? ` (${risk.level})` : ''), ...(risk.compromisedCredentials ? ['breached password'] : [])].join(', ');
+  return [rating, feedback && `feedback: ${feedback.value}`].filter(Boolean).join('; ');
 }
