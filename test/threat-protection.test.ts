@@ -311,6 +311,14 @@ for (const backend of backends()) {
       await newUser(pool, 'lea', COMMON);
       assert.ok((await signIn(pool, 'lea', COMMON, '198.51.100.16', 'Firefox/120 Linux')).AuthenticationResult);
       assert.deepEqual((await events(pool, 'lea'))[0]!.EventRisk, { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: true });
+      // Choice-based sign-in with the password shows it too.
+      const choice = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'choice', ExplicitAuthFlows: ['ALLOW_USER_AUTH'] }))).UserPoolClient!.ClientId!;
+      gh.clock.advance(1000);
+      const chosen = await gh.cognito.send(new InitiateAuthCommand({ ClientId: choice, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'lea', PASSWORD: COMMON, PREFERRED_CHALLENGE: 'PASSWORD' } }));
+      assert.ok(chosen.AuthenticationResult);
+      const [viaChoice] = await events(pool, 'lea');
+      assert.equal(viaChoice!.EventRisk!.CompromisedCredentialsDetected, true);
+      assert.notEqual(viaChoice!.EventContextData!.IpAddress, '198.51.100.16', 'a public call without propagated context data is rated from its socket');
     });
   });
 }

@@ -265,5 +265,5 @@ function signIn(parts: {
   const refreshing = new RefreshFlow(storage, users, tokens);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);
   const userAuth = new UserAuth(sessions, users, credentials, lockout, completion, srp, mfa, passkeys, triggers, secretBox);
-  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events, threats });
+  return new Authentication({ storage, clients, users, tokens, credentials, sessions, lockout, mfa, completion, srp, refreshing, triggers, customAuth, userAuth, events });
 }

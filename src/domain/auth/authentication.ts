@@ -11,7 +11,6 @@ import type { CodeFactor, MfaStep } from './mfa-step.js';
 import { AUTO_SIGN_IN, type UserAuth } from './user-auth.js';
 import type { RefreshFlow } from './refresh-flow.js';
 import { AuthEvents, type SignInRating } from './auth-events.js';
-import type { ThreatProtection } from '../risk/threat-protection.js';
 import { beforeFirstFactor, checkHasPassword, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
@@ -90,7 +89,6 @@ export interface SignInParts {
   customAuth: CustomAuth;
   userAuth: UserAuth;
   events: AuthEvents;
-  threats: ThreatProtection;
 }
 
 /**
@@ -113,7 +111,6 @@ export class Authentication {
   private readonly customAuth: CustomAuth;
   private readonly userAuth: UserAuth;
   private readonly events: AuthEvents;
-  private readonly threats: ThreatProtection;
   private readonly challenges: Record<string, ChallengeHandler>;
 
   constructor(parts: SignInParts) {
@@ -133,7 +130,6 @@ export class Authentication {
       customAuth: this.customAuth,
       userAuth: this.userAuth,
       events: this.events,
-      threats: this.threats,
     } = parts);
     this.challenges = {
       PASSWORD_VERIFIER: (signIn, session, responses) => this.passwordVerifier(signIn, session, responses),
@@ -359,19 +355,8 @@ export class Authentication {
     checkHasPassword(user, hidesUsers);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
     const proven = await this.users.refreshCredentials(context, user, password);
-    // Only a password flow shows the password itself: SRP's proofs never do, so Cognito checks these alone.
-    const breached = (await this.threats.checksSignInPassword(context.settings, client.poolId, client.clientId)) && (await this.threats.isBreached(password));
-    return this.completion.afterPassword({
-      context,
-      client,
-      user: proven,
-      deviceKey: input.deviceKey,
-      sourceIp: input.sourceIp,
-      caller,
-      ...(input.deviceName && { deviceName: input.deviceName }),
-      ...(breached && { passwordBreached: true }),
-      ...(input.hosted && { hosted: true }),
-    });
+    const { deviceKey, sourceIp, deviceName, hosted } = input;
+    return this.completion.afterPassword({ context, client, user: proven, deviceKey, sourceIp, caller, ...(deviceName && { deviceName }), ...(hosted && { hosted }) }, password);
   }
 
   /**

@@ -50,12 +50,15 @@ export class SignInCompletion {
   }
 
   /**
-   * Threat protection rates the sign-in once the password is proven; in ENFORCED mode the rating
-   * may block it or ask for the user's MFA even where a remembered device would stand in for it.
+   * Threat protection rates the sign-in once the password is proven (`password`: the one given,
+   * where the flow shows it); in ENFORCED mode the rating may block it or ask for the user's MFA
+   * even where a remembered device would stand in for it.
    */
-  async afterPassword(unrated: SignIn): Promise<AuthOutcome> {
+  async afterPassword(unrated: SignIn, password?: string): Promise<AuthOutcome> {
     this.checkCanSignIn(unrated.user);
-    const { rating, response } = await this.threats.rateSignIn(unrated);
+    // Only the password flows show the password itself: SRP's proofs never do, so Cognito checks these alone.
+    const breached = password !== undefined && (await this.threats.isBreachedAtSignIn(unrated, password));
+    const { rating, response } = await this.threats.rateSignIn(breached ? { ...unrated, passwordBreached: true } : unrated);
     const signIn = rating ? { ...unrated, rating } : unrated;
     if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
     if (response !== 'allow') {

@@ -47,15 +47,11 @@ export class ThreatProtection {
     private readonly clock: Clock,
   ) {}
 
-  /** Whether a password sign-in needs the password looked up in the breached-password source. */
-  async checksSignInPassword(settings: PoolSettings, poolId: string, clientId: string): Promise<boolean> {
-    if (advancedSecurityMode(settings) === 'OFF') return false;
-    const configuration = (await this.configurations.effective(poolId, clientId)).CompromisedCredentialsRiskConfiguration;
-    return configuration !== undefined && compromisedFilter(configuration).includes('SIGN_IN');
-  }
-
-  isBreached(password: string): Promise<boolean> {
-    return this.breached.isBreached(password);
+  /** Whether a sign-in's password is a breached one, where the configuration checks sign-ins. */
+  async isBreachedAtSignIn(signIn: SignIn, password: string): Promise<boolean> {
+    if (advancedSecurityMode(signIn.context.settings) === 'OFF') return false;
+    const configuration = (await this.configurations.effective(signIn.client.poolId, signIn.client.clientId)).CompromisedCredentialsRiskConfiguration;
+    return configuration !== undefined && compromisedFilter(configuration).includes('SIGN_IN') && (await this.breached.isBreached(password));
   }
 
   /** SignUp, ChangePassword and ConfirmForgotPassword: a breached password is refused where the configuration blocks it. */
