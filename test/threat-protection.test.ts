@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -295,8 +296,14 @@ for (const backend of backends()) {
 
       const password = await newUser(pool, 'jon');
       const token = (await signIn(pool, 'jon', password, '198.51.100.15', 'Firefox/120 Linux')).AuthenticationResult!.AccessToken!;
+      gh.clock.advance(1000);
       assert.deepEqual(await errorOf(gh.cognito.send(new ChangePasswordCommand({ AccessToken: token, PreviousPassword: password, ProposedPassword: COMMON }))), BREACHED);
+      const [refused] = await events(pool, 'jon');
+      assert.deepEqual([refused!.EventType, refused!.EventResponse, refused!.EventRisk], ['PasswordChange', 'Fail', { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: true }]);
+      gh.clock.advance(1000);
       await gh.cognito.send(new ChangePasswordCommand({ AccessToken: token, PreviousPassword: password, ProposedPassword: 'Another-unusual-1' }));
+      const [changed] = await events(pool, 'jon');
+      assert.deepEqual([changed!.EventType, changed!.EventResponse, changed!.EventRisk], ['PasswordChange', 'Pass', { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: false }]);
 
       // An administrator may still set one (Cognito checks sign-up, sign-in and password changes); signing in with it is then blocked.
       await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.poolId, Username: 'jon', Password: COMMON, Permanent: true }));
@@ -308,6 +315,12 @@ for (const backend of backends()) {
     test('compromised credentials in AUDIT mode are recorded only', async () => {
       const pool = await newPool('AUDIT', { CompromisedCredentialsRiskConfiguration: { Actions: { EventAction: 'BLOCK' } } });
       assert.equal((await gh.cognito.send(new SignUpCommand({ ClientId: pool.clientId, Username: 'kim', Password: COMMON }))).UserConfirmed, false);
+      const [signedUp] = await events(pool, 'kim');
+      assert.deepEqual([signedUp!.EventType, signedUp!.EventResponse, signedUp!.EventRisk], ['SignUp', 'Pass', { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: true }]);
+      // A sign-up is no sign-in to compare with: kim's first sign-in has nothing to be new against.
+      await gh.cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: pool.poolId, Username: 'kim' }));
+      assert.ok((await signIn(pool, 'kim', COMMON, '198.51.100.18', 'Firefox/120 Linux')).AuthenticationResult);
+      assert.deepEqual((await events(pool, 'kim'))[0]!.EventRisk, { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: true });
       await newUser(pool, 'lea', COMMON);
       assert.ok((await signIn(pool, 'lea', COMMON, '198.51.100.16', 'Firefox/120 Linux')).AuthenticationResult);
       assert.deepEqual((await events(pool, 'lea'))[0]!.EventRisk, { RiskDecision: 'NoRisk', CompromisedCredentialsDetected: true });

@@ -158,7 +158,7 @@ export function createServices({ storage, clock, config, publicUrl, delivery, se
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
   const authEvents = new AuthEvents(storage, users, clock);
-  const risk = threatProtection({ storage, clock, pools, clients, users, secretBox, delivery, publicUrl, config: config.threatProtection });
+  const risk = threatProtection({ storage, clock, pools, clients, users, authEvents, secretBox, delivery, publicUrl, config: config.threatProtection });
   const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, threats: risk.threats });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
   const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers, risk.threats);
@@ -224,17 +224,18 @@ function threatProtection(parts: {
   pools: UserPools;
   clients: AppClients;
   users: Users;
+  authEvents: AuthEvents;
   secretBox: SecretBox;
   delivery: MessageDelivery;
   publicUrl: () => string;
   config: GatehouseConfig['threatProtection'];
 }): { configurations: RiskConfigurations; userAuthEvents: UserAuthEvents; threats: ThreatProtection } {
-  const { storage, clock, pools, clients, users, secretBox, delivery, publicUrl, config } = parts;
+  const { storage, clock, pools, clients, users, authEvents, secretBox, delivery, publicUrl, config } = parts;
   const { breachedPasswordsUrl, locations = [] } = config;
   const configurations = new RiskConfigurations(storage, pools, clients, clock);
   const userAuthEvents = new UserAuthEvents(storage, users, secretBox, clock, publicUrl);
   const breached = breachedPasswordsUrl === undefined ? new BundledBreachedPasswords() : new RangeApiBreachedPasswords(breachedPasswordsUrl);
-  const threats = new ThreatProtection(storage, configurations, breached, new RiskNotifications(delivery), userAuthEvents, users, new Locations(locations), clock);
+  const threats = new ThreatProtection(storage, authEvents, configurations, breached, new RiskNotifications(delivery), userAuthEvents, users, new Locations(locations), clock);
   return { configurations, userAuthEvents, threats };
 }
 

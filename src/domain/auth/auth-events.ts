@@ -77,6 +77,28 @@ export class AuthEvents {
     return outcome;
   }
 
+  /** An event other than a sign-in (a sign-up, a password change), which threat protection rated. */
+  async passwordEvent(event: { poolId: string; clientId: string; user: { sub: string; username: string }; type: 'SignUp' | 'PasswordChange'; risk: EventRiskRecord; refusal?: CognitoError }): Promise<void> {
+    const createdAt = this.clock.now();
+    const { refusal } = event;
+    await this.storage.authEvents.add({
+      eventId: timeOrderedId(createdAt),
+      poolId: event.poolId,
+      sub: event.user.sub,
+      createdAt,
+      body: {
+        type: event.type,
+        username: event.user.username,
+        clientId: event.clientId,
+        ipAddress: null,
+        response: refusal ? 'Fail' : 'Pass',
+        ...(refusal && { reason: `${refusal.type}: ${refusal.message}` }),
+        challenges: [],
+        risk: event.risk,
+      },
+    });
+  }
+
   /** A pool's events, or one user's, newest first. */
   list(poolId: string, sub: string | undefined, limit: number, beforeId?: string): Promise<Page<AuthEventRecord>> {
     return this.storage.authEvents.list(poolId, sub, limit, beforeId);

@@ -48,11 +48,13 @@ export interface SignInTraits {
 }
 
 /**
- * The signals from the user's recent events and the address's: a sign-in that passed (and was not
+ * The signals from the user's recent sign-ins and the address's: a sign-in that passed (and was not
  * reported) or that the user vouched for (feedback Valid) makes its device and address known.
  */
 export function signalsOf(traits: SignInTraits, userEvents: AuthEventRecord[], addressEvents: AuthEventRecord[], velocitySince: number): RiskSignals {
-  const trusted = userEvents.filter(({ body }) => body.feedback?.value === 'Valid' || (body.response === 'Pass' && body.feedback?.value !== 'Invalid'));
+  // A sign-up or password change says nothing of where the user signs in from.
+  const signIns = userEvents.filter(({ body }) => body.type === 'SignIn');
+  const trusted = signIns.filter(({ body }) => body.feedback?.value === 'Valid' || (body.response === 'Pass' && body.feedback?.value !== 'Invalid'));
   const sameDevice = ({ body }: AuthEventRecord) =>
     (traits.deviceKey !== undefined && body.deviceKey === traits.deviceKey) || (traits.deviceName !== undefined && body.deviceName === traits.deviceName);
   const recentFailures = (events: AuthEventRecord[]) => events.filter((event) => event.body.response === 'Fail' && event.createdAt >= velocitySince);
@@ -61,7 +63,7 @@ export function signalsOf(traits: SignInTraits, userEvents: AuthEventRecord[], a
     newDevice: !trusted.some(sameDevice),
     newIp: !trusted.some(({ body }) => body.ipAddress === traits.ipAddress),
     addressFailures: recentFailures(addressEvents).length,
-    userFailureAddresses: new Set(recentFailures(userEvents).map(({ body }) => body.ipAddress)).size,
+    userFailureAddresses: new Set(recentFailures(signIns).map(({ body }) => body.ipAddress)).size,
     reportedAddress: addressEvents.some(({ body }) => body.feedback?.value === 'Invalid'),
   };
 }

@@ -1,7 +1,7 @@
 import type { AccountTakeoverActionType, CompromisedCredentialsRiskConfigurationType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
 import type { EventRiskRecord, Storage } from '../../storage/types.js';
-import { RatedRefusal, type SignInRating } from '../auth/auth-events.js';
+import { RatedRefusal, type AuthEvents, type SignInRating } from '../auth/auth-events.js';
 import type { SignIn } from '../auth/sign-in.js';
 import { CognitoError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
@@ -19,7 +19,15 @@ import type { Locations } from './locations.js';
 /** What the sign-in must do after a rating that lets it go on. */
 export type RiskResponse = 'allow' | 'mfa-if-configured' | 'mfa-required';
 
-export type PasswordEvent = 'SIGN_UP' | 'PASSWORD_CHANGE';
+/** A password being set by the user, and where: checked against the breached passwords. */
+export interface PasswordChange {
+  settings: PoolSettings;
+  poolId: string;
+  clientId: string;
+  event: 'SIGN_UP' | 'PASSWORD_CHANGE';
+  /** Known for a password change; a sign-up's user exists only once it succeeded. */
+  user?: { sub: string; username: string };
+}
 
 /** Cognito's refusal of a sign-in its threat protection blocks. */
 export const SECURITY_BLOCK = 'Unable to login because of security reasons.';
@@ -38,6 +46,7 @@ const compromisedFilter = (configuration: Wire<CompromisedCredentialsRiskConfigu
 export class ThreatProtection {
   constructor(
     private readonly storage: Storage,
+    private readonly authEvents: AuthEvents,
     private readonly configurations: RiskConfigurations,
     private readonly breached: BreachedPasswords,
     private readonly notifications: RiskNotifications,
@@ -54,12 +63,31 @@ export class ThreatProtection {
     return configuration !== undefined && compromisedFilter(configuration).includes('SIGN_IN') && (await this.breached.isBreached(password));
   }
 
-  /** SignUp, ChangePassword and ConfirmForgotPassword: a breached password is refused where the configuration blocks it. */
-  async checkNewPassword(settings: PoolSettings, poolId: string, clientId: string | undefined, password: string, event: PasswordEvent): Promise<void> {
-    if (advancedSecurityMode(settings) !== 'ENFORCED') return;
-    const configuration = (await this.configurations.effective(poolId, clientId ?? 'ALL')).CompromisedCredentialsRiskConfiguration;
-    if (configuration?.Actions?.EventAction !== 'BLOCK' || !compromisedFilter(configuration).includes(event)) return;
-    if (await this.breached.isBreached(password)) throw new CognitoError('InvalidPasswordException', COMPROMISED_PASSWORD);
+  /**
+   * SignUp, ChangePassword and ConfirmForgotPassword: a breached password is refused where ENFORCED
+   * mode's configuration blocks it (and a known user's refusal recorded). The answer is the rating
+   * to record once the change is made, or undefined without threat protection.
+   */
+  async checkNewPassword(at: PasswordChange, password: string): Promise<EventRiskRecord | undefined> {
+    const mode = advancedSecurityMode(at.settings);
+    if (mode === 'OFF') return undefined;
+    const configuration = (await this.configurations.effective(at.poolId, at.clientId)).CompromisedCredentialsRiskConfiguration;
+    const checked = configuration !== undefined && compromisedFilter(configuration).includes(at.event);
+    const risk: EventRiskRecord = { decision: 'NoRisk', compromisedCredentials: checked && (await this.breached.isBreached(password)) };
+    if (mode === 'ENFORCED' && risk.compromisedCredentials && configuration?.Actions?.EventAction === 'BLOCK') {
+      const refusal = new CognitoError('InvalidPasswordException', COMPROMISED_PASSWORD);
+      if (at.user) await this.recordNewPassword(at, at.user, risk, refusal);
+      throw refusal;
+    }
+    return risk;
+  }
+
+  /** The event of a sign-up or password change that threat protection rated. */
+  async recordNewPassword(at: PasswordChange, user: { sub: string; username: string }, risk: EventRiskRecord | undefined, refusal?: CognitoError): Promise<void> {
+    if (!risk) return;
+    const type = at.event === 'SIGN_UP' ? 'SignUp' : 'PasswordChange';
+    // Keeping an event never fails the change it describes.
+    await this.authEvents.passwordEvent({ poolId: at.poolId, clientId: at.clientId, user, type, risk, ...(refusal && { refusal }) }).catch(() => undefined);
   }
 
   /**

@@ -60,7 +60,8 @@ export class SelfService {
     const password = input.Password ? input.Password : null;
     if (password === null && !passwordlessAllowed(settings)) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     if (password !== null) checkPassword(settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.signUp);
-    if (password !== null) await this.threats.checkNewPassword(settings, context.pool.id, client.clientId, password, 'SIGN_UP');
+    const passwordCheck = { settings, poolId: context.pool.id, clientId: client.clientId, event: 'SIGN_UP' as const };
+    const risk = password === null ? undefined : await this.threats.checkNewPassword(passwordCheck, password);
     const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
@@ -81,6 +82,7 @@ export class SelfService {
       passwordExpiresAt: null,
       takenMessage: 'User already exists',
     });
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
     if (decision.autoConfirmUser) {
       await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', user, caller);
       return { UserConfirmed: true, UserSub: user.sub, Session: await this.authentication.autoSignInSession(client.clientId, user) };
@@ -168,7 +170,8 @@ export class SelfService {
     const { client, context, user, hidesUsers } = await this.caller(call, name);
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
-    await this.threats.checkNewPassword(context.settings, context.pool.id, client.clientId, password, 'PASSWORD_CHANGE');
+    const passwordCheck = { settings: context.settings, poolId: context.pool.id, clientId: client.clientId, event: 'PASSWORD_CHANGE' as const, user };
+    const risk = await this.threats.checkNewPassword(passwordCheck, password);
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     let changed: UserRecord | undefined;
     await this.codes.use(user, 'forgot_password', code, async () => {
@@ -176,6 +179,7 @@ export class SelfService {
         current.status === 'RESET_REQUIRED' || current.status === 'FORCE_CHANGE_PASSWORD' ? { status: 'CONFIRMED' } : {},
       );
     });
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
     await this.triggers.postConfirmation(context.pool, 'ConfirmForgotPassword', changed!, call.caller);
   }
 
@@ -184,12 +188,14 @@ export class SelfService {
     const context = await this.users.poolContext(user.poolId);
     // The policy first: it tells nothing about the current password, so a refused proposal costs no attempt.
     checkPassword(context.settings.Policies.PasswordPolicy, proposed, POLICY_PREAMBLE.newPassword);
-    await this.threats.checkNewPassword(context.settings, context.pool.id, clientId, proposed, 'PASSWORD_CHANGE');
+    const passwordCheck = { settings: context.settings, poolId: context.pool.id, clientId, event: 'PASSWORD_CHANGE' as const, user };
+    const risk = await this.threats.checkNewPassword(passwordCheck, proposed);
     await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
     }
     await this.users.setPermanentPassword(context, user, proposed);
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
   }
 
   private sendResetCode(context: PoolContext, user: UserRecord, caller: Caller): Promise<CodeDeliveryDetailsType> {
