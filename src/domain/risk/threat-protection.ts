@@ -4,7 +4,7 @@ import type { EventRiskRecord, Storage } from '../../storage/types.js';
 import { RatedRefusal, type AuthEvents, type SignInRating } from '../auth/auth-events.js';
 import type { SignIn } from '../auth/sign-in.js';
 import { CognitoError } from '../errors.js';
-import { timeOrderedId } from '../ids.js';
+import { timeOrderedId, timeOrderedPrefix } from '../ids.js';
 import type { PoolSettings } from '../pools/pool-settings.js';
 import type { Users } from '../users/users.js';
 import type { Wire } from '../wire.js';
@@ -18,6 +18,9 @@ import type { Locations } from './locations.js';
 
 /** What the sign-in must do after a rating that lets it go on. */
 export type RiskResponse = 'allow' | 'mfa-if-configured' | 'mfa-required';
+
+/** What ENFORCED mode's account-takeover actions leave the sign-in to do (BLOCK refuses it at once). */
+const RESPONSES = { NO_ACTION: 'allow', MFA_IF_CONFIGURED: 'mfa-if-configured', MFA_REQUIRED: 'mfa-required' } as const satisfies Record<string, RiskResponse>;
 
 /** A password being set by the user, and where: checked against the breached passwords. */
 export interface PasswordChange {
@@ -119,7 +122,7 @@ export class ThreatProtection {
     if (!action) return { rating, response: 'allow' };
     await this.notify(signIn, configuration, action, rating);
     if (action.EventAction === 'BLOCK') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating);
-    return { rating, response: action.EventAction === 'MFA_REQUIRED' ? 'mfa-required' : action.EventAction === 'MFA_IF_CONFIGURED' ? 'mfa-if-configured' : 'allow' };
+    return { rating, response: RESPONSES[action.EventAction as keyof typeof RESPONSES] ?? 'allow' };
   }
 
   /** A blocked sign-in from a breached password: the user must reset it before signing in again, as in Cognito. */
@@ -132,7 +135,7 @@ export class ThreatProtection {
     const now = this.clock.now();
     const poolId = signIn.client.poolId;
     const userEvents = (await this.storage.authEvents.list(poolId, signIn.user.sub, HISTORY)).items;
-    const addressEvents = signIn.sourceIp ? await this.storage.authEvents.fromAddress(poolId, signIn.sourceIp, timeOrderedId(now - REPORT_WINDOW_MS).slice(0, 9), HISTORY) : [];
+    const addressEvents = signIn.sourceIp ? await this.storage.authEvents.fromAddress(poolId, signIn.sourceIp, timeOrderedPrefix(now - REPORT_WINDOW_MS), HISTORY) : [];
     const traits = { ipAddress: signIn.sourceIp, ...(signIn.deviceKey && { deviceKey: signIn.deviceKey }), ...(signIn.deviceName && { deviceName: signIn.deviceName }) };
     return riskLevel(signalsOf(traits, userEvents, addressEvents, now - VELOCITY_WINDOW_MS));
   }
