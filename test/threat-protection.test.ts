@@ -236,12 +236,16 @@ for (const backend of backends()) {
       assert.equal(risky.ChallengeName, 'SOFTWARE_TOKEN_MFA');
       const email = await mailbox.next('fay@example.com');
       assert.equal(email.subject, 'New sign-in attempt');
+      const [pending] = await events(pool, 'fay');
+      assert.deepEqual([pending!.EventResponse, pending!.EventRisk?.RiskLevel], ['InProgress', 'Medium']);
       const done = await gh.cognito.send(
         new AdminRespondToAuthChallengeCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: risky.Session, ChallengeResponses: { USERNAME: 'fay', SOFTWARE_TOKEN_MFA_CODE: code() } }),
       );
       assert.ok(done.AuthenticationResult?.AccessToken);
       const [passed] = await events(pool, 'fay');
+      assert.equal(passed!.EventId, pending!.EventId, 'one sign-in, one event');
       assert.equal(passed!.EventResponse, 'Pass');
+      assert.equal(passed!.CreationDate!.getTime(), pending!.CreationDate!.getTime());
       assert.deepEqual(passed!.EventRisk, { RiskDecision: 'AccountTakeover', RiskLevel: 'Medium', CompromisedCredentialsDetected: false });
       assert.deepEqual(passed!.ChallengeResponses, [{ ChallengeName: 'Mfa', ChallengeResponse: 'Success' }]);
       assert.equal(passed!.EventContextData!.IpAddress, '192.0.2.12');

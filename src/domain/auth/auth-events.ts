@@ -74,6 +74,8 @@ export class AuthEvents {
     const { Rating: rating = step.rating, ...outcome } = rated;
     const accessToken = outcome.AuthenticationResult?.AccessToken;
     if (accessToken) await this.passed({ ...step, rating }, accessToken).catch(() => undefined);
+    // A rated sign-in that goes on to a challenge shows as InProgress until it ends.
+    else if (rating && outcome.ChallengeName) await this.inProgress({ ...step, rating }).catch(() => undefined);
     return outcome;
   }
 
@@ -110,13 +112,20 @@ export class AuthEvents {
   }
 
   private async failed(step: SignInStep, error: CognitoError): Promise<void> {
-    let { sub, name } = step;
-    if (sub === undefined && name !== undefined) {
-      const user = await this.users.find(await this.users.poolContext(step.client.poolId), name);
-      sub = user?.sub;
-      name = user?.username ?? name;
-    }
-    await this.add(step, sub ?? null, name ?? '', { response: 'Fail', reason: `${error.type}: ${error.message}`, challenges: [{ name: step.factor, response: 'Failure' }] });
+    const { sub, name } = await this.userOf(step);
+    await this.add(step, sub, name, { response: 'Fail', reason: `${error.type}: ${error.message}`, challenges: [{ name: step.factor, response: 'Failure' }] });
+  }
+
+  private async inProgress(step: SignInStep): Promise<void> {
+    const { sub, name } = await this.userOf(step);
+    await this.add(step, sub, name, { response: 'InProgress', challenges: [{ name: step.factor, response: 'Success' }] });
+  }
+
+  /** The user a step names: a first step has only the name given, which may be an alias. */
+  private async userOf(step: SignInStep): Promise<{ sub: string | null; name: string }> {
+    if (step.sub !== undefined || step.name === undefined) return { sub: step.sub ?? null, name: step.name ?? '' };
+    const user = await this.users.find(await this.users.poolContext(step.client.poolId), step.name);
+    return { sub: user?.sub ?? null, name: user?.username ?? step.name };
   }
 
   /** A rated sign-in keeps its event id, so a wrong MFA code and the right one after it make one event. */

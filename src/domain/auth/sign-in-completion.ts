@@ -12,7 +12,7 @@ import type { SignInSessions } from './sign-in-sessions.js';
 import type { MfaStep } from './mfa-step.js';
 import type { Lockout } from './lockout.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
-import { SECURITY_BLOCK, type ThreatProtection } from '../risk/threat-protection.js';
+import { SECURITY_BLOCK, type RiskResponse, type ThreatProtection } from '../risk/threat-protection.js';
 import { RatedRefusal } from './auth-events.js';
 
 /**
@@ -59,12 +59,16 @@ export class SignInCompletion {
     // Only the password flows show the password itself: SRP's proofs never do, so Cognito checks these alone.
     const breached = password !== undefined && (await this.threats.isBreachedAtSignIn(unrated, password));
     const { rating, response } = await this.threats.rateSignIn(breached ? { ...unrated, passwordBreached: true } : unrated);
-    const signIn = rating ? { ...unrated, rating } : unrated;
+    if (!rating) return this.afterRating(unrated, response);
+    return { ...(await this.afterRating({ ...unrated, rating }, response)), Rating: rating };
+  }
+
+  private async afterRating(signIn: SignIn, response: RiskResponse): Promise<AuthOutcome> {
     if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
     if (response !== 'allow') {
       const challenge = await this.mfa.begin(signIn, true);
       if (challenge) return challenge;
-      if (response === 'mfa-required') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, rating!);
+      if (response === 'mfa-required') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, signIn.rating!);
     }
     return this.afterUserProven(signIn);
   }
@@ -120,7 +124,7 @@ export class SignInCompletion {
     // Failures are forgiven only by a whole sign-in, so guessing MFA codes across sign-ins still locks.
     await this.lockout.succeeded(user);
     const tokens = await this.tokens.signIn(context.pool, client, user, deviceKey, { source: signIn.completedBy ?? 'Authentication', caller: signIn.caller });
-    return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) }, ...(signIn.rating && { Rating: signIn.rating }) };
+    return { ChallengeParameters: {}, AuthenticationResult: { ...tokens, ...(metadata && { NewDeviceMetadata: metadata }) } };
   }
 
   private async newPasswordChallenge(signIn: SignIn): Promise<AuthOutcome> {
