@@ -37,6 +37,7 @@ import {
 import { authenticator } from 'otplib';
 import { errorOf } from './support/errors.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
+import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
 import { deliverTo, startMailbox, withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
 
 const BLOCKED = { name: 'NotAuthorizedException', message: 'Unable to login because of security reasons.', status: 400 };
@@ -405,5 +406,67 @@ describe('threat protection with a Pwned Passwords range API and an address look
     assert.deepEqual(moved!.EventContextData, { IpAddress: '192.0.2.20', DeviceName: 'Firefox/120 Linux', City: 'Springfield', Country: 'Freedonia', Timezone: 'Etc/GMT-1' });
     assert.equal(moved!.EventRisk!.RiskLevel, 'Low');
     assert.deepEqual(first!.EventContextData, { IpAddress: '198.51.100.20', DeviceName: 'Firefox/120 Linux' });
+  });
+});
+
+describe('threat protection of custom-auth sign-ins (AdvancedSecurityAdditionalFlows)', () => {
+  let gh: TestGatehouse;
+  let lambda: LambdaServer;
+  let seq = 0;
+  const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+
+  before(async () => {
+    lambda = await startLambdaServer();
+    gh = await startTestGatehouse('sqlite', { lambda: { endpoint: lambda.url, timeoutMs: 1500 } });
+  });
+  after(async () => {
+    await gh.stop();
+    await lambda.close();
+  });
+
+  /** A pool whose custom challenge is one question, answered "2"; its ENFORCED protection blocks Medium risk. */
+  async function customPool(customAuthMode: 'AUDIT' | 'ENFORCED' | undefined) {
+    const tag = `custom-${++seq}`;
+    lambda.register(`${tag}-define`, (event: any) => ({
+      ...event,
+      response: { challengeName: 'CUSTOM_CHALLENGE', issueTokens: event.request.session.some((round: any) => round.challengeResult), failAuthentication: false },
+    }));
+    lambda.register(`${tag}-create`, (event: any) => ({ ...event, response: { publicChallengeParameters: { q: '1+1' }, privateChallengeParameters: { a: '2' } } }));
+    lambda.register(`${tag}-verify`, (event: any) => ({ ...event, response: { answerCorrect: event.request.challengeAnswer === '2' } }));
+    const LambdaConfig = { DefineAuthChallenge: ARN(`${tag}-define`), CreateAuthChallenge: ARN(`${tag}-create`), VerifyAuthChallengeResponse: ARN(`${tag}-verify`) };
+    const addOns = { AdvancedSecurityMode: 'ENFORCED' as const, ...(customAuthMode && { AdvancedSecurityAdditionalFlows: { CustomAuthMode: customAuthMode } }) };
+    const poolId = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: tag, UserPoolTier: 'PLUS', UserPoolAddOns: addOns, LambdaConfig }))).UserPool!.Id!;
+    const clientId = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH'] }))).UserPoolClient!.ClientId!;
+    await gh.cognito.send(new SetRiskConfigurationCommand({ UserPoolId: poolId, AccountTakeoverRiskConfiguration: { Actions: { MediumAction: { Notify: false, EventAction: 'BLOCK' } } } }));
+    await gh.cognito.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'pat', MessageAction: 'SUPPRESS' }));
+    await gh.cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'pat', Password: 'Unusual-pat-42!A', Permanent: true }));
+    gh.clock.advance(1000);
+    await gh.cognito.send(
+      new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'pat', PASSWORD: 'Unusual-pat-42!A' }, ContextData: where('198.51.100.30', 'Firefox/120 Linux') }),
+    );
+    return { poolId, clientId };
+  }
+
+  async function customSignIn(pool: { poolId: string; clientId: string }) {
+    gh.clock.advance(1000);
+    const context = where('192.0.2.30', 'Safari/17 Mac');
+    const started = await gh.cognito.send(new AdminInitiateAuthCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'pat' }, ContextData: context }));
+    assert.equal(started.ChallengeName, 'CUSTOM_CHALLENGE');
+    return gh.cognito.send(
+      new AdminRespondToAuthChallengeCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, ChallengeName: 'CUSTOM_CHALLENGE', Session: started.Session, ChallengeResponses: { USERNAME: 'pat', ANSWER: '2' }, ContextData: context }),
+    );
+  }
+
+  test('CustomAuthMode ENFORCED rates a custom sign-in and acts on it; without it custom sign-ins are not rated', async () => {
+    const rated = await customPool('ENFORCED');
+    assert.equal((await gh.cognito.send(new DescribeUserPoolCommand({ UserPoolId: rated.poolId }))).UserPool!.UserPoolAddOns!.AdvancedSecurityAdditionalFlows!.CustomAuthMode, 'ENFORCED');
+    assert.deepEqual(await errorOf(customSignIn(rated)), BLOCKED);
+    const [blocked] = (await gh.cognito.send(new AdminListUserAuthEventsCommand({ UserPoolId: rated.poolId, Username: 'pat' }))).AuthEvents!;
+    assert.deepEqual([blocked!.EventResponse, blocked!.EventRisk?.RiskLevel], ['Fail', 'Medium']);
+
+    const unrated = await customPool(undefined);
+    assert.ok((await customSignIn(unrated)).AuthenticationResult);
+    const [passed] = (await gh.cognito.send(new AdminListUserAuthEventsCommand({ UserPoolId: unrated.poolId, Username: 'pat' }))).AuthEvents!;
+    assert.deepEqual([passed!.EventResponse, passed!.EventRisk], ['Pass', undefined]);
   });
 });

@@ -75,11 +75,16 @@ export class SignInCompletion {
 
   /**
    * A custom challenge sequence the pool's function declared complete: no second factor follows,
-   * as Cognito leaves that to the sequence itself.
+   * as Cognito leaves that to the sequence itself, unless threat protection rates custom sign-ins
+   * (CustomAuthMode) and its action asks for one.
    */
-  async afterCustomChallenges(signIn: SignIn): Promise<AuthOutcome> {
-    this.checkCanSignIn(signIn.user);
-    return this.afterUserProven(signIn, true);
+  async afterCustomChallenges(unrated: SignIn): Promise<AuthOutcome> {
+    this.checkCanSignIn(unrated.user);
+    const { rating, response } = await this.threats.rateSignIn(unrated, 'custom');
+    if (!rating) return this.afterUserProven(unrated, true);
+    const signIn = { ...unrated, rating };
+    const outcome = response === 'allow' ? await this.afterUserProven(signIn, true) : await this.afterRating(signIn, response);
+    return { ...outcome, Rating: rating };
   }
 
   /**

@@ -29,6 +29,15 @@ export type AdvancedSecurityMode = 'OFF' | 'AUDIT' | 'ENFORCED';
 export const advancedSecurityMode = (settings: PoolSettings): AdvancedSecurityMode =>
   (settings.UserPoolAddOns?.AdvancedSecurityMode as AdvancedSecurityMode | undefined) ?? 'OFF';
 
+/**
+ * Custom-auth sign-ins are rated only where AdvancedSecurityAdditionalFlows.CustomAuthMode asks
+ * (AUDIT or ENFORCED), and never while threat protection is off.
+ */
+export function customAuthMode(settings: PoolSettings): AdvancedSecurityMode {
+  if (advancedSecurityMode(settings) === 'OFF') return 'OFF';
+  return (settings.UserPoolAddOns?.AdvancedSecurityAdditionalFlows?.CustomAuthMode as AdvancedSecurityMode | undefined) ?? 'OFF';
+}
+
 /** Cognito's answer to a threat-protection operation on a pool whose threat protection is off. */
 export function checkAddOnEnabled(settings: PoolSettings): void {
   if (advancedSecurityMode(settings) === 'OFF') {

@@ -11,7 +11,7 @@ import type { Wire } from '../wire.js';
 import type { BreachedPasswords } from './breached-passwords.js';
 import { inRanges, ipRanges } from './ip-ranges.js';
 import { REPORT_WINDOW_MS, riskLevel, signalsOf, VELOCITY_WINDOW_MS } from './risk-rating.js';
-import { advancedSecurityMode, type RiskConfigurationBody, type RiskConfigurations } from './risk-configurations.js';
+import { advancedSecurityMode, customAuthMode, type RiskConfigurationBody, type RiskConfigurations } from './risk-configurations.js';
 import type { NotifiedAction, RiskNotifications } from './risk-notifications.js';
 import type { UserAuthEvents } from './user-auth-events.js';
 import type { Locations } from './locations.js';
@@ -94,12 +94,13 @@ export class ThreatProtection {
   }
 
   /**
-   * Rates a sign-in whose user is known and whose first factor is proven. Throws RatedRefusal when
+   * Rates a sign-in whose user is known and whose first factor (password, or a custom challenge
+   * sequence: `flow`) is proven. Throws RatedRefusal when
    * ENFORCED mode blocks it; otherwise says what must still happen. Without threat protection, or
    * from a skipped address, there is no rating.
    */
-  async rateSignIn(signIn: SignIn): Promise<{ rating?: SignInRating; response: RiskResponse }> {
-    const mode = advancedSecurityMode(signIn.context.settings);
+  async rateSignIn(signIn: SignIn, flow: 'password' | 'custom' = 'password'): Promise<{ rating?: SignInRating; response: RiskResponse }> {
+    const mode = (flow === 'custom' ? customAuthMode : advancedSecurityMode)(signIn.context.settings);
     if (mode === 'OFF') return { response: 'allow' };
     const configuration = await this.configurations.effective(signIn.client.poolId, signIn.client.clientId);
     const exceptions = configuration.RiskExceptionConfiguration;
