@@ -386,7 +386,9 @@ export class Authentication {
     if (!hosted) checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
     // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
     const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;
-    const { rating, deviceName } = session.state as { rating?: SignInRating; deviceName?: string };
+    const carried = session.state as { rating?: SignInRating; deviceName?: string };
+    const { rating } = carried;
+    const deviceName = answer.context?.deviceName ?? carried.deviceName;
     const signIn: SignIn = {
       context,
       client,
@@ -396,7 +398,7 @@ export class Authentication {
       caller: answer.caller,
       ...(hosted && { hosted: true }),
       ...(rating && { rating }),
-      ...((answer.context?.deviceName ?? deviceName) && { deviceName: answer.context?.deviceName ?? deviceName }),
+      ...(deviceName && { deviceName }),
     };
     await this.completion.checkDevice(signIn);
     return signIn;
