@@ -168,6 +168,21 @@ export interface GatehouseConfig {
    * match wins. Records for an ARN that nothing matches are dropped, with a warning.
    */
   logDelivery: { destinations: Record<string, LogDestination> };
+  /**
+   * Threat protection's compromised-credentials check: by default against the list of the most common
+   * breached passwords shipped with Gatehouse; with `breachedPasswordsUrl`, against a Pwned Passwords
+   * k-anonymity range API there (`<url>/range/<first five SHA-1 hex digits>`, e.g. https://api.pwnedpasswords.com).
+   */
+  threatProtection: { breachedPasswordsUrl?: string; locations?: AddressLocation[] };
+}
+
+/** Where the addresses of a range are, for auth events' City, Country and Timezone: the first range that holds an address wins. */
+export interface AddressLocation {
+  /** A CIDR block, IPv4 or IPv6. */
+  range: string;
+  city?: string;
+  country?: string;
+  timezone?: string;
 }
 
 /** `stdout`, `file:<path>` (JSON lines, appended), or an http(s) URL (JSON lines POSTed in batches). */
@@ -245,6 +260,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   federation: { endpoints: {} },
   imports: { pollMs: 1000, leaseMs: 30_000 },
   logDelivery: { destinations: {} },
+  threatProtection: {},
 });
 
 export class ConfigError extends Error {}
@@ -319,6 +335,7 @@ export function mergeConfig(base: GatehouseConfig, overrides: unknown): Gatehous
       ...(overrides as Partial<GatehouseConfig>).logDelivery,
       destinations: { ...base.logDelivery.destinations, ...((overrides as Partial<GatehouseConfig>).logDelivery?.destinations ?? {}) },
     },
+    threatProtection: { ...base.threatProtection, ...((overrides as Partial<GatehouseConfig>).threatProtection ?? {}) },
   };
   checkConfig(merged);
   return merged;
@@ -354,8 +371,21 @@ function checkConfig(config: GatehouseConfig): void {
   if (typeof config.loginDomainBase !== 'string' || !/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(config.loginDomainBase)) fail('loginDomainBase must be a host name such as auth.localhost');
   checkFederation(config.federation, fail);
   checkLogDelivery(config.logDelivery, fail);
+  checkThreatProtection(config.threatProtection, fail);
   for (const field of ['pollMs', 'leaseMs'] as const) {
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
+  }
+}
+
+function checkThreatProtection(threatProtection: GatehouseConfig['threatProtection'], fail: (message: string) => void): void {
+  const { breachedPasswordsUrl, locations, ...unknown } = threatProtection;
+  if (breachedPasswordsUrl !== undefined && !isHttpUrl(breachedPasswordsUrl)) fail(`threatProtection.breachedPasswordsUrl must be an http(s) URL, got ${JSON.stringify(breachedPasswordsUrl)}`);
+  for (const key of Object.keys(unknown)) fail(`unknown field 'threatProtection.${key}' (the fields are breachedPasswordsUrl and locations)`);
+  if (locations !== undefined && !Array.isArray(locations)) fail('threatProtection.locations must be a list of {range, city, country, timezone}');
+  for (const [i, location] of (locations ?? []).entries()) {
+    const at = `threatProtection.locations[${i}]`;
+    if (typeof location !== 'object' || location === null || typeof location.range !== 'string' || !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(location.range)) fail(`${at}.range must be a CIDR block such as 192.0.2.0/24`);
+    for (const field of ['city', 'country', 'timezone'] as const) if (location[field] !== undefined && typeof location[field] !== 'string') fail(`${at}.${field} must be a string`);
   }
 }
 

@@ -95,9 +95,4 @@ describe('wire protocol', () => {
     const exposed = response.headers.get('access-control-expose-headers') ?? '';
     for (const header of ['x-amzn-RequestId', 'x-amzn-ErrorType', 'x-amzn-ErrorMessage', 'Date']) assert.ok(exposed.includes(header));
   });
-
-  test('a known Cognito operation Gatehouse does not implement yet says so with a 400', async () => {
-    const response = await gh.call('DescribeRiskConfiguration', { UserPoolId: 'us-east-1_abc' });
-    assertCognitoError(response, 'UnsupportedOperationException');
-  });
 });

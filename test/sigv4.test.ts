@@ -101,11 +101,12 @@ describe('SigV4 with access keys configured', () => {
     withToken.destroy();
   });
 
-  test('an operation Gatehouse does not implement still asks for the signature first', async () => {
-    const unsigned = await send(protocolRequest(gh.url, 'DescribeRiskConfiguration', { UserPoolId: poolId }));
+  test('the newest IAM operations ask for the signature too', async () => {
+    const unsigned = await send(protocolRequest(gh.url, 'GetLogDeliveryConfiguration', { UserPoolId: poolId }));
     assertCognitoError(unsigned, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const signedAnswer = await send(await handSigned('DescribeRiskConfiguration', { UserPoolId: poolId }));
-    assertCognitoError(signedAnswer, 'UnsupportedOperationException');
+    const signedAnswer = await send(await handSigned('GetLogDeliveryConfiguration', { UserPoolId: poolId }));
+    assert.equal(signedAnswer.status, 200);
+    assert.deepEqual(signedAnswer.json, { LogDeliveryConfiguration: { UserPoolId: poolId, LogConfigurations: [] } });
   });
 
   test('an unsigned admin call is MissingAuthenticationTokenException, in body and header', async () => {

@@ -19,7 +19,10 @@ export const regionOfPoolId = (poolId: string) => poolId.slice(0, poolId.indexOf
  * An id that sorts by `now` (epoch ms, base 36, fixed width) and is unique after it: newest last,
  * across nodes and workers, so "newest first, before this one" is an index range.
  */
-export const timeOrderedId = (now: number) => `${now.toString(36).padStart(9, '0')}${randomString(ALPHANUMERIC, 12)}`;
+export const timeOrderedId = (now: number) => `${timeOrderedPrefix(now)}${randomString(ALPHANUMERIC, 12)}`;
+
+/** What every time-ordered id made at `now` or later sorts at or after: "since then" as an index range. */
+export const timeOrderedPrefix = (now: number) => now.toString(36).padStart(9, '0');
 
 /** A random number of `bytes` bytes in base 32 (0-9a-v), zero-padded to a fixed width. */
 const base32 = (bytes: number, width: number) => BigInt(`0x${randomBytes(bytes).toString('hex')}`).toString(32).padStart(width, '0');

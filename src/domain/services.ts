@@ -35,6 +35,12 @@ import { Users } from './users/users.js';
 import { Messenger, type CodeSealer } from './messages/messenger.js';
 import { MessageOutbox } from './messages/outbox.js';
 import { AuthEvents } from './auth/auth-events.js';
+import { BundledBreachedPasswords, RangeApiBreachedPasswords } from './risk/breached-passwords.js';
+import { RiskConfigurations } from './risk/risk-configurations.js';
+import { RiskNotifications } from './risk/risk-notifications.js';
+import { Locations } from './risk/locations.js';
+import { ThreatProtection } from './risk/threat-protection.js';
+import { UserAuthEvents } from './risk/user-auth-events.js';
 import type { FunctionInvoker } from './triggers/invocation.js';
 import { Triggers, type InvocationRecord } from './triggers/triggers.js';
 import { UserTriggers } from './triggers/user-triggers.js';
@@ -121,12 +127,16 @@ export interface Services {
   readonly userSessions: UserSessions;
   /** Per-pool request rates by Cognito quota category (Get/UpdateProvisionedLimit). */
   readonly provisionedLimits: ProvisionedLimits;
+  /** SetRiskConfiguration's settings, per pool and app client. */
+  readonly riskConfigurations: RiskConfigurations;
+  /** AdminListUserAuthEvents and the feedback on events. */
+  readonly userAuthEvents: UserAuthEvents;
 }
 
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery' | 'rateLimits'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery' | 'rateLimits' | 'threatProtection'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -169,9 +179,10 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
   const authEvents = new AuthEvents(storage, users, clock);
-  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, userSessions });
+  const risk = threatProtection({ storage, clock, pools, clients, users, authEvents, secretBox, delivery, publicUrl, config: config.threatProtection });
+  const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, userSessions, threats: risk.threats });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);
-  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers);
+  const selfService = new SelfService(clients, users, codes, attemptLimits, credentials, authentication, secretBox, userTriggers, risk.threats);
   const ownAttributes = new OwnAttributes(authentication, clients, users, codes, attemptLimits);
   const mfa = new MfaSettings(pools, users, authentication, secondFactors);
   const uiCustomizations = new UiCustomizations(storage, pools, clients, userPoolDomains, clock, publicUrl);
@@ -226,6 +237,9 @@ export function createServices(dependencies: ServiceDependencies): Services {
     poolLogs,
     userSessions,
     provisionedLimits: new ProvisionedLimits(storage, pools, clock, config.rateLimits.categories ?? {}),
+    // threat protection
+    riskConfigurations: risk.configurations,
+    userAuthEvents: risk.userAuthEvents,
   };
 }
 
@@ -236,6 +250,28 @@ function logDelivery(pools: UserPools, authEvents: AuthEvents, { config, clock, 
   authEvents.onEvent = (event) => poolLogs.authEvent(event);
   deliveryOutcomes?.listen((outcome) => poolLogs.notification(outcome));
   return poolLogs;
+}
+
+/** Threat protection: risk configurations, the rating and its actions, and the auth events' feedback. */
+function threatProtection(parts: {
+  storage: Storage;
+  clock: Clock;
+  pools: UserPools;
+  clients: AppClients;
+  users: Users;
+  authEvents: AuthEvents;
+  secretBox: SecretBox;
+  delivery: MessageDelivery;
+  publicUrl: () => string;
+  config: GatehouseConfig['threatProtection'];
+}): { configurations: RiskConfigurations; userAuthEvents: UserAuthEvents; threats: ThreatProtection } {
+  const { storage, clock, pools, clients, users, authEvents, secretBox, delivery, publicUrl, config } = parts;
+  const { breachedPasswordsUrl, locations = [] } = config;
+  const configurations = new RiskConfigurations(storage, pools, clients, clock);
+  const userAuthEvents = new UserAuthEvents(storage, users, secretBox, clock, publicUrl);
+  const breached = breachedPasswordsUrl === undefined ? new BundledBreachedPasswords() : new RangeApiBreachedPasswords(breachedPasswordsUrl);
+  const threats = new ThreatProtection(storage, authEvents, configurations, breached, new RiskNotifications(delivery), userAuthEvents, users, new Locations(locations), clock);
+  return { configurations, userAuthEvents, threats };
 }
 
 /** Sign-in and its steps: sessions, the lockout, the second factor, SRP, completion, refresh. */
@@ -255,12 +291,13 @@ function signIn(parts: {
   functions: Triggers;
   events: AuthEvents;
   userSessions: UserSessions;
+  threats: ThreatProtection;
 }): Authentication {
-  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events, userSessions } = parts;
+  const { storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers, functions, events, userSessions, threats } = parts;
   const sessions = new SignInSessions(storage, clock);
   const lockout = new Lockout(storage, clock);
   const mfa = new MfaStep(sessions, secondFactors, codes, lockout);
-  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers);
+  const completion = new SignInCompletion(sessions, users, devices, tokens, mfa, lockout, clock, triggers, threats);
   const srp = new SrpSignIn(sessions, users, credentials, devices, lockout, completion, secretBox, clock, triggers);
   const refreshing = new RefreshFlow(storage, users, tokens, userSessions);
   const customAuth = new CustomAuth(functions, triggers, users, sessions, completion, srp);

@@ -17,6 +17,7 @@ import { registerHostedPages } from './hosted/pages.js';
 import { registerSelfServicePages } from './hosted/self-service-pages.js';
 import { registerUiAssets } from './ui-assets.js';
 import { registerImportUploads } from './import-uploads.js';
+import { registerAuthEventFeedback } from './auth-event-feedback.js';
 import { registerConsole } from './console/console-pages.js';
 import { ConsoleSessions } from './console/console-session.js';
 
@@ -85,6 +86,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   registerSelfServicePages(app, services, limit);
   registerUiAssets(app, services);
   registerImportUploads(app, services);
+  registerAuthEventFeedback(app, services);
   registerConsole(app, services, new ConsoleSessions(config, services.secretBox, clock), async () => mergeSnapshots(await collectMetrics(metrics.current())), () => clock.now());
   registerServiceEndpoints(app, storage, metrics, collectMetrics);
   return app;

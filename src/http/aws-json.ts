@@ -18,17 +18,7 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
     const name = operationName(request.headers['x-amz-target']);
     // Own properties only: a target such as `toString` or `__proto__` must not find Object.prototype.
     const handler = Object.hasOwn(operations, name) ? operations[name] : undefined;
-    if (!isKnownOperation(name)) return sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
-    if (!handler) {
-      // Authentication first, as for any Cognito operation: an anonymous caller learns nothing of what runs here.
-      try {
-        authenticate(name, request);
-      } catch (error) {
-        if (error instanceof CognitoError) return sendError(reply, error.type, error.message);
-        throw error;
-      }
-      return sendError(reply, 'UnsupportedOperationException', `Gatehouse does not implement ${name} yet.`);
-    }
+    if (!handler || !isKnownOperation(name)) return sendError(reply, 'UnknownOperationException', name ? `Unknown operation ${name}.` : 'Missing or invalid X-Amz-Target header.');
     const started = performance.now();
     const done = (outcome: string, output?: unknown) => metrics.record(name, outcome, (performance.now() - started) / 1000, output);
     try {
@@ -37,7 +27,8 @@ export function awsJsonHandler(services: Services, authenticate: RequestAuthenti
       validateInput(name, input);
       await limit(name, input);
       const awsSdkVersion = awsSdkVersionOf(request.headers['user-agent']);
-      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion });
+      const userAgent = request.headers['user-agent'];
+      const output = await handler(input, { services, requestId: request.id, sourceIp: request.ip, awsSdkVersion, ...(userAgent && { userAgent }) });
       done('success', output);
       return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(output));
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { callerOf, operation } from './operation.js';
+import { callerOf, operation, signInContextOf } from './operation.js';
 
 export default operation('authentication')<AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse>((input, context) =>
   context.services.authentication.respond({
@@ -9,6 +9,7 @@ export default operation('authentication')<AdminRespondToAuthChallengeRequest, A
     session: input.Session,
     responses: input.ChallengeResponses ?? {},
     sourceIp: context.sourceIp,
+    context: signInContextOf(input, context),
     caller: callerOf(input, context),
   }),
 );

@@ -1,9 +1,9 @@
 import type { InitiateAuthRequest, InitiateAuthResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { callerOf, operation } from './operation.js';
+import { callerOf, operation, signInContextOf } from './operation.js';
 
 export default operation('authentication')<InitiateAuthRequest, InitiateAuthResponse>((input, context) =>
   context.services.authentication.initiate(
-    { clientId: input.ClientId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, caller: callerOf(input, context), ...(input.Session && { session: input.Session }) },
+    { clientId: input.ClientId!, flow: input.AuthFlow!, parameters: input.AuthParameters ?? {}, sourceIp: context.sourceIp, context: signInContextOf(input, context), caller: callerOf(input, context), ...(input.Session && { session: input.Session }) },
     false,
   ),
 );

@@ -1,5 +1,5 @@
 import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from '@aws-sdk/client-cognito-identity-provider';
-import { callerOf, operation } from './operation.js';
+import { callerOf, operation, signInContextOf } from './operation.js';
 
 export default operation('authentication')<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>((input, context) =>
   context.services.authentication.respond({
@@ -8,6 +8,7 @@ export default operation('authentication')<RespondToAuthChallengeRequest, Respon
     session: input.Session,
     responses: input.ChallengeResponses ?? {},
     sourceIp: context.sourceIp,
+    context: signInContextOf(input, context),
     caller: callerOf(input, context),
   }),
 );

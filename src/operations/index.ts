@@ -18,6 +18,7 @@ import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
 import AdminListUserSessions from './AdminListUserSessions.js';
+import AdminListUserAuthEvents from './AdminListUserAuthEvents.js';
 import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
@@ -25,6 +26,7 @@ import AdminRevokeUserSession from './AdminRevokeUserSession.js';
 import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
 import AdminSetUserSettings from './AdminSetUserSettings.js';
+import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
 import AdminUpdateDeviceStatus from './AdminUpdateDeviceStatus.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
@@ -61,6 +63,7 @@ import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
 import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
 import DescribeResourceServer from './DescribeResourceServer.js';
+import DescribeRiskConfiguration from './DescribeRiskConfiguration.js';
 import DescribeTerms from './DescribeTerms.js';
 import DescribeTermsByClient from './DescribeTermsByClient.js';
 import DescribeUserImportJob from './DescribeUserImportJob.js';
@@ -107,6 +110,7 @@ import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
 import SetLogDeliveryConfiguration from './SetLogDeliveryConfiguration.js';
 import RevokeUserSession from './RevokeUserSession.js';
+import SetRiskConfiguration from './SetRiskConfiguration.js';
 import SetUICustomization from './SetUICustomization.js';
 import SetUserMFAPreference from './SetUserMFAPreference.js';
 import SetUserPoolClientSessionConfiguration from './SetUserPoolClientSessionConfiguration.js';
@@ -119,6 +123,7 @@ import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
 import StopUserImportJob from './StopUserImportJob.js';
 import TagResource from './TagResource.js';
 import UntagResource from './UntagResource.js';
+import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
 import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
@@ -157,6 +162,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminListDevices,
   AdminListGroupsForUser,
   AdminListUserSessions,
+  AdminListUserAuthEvents,
   AdminRemoveUserFromGroup,
   AdminResetUserPassword,
   AdminRespondToAuthChallenge,
@@ -164,6 +170,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   AdminSetUserMFAPreference,
   AdminSetUserPassword,
   AdminSetUserSettings,
+  AdminUpdateAuthEventFeedback,
   AdminUpdateDeviceStatus,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,
@@ -200,6 +207,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   DescribeManagedLoginBranding,
   DescribeManagedLoginBrandingByClient,
   DescribeResourceServer,
+  DescribeRiskConfiguration,
   DescribeTerms,
   DescribeTermsByClient,
   DescribeUserImportJob,
@@ -246,6 +254,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   RevokeToken,
   SetLogDeliveryConfiguration,
   RevokeUserSession,
+  SetRiskConfiguration,
   SetUICustomization,
   SetUserMFAPreference,
   SetUserPoolClientSessionConfiguration,
@@ -258,6 +267,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   StopUserImportJob,
   TagResource,
   UntagResource,
+  UpdateAuthEventFeedback,
   UpdateDeviceStatus,
   UpdateGroup,
   UpdateIdentityProvider,

@@ -1,4 +1,6 @@
 import type { Services } from '../domain/services.js';
+import type { ContextDataType, UserContextDataType } from '@aws-sdk/client-cognito-identity-provider';
+import type { SignInContext } from '../domain/auth/authentication.js';
 import type { Caller } from '../domain/triggers/caller.js';
 
 /** What a request hands an operation: the domain services it declared, and where the request came from. */
@@ -9,6 +11,8 @@ export interface OperationContext<K extends keyof Services = keyof Services> {
   readonly sourceIp: string;
   /** The calling SDK in Cognito's `callerContext.awsSdkVersion` form, for the triggers the operation runs. */
   readonly awsSdkVersion: string;
+  /** The request's User-Agent, which threat protection takes for the user's device on public calls. */
+  readonly userAgent?: string;
 }
 
 /**
@@ -46,4 +50,16 @@ export function callerOf(input: { ClientId?: string; ClientMetadata?: Record<str
     awsSdkVersion: context.awsSdkVersion,
     ...(input.ClientMetadata !== undefined && { clientMetadata: input.ClientMetadata }),
   };
+}
+
+/**
+ * Where a sign-in comes from, as the request tells it: an admin call's ContextData describes the
+ * user's request to the app's server (its address and User-Agent header); a public call's
+ * UserContextData may name the address, and the request's own User-Agent is the user's device.
+ */
+export function signInContextOf(input: { ContextData?: ContextDataType; UserContextData?: UserContextDataType }, context: Pick<OperationContext, 'userAgent'>): SignInContext {
+  const headers = input.ContextData?.HttpHeaders ?? [];
+  const userAgent = input.ContextData ? headers.find((header) => header.headerName?.toLowerCase() === 'user-agent')?.headerValue : context.userAgent;
+  const ipAddress = input.ContextData?.IpAddress ?? input.UserContextData?.IpAddress;
+  return { ...(ipAddress && { ipAddress }), ...(userAgent && { deviceName: userAgent }) };
 }

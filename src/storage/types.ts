@@ -356,12 +356,12 @@ export interface PoolDocumentRecord<Body = unknown> {
 }
 
 /**
- * `ui-customization` is keyed by client id (or ALL), `managed-login-branding` by branding id, `terms` by terms id,
+ * `ui-customization` is keyed by client id (or ALL), `risk-configuration` too, `managed-login-branding` by branding id, `terms` by terms id,
  * `identity-provider` by provider name, `saml-signing-key` by `current` (the pool's one SAML certificate),
  * `client-session` by client id (SetUserPoolClientSessionConfiguration), `provisioned-limit` by API category,
  * `replica` by region (the primary region's and its replicas').
  */
-export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session', 'provisioned-limit', 'replica'] as const;
+export const POOL_DOCUMENT_KINDS = ['resource-server', 'domain', 'ui-customization', 'managed-login-branding', 'terms', 'identity-provider', 'saml-signing-key', 'client-session', 'provisioned-limit', 'replica', 'risk-configuration'] as const;
 export type PoolDocumentKind = (typeof POOL_DOCUMENT_KINDS)[number];
 
 export interface PoolDocumentStore {
@@ -450,6 +450,13 @@ export interface OutboxStore {
   recent(limit: number): Promise<OutboxRecord[]>;
 }
 
+/** Threat protection's rating of an event (EventRiskType). */
+export interface EventRiskRecord {
+  decision: 'NoRisk' | 'AccountTakeover' | 'Block';
+  level?: 'Low' | 'Medium' | 'High';
+  compromisedCredentials?: boolean;
+}
+
 /** One sign-in attempt's end, in the terms of Cognito's AuthEventType. */
 export interface AuthEventRecord {
   /** Sorts by time: the newest has the greatest id. */
@@ -459,23 +466,37 @@ export interface AuthEventRecord {
   sub: string | null;
   createdAt: number;
   body: {
-    type: 'SignIn';
+    type: 'SignIn' | 'SignUp' | 'PasswordChange';
     /** The name the user gave (or the username, once known). */
     username: string;
-    response: 'Pass' | 'Fail';
+    response: 'Pass' | 'Fail' | 'InProgress';
     /** Why it failed: the exception answered. */
     reason?: string;
     clientId: string;
     ipAddress: string | null;
     deviceKey?: string;
+    /** The user agent the attempt came with (EventContextData's DeviceName). */
+    deviceName?: string;
+    city?: string;
+    country?: string;
+    timezone?: string;
     challenges: { name: 'Password' | 'Mfa'; response: 'Success' | 'Failure' }[];
+    /** Set where the pool's threat protection rated the attempt. */
+    risk?: EventRiskRecord;
+    /** UpdateAuthEventFeedback's and AdminUpdateAuthEventFeedback's verdict. */
+    feedback?: { value: 'Valid' | 'Invalid'; provider: string; at: number };
   };
 }
 
 export interface AuthEventStore {
   add(event: AuthEventRecord): Promise<void>;
+  get(poolId: string, eventId: string): Promise<AuthEventRecord | undefined>;
+  /** Replaces the event's body (its feedback, its rating). */
+  update(event: AuthEventRecord): Promise<void>;
   /** A pool's events, or one user's, newest first, strictly before `beforeId`. */
   list(poolId: string, sub: string | undefined, limit: number, beforeId?: string): Promise<Page<AuthEventRecord>>;
+  /** A pool's events from one address, newest first, at or after `sinceId`. */
+  fromAddress(poolId: string, ipAddress: string, sinceId: string, limit: number): Promise<AuthEventRecord[]>;
 }
 
 /** A token session: one sign-in's token family on a pool that tracks sessions, as ListUserSessions shows it. */

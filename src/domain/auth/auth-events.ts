@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { AuthEventRecord, Page, Storage } from '../../storage/types.js';
+import type { AuthEventRecord, EventRiskRecord, Page, Storage } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError } from '../errors.js';
 import { timeOrderedId } from '../ids.js';
@@ -16,6 +16,33 @@ export interface SignInStep {
   name?: string;
   sub?: string;
   sourceIp?: string | null;
+  /** The user agent the attempt came with. */
+  deviceName?: string;
+  /** Threat protection's rating, once a step of this sign-in made it (its session carries it on). */
+  rating?: SignInRating;
+}
+
+/**
+ * Threat protection's rating of a sign-in, made once the user is known. Its event id is fixed then,
+ * as the notification email's feedback links name it before the sign-in ends.
+ */
+export interface SignInRating {
+  eventId: string;
+  /** The address the sign-in was rated from, which its later steps' requests need not repeat. */
+  ipAddress: string | null;
+  risk: EventRiskRecord;
+  place?: Pick<AuthEventRecord['body'], 'city' | 'country' | 'timezone'>;
+}
+
+/** A refusal that comes of threat protection's rating, which the event records. */
+export class RatedRefusal extends CognitoError {
+  constructor(
+    type: string,
+    message: string,
+    readonly rating: SignInRating,
+  ) {
+    super(type, message);
+  }
 }
 
 /** Answers that are about the request, not the user's attempt: not events. */
@@ -37,17 +64,44 @@ export class AuthEvents {
     private readonly clock: Clock,
   ) {}
 
+  /** An outcome's rating (`Rating`) goes into the event, never on the wire. */
   async signInStep(step: SignInStep, run: () => Promise<AuthOutcome>): Promise<AuthOutcome> {
-    let outcome: AuthOutcome;
+    let rated: AuthOutcome;
     try {
-      outcome = await run();
+      rated = await run();
     } catch (error) {
-      if (error instanceof CognitoError && !NOT_ATTEMPTS.has(error.type)) await this.failed(step, error).catch(() => undefined);
+      const rating = error instanceof RatedRefusal ? error.rating : step.rating;
+      if (error instanceof CognitoError && !NOT_ATTEMPTS.has(error.type)) await this.failed({ ...step, rating }, error).catch(() => undefined);
       throw error;
     }
+    const { Rating: rating = step.rating, ...outcome } = rated;
     const accessToken = outcome.AuthenticationResult?.AccessToken;
-    if (accessToken) await this.passed(step, accessToken).catch(() => undefined);
+    if (accessToken) await this.passed({ ...step, rating }, accessToken).catch(() => undefined);
+    // A rated sign-in that goes on to a challenge shows as InProgress until it ends.
+    else if (rating && outcome.ChallengeName) await this.inProgress({ ...step, rating }).catch(() => undefined);
     return outcome;
+  }
+
+  /** An event other than a sign-in (a sign-up, a password change), which threat protection rated. */
+  async passwordEvent(event: { poolId: string; clientId: string; user: { sub: string; username: string }; type: 'SignUp' | 'PasswordChange'; risk: EventRiskRecord; refusal?: CognitoError }): Promise<void> {
+    const createdAt = this.clock.now();
+    const { refusal } = event;
+    await this.storage.authEvents.add({
+      eventId: timeOrderedId(createdAt),
+      poolId: event.poolId,
+      sub: event.user.sub,
+      createdAt,
+      body: {
+        type: event.type,
+        username: event.user.username,
+        clientId: event.clientId,
+        ipAddress: null,
+        response: refusal ? 'Fail' : 'Pass',
+        ...(refusal && { reason: `${refusal.type}: ${refusal.message}` }),
+        challenges: [],
+        risk: event.risk,
+      },
+    });
   }
 
   /** A pool's events, or one user's, newest first. */
@@ -61,25 +115,46 @@ export class AuthEvents {
   }
 
   private async failed(step: SignInStep, error: CognitoError): Promise<void> {
-    let { sub, name } = step;
-    if (sub === undefined && name !== undefined) {
-      const user = await this.users.find(await this.users.poolContext(step.client.poolId), name);
-      sub = user?.sub;
-      name = user?.username ?? name;
-    }
-    await this.add(step, sub ?? null, name ?? '', { response: 'Fail', reason: `${error.type}: ${error.message}`, challenges: [{ name: step.factor, response: 'Failure' }] });
+    const { sub, name } = await this.userOf(step);
+    await this.add(step, sub, name, { response: 'Fail', reason: `${error.type}: ${error.message}`, challenges: [{ name: step.factor, response: 'Failure' }] });
   }
 
+  private async inProgress(step: SignInStep): Promise<void> {
+    const { sub, name } = await this.userOf(step);
+    await this.add(step, sub, name, { response: 'InProgress', challenges: [{ name: step.factor, response: 'Success' }] });
+  }
+
+  /** The user a step names: a first step has only the name given, which may be an alias. */
+  private async userOf(step: SignInStep): Promise<{ sub: string | null; name: string }> {
+    if (step.sub !== undefined || step.name === undefined) return { sub: step.sub ?? null, name: step.name ?? '' };
+    const user = await this.users.find(await this.users.poolContext(step.client.poolId), step.name);
+    return { sub: user?.sub ?? null, name: user?.username ?? step.name };
+  }
+
+  /** A rated sign-in keeps its event id, so a wrong MFA code and the right one after it make one event. */
   private async add(step: SignInStep, sub: string | null, username: string, result: Pick<AuthEventRecord['body'], 'response' | 'reason' | 'challenges' | 'deviceKey'>): Promise<void> {
-    const createdAt = this.clock.now();
+    const { rating } = step;
+    const earlier = rating && (await this.storage.authEvents.get(step.client.poolId, rating.eventId));
+    const createdAt = earlier?.createdAt ?? this.clock.now();
     const event: AuthEventRecord = {
-      eventId: timeOrderedId(createdAt),
+      eventId: rating?.eventId ?? timeOrderedId(createdAt),
       poolId: step.client.poolId,
       sub,
       createdAt,
-      body: { type: 'SignIn', username, clientId: step.client.clientId, ipAddress: step.sourceIp ?? null, ...result },
+      body: {
+        type: 'SignIn',
+        username,
+        clientId: step.client.clientId,
+        ipAddress: rating ? rating.ipAddress : (step.sourceIp ?? null),
+        ...(step.deviceName && { deviceName: step.deviceName }),
+        ...rating?.place,
+        ...result,
+        ...(rating && { risk: rating.risk }),
+        ...(earlier?.body.feedback && { feedback: earlier.body.feedback }),
+      },
     };
-    await this.storage.authEvents.add(event);
-    this.onEvent(event);
+    await (earlier ? this.storage.authEvents.update(event) : this.storage.authEvents.add(event));
+    // Log delivery hears of an attempt once it has ended; a rated step awaiting MFA is written again when it does.
+    if (event.body.response !== 'InProgress') this.onEvent(event);
   }
 }

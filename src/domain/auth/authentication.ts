@@ -10,7 +10,7 @@ import type { Lockout } from './lockout.js';
 import type { CodeFactor, MfaStep } from './mfa-step.js';
 import { AUTO_SIGN_IN, type UserAuth } from './user-auth.js';
 import type { RefreshFlow } from './refresh-flow.js';
-import { AuthEvents } from './auth-events.js';
+import { AuthEvents, type SignInRating } from './auth-events.js';
 import { beforeFirstFactor, checkHasPassword, INCORRECT_PASSWORD, parameterOf, type AuthOutcome, type SignIn } from './sign-in.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
@@ -28,6 +28,8 @@ export interface AuthRequest {
   flow: string;
   parameters: Record<string, string>;
   sourceIp?: string;
+  /** The user agent, and an address the caller vouches for: ContextData (admin) or UserContextData. */
+  context?: SignInContext;
   caller: Caller;
   /** USER_AUTH's Session from ConfirmSignUp: sign in without another factor. */
   session?: string;
@@ -40,9 +42,18 @@ export interface ChallengeAnswer {
   session: string | undefined;
   responses: Record<string, string>;
   sourceIp?: string;
+  context?: SignInContext;
   caller: Caller;
   /** Answered on the managed login pages; their sessions and the API's never stand in for each other. */
   hosted?: true;
+}
+
+/** Where a sign-in comes from beyond the socket's address. */
+export interface SignInContext {
+  /** The user's address as the app's server saw it (ContextData.IpAddress, UserContextData.IpAddress). */
+  ipAddress?: string;
+  /** The user's browser or app (a User-Agent). */
+  deviceName?: string;
 }
 
 type ChallengeHandler = (signIn: SignIn, session: AuthSessionRecord, responses: Record<string, string>) => Promise<AuthOutcome>;
@@ -145,8 +156,10 @@ export class Authentication {
       throw invalidParameter(unsupportedFlowMessage(request.flow));
     }
     if (request.flow.startsWith('REFRESH_TOKEN')) return this.start(client, request);
-    const step = { client, factor: 'Password' as const, name: parameterOf(request.parameters, 'USERNAME'), sourceIp: request.sourceIp };
-    return this.events.signInStep(step, () => this.start(client, request));
+    const placed = { ...request, ...whereFrom(client, request, admin) };
+    const deviceName = request.context?.deviceName;
+    const step = { client, factor: 'Password' as const, name: parameterOf(request.parameters, 'USERNAME'), sourceIp: placed.sourceIp, ...(deviceName && { deviceName }) };
+    return this.events.signInStep(step, () => this.start(client, placed));
   }
 
   private async start(client: AppClient, request: AuthRequest): Promise<AuthOutcome> {
@@ -155,11 +168,12 @@ export class Authentication {
     if (request.flow.startsWith('REFRESH_TOKEN')) return this.refreshing.refresh(client, request.parameters, { sourceIp: request.sourceIp ?? null, caller: request.caller });
     if (request.flow === 'USER_SRP_AUTH') return this.srp.start(client, request.parameters, request.caller);
     if (request.flow === 'USER_AUTH') return this.userAuth.start(client, request.parameters, request.session, request.sourceIp ?? null, request.caller);
-    return this.password(client, request.parameters, request.sourceIp ?? null, request.caller);
+    return this.password(client, request.parameters, request.sourceIp ?? null, request.caller, request.context?.deviceName);
   }
 
-  async respond(answer: ChallengeAnswer): Promise<AuthOutcome> {
-    const client = await this.clients.forCall(answer.clientId, answer.poolId);
+  async respond(unplaced: ChallengeAnswer): Promise<AuthOutcome> {
+    const client = await this.clients.forCall(unplaced.clientId, unplaced.poolId);
+    const answer = { ...unplaced, ...whereFrom(client, unplaced, unplaced.poolId !== undefined) };
     const handler = this.challenges[answer.challenge];
     if (!handler) throw invalidParameter(`Gatehouse does not support the ${answer.challenge} challenge yet.`);
     const proof = PROOF_CHALLENGES.has(answer.challenge);
@@ -177,7 +191,15 @@ export class Authentication {
     const signIn = await this.signInOf(client, session, answer);
     // Checked before the session is used up: a client told its device is gone retries without it.
     if (!(await this.sessions.consume(sessionId))) throw await invalid();
-    const step = { client, factor: MFA_CHALLENGES.has(answer.challenge) ? ('Mfa' as const) : ('Password' as const), name: signIn.user.username, sub: signIn.user.sub, sourceIp: answer.sourceIp };
+    const step = {
+      client,
+      factor: MFA_CHALLENGES.has(answer.challenge) ? ('Mfa' as const) : ('Password' as const),
+      name: signIn.user.username,
+      sub: signIn.user.sub,
+      sourceIp: answer.sourceIp,
+      ...(signIn.deviceName && { deviceName: signIn.deviceName }),
+      ...(signIn.rating && { rating: signIn.rating }),
+    };
     return this.events.signInStep(step, () => handler(signIn, session, answer.responses));
   }
 
@@ -285,13 +307,13 @@ export class Authentication {
   }
 
   /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password, then the rest of the sign-in. */
-  private async password(client: AppClient, parameters: Record<string, string>, sourceIp: string | null, caller: Caller): Promise<AuthOutcome> {
+  private async password(client: AppClient, parameters: Record<string, string>, sourceIp: string | null, caller: Caller, deviceName: string | undefined): Promise<AuthOutcome> {
     const username = parameterOf(parameters, 'USERNAME');
     const password = parameterOf(parameters, 'PASSWORD');
     if (username === undefined) throw invalidParameter('Missing required parameter USERNAME');
     if (password === undefined) throw invalidParameter('Missing required parameter PASSWORD');
     checkSecretHash(client, username, parameterOf(parameters, 'SECRET_HASH'));
-    return this.passwordSignIn({ client, username, password, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller });
+    return this.passwordSignIn({ client, username, password, deviceKey: parameterOf(parameters, 'DEVICE_KEY'), sourceIp, caller, deviceName });
   }
 
   /**
@@ -310,7 +332,16 @@ export class Authentication {
       .then((client) => this.userAuth.start(client, { USERNAME: input.username, PREFERRED_CHALLENGE: 'WEB_AUTHN' }, undefined, input.sourceIp, input.caller, true));
   }
 
-  private async passwordSignIn(input: { client: AppClient; username: string; password: string; deviceKey: string | undefined; sourceIp: string | null; caller: Caller; hosted?: true }): Promise<AuthOutcome> {
+  private async passwordSignIn(input: {
+    client: AppClient;
+    username: string;
+    password: string;
+    deviceKey: string | undefined;
+    sourceIp: string | null;
+    caller: Caller;
+    deviceName?: string | undefined;
+    hosted?: true;
+  }): Promise<AuthOutcome> {
     const { client, username, password, caller } = input;
     const context = await this.users.poolContext(client.poolId);
     const user = (await this.users.find(context, username)) ?? (await this.migrate(context, client, username, password, caller));
@@ -324,7 +355,8 @@ export class Authentication {
     checkHasPassword(user, hidesUsers);
     await this.lockout.password(user, () => this.credentials.verify(user, password));
     const proven = await this.users.refreshCredentials(context, user, password);
-    return this.completion.afterPassword({ context, client, user: proven, deviceKey: input.deviceKey, sourceIp: input.sourceIp, caller, ...(input.hosted && { hosted: true }) });
+    const { deviceKey, sourceIp, deviceName, hosted } = input;
+    return this.completion.afterPassword({ context, client, user: proven, deviceKey, sourceIp, caller, ...(deviceName && { deviceName }), ...(hosted && { hosted }) }, password);
   }
 
   /**
@@ -354,10 +386,34 @@ export class Authentication {
     if (!hosted) checkSecretHash(client, username, parameterOf(answer.responses, 'SECRET_HASH'));
     // A DEVICE_KEY in the answer, even a null one, replaces the one the sign-in started with.
     const deviceKey = 'DEVICE_KEY' in answer.responses ? parameterOf(answer.responses, 'DEVICE_KEY') : (session.state as { deviceKey?: string }).deviceKey;
-    const signIn: SignIn = { context, client, user, deviceKey, sourceIp: answer.sourceIp ?? null, caller: answer.caller, ...(hosted && { hosted: true }) };
+    const carried = session.state as { rating?: SignInRating; deviceName?: string };
+    const { rating } = carried;
+    const deviceName = answer.context?.deviceName ?? carried.deviceName;
+    const signIn: SignIn = {
+      context,
+      client,
+      user,
+      deviceKey,
+      sourceIp: answer.sourceIp ?? null,
+      caller: answer.caller,
+      ...(hosted && { hosted: true }),
+      ...(rating && { rating }),
+      ...(deviceName && { deviceName }),
+    };
     await this.completion.checkDevice(signIn);
     return signIn;
   }
+}
+
+/**
+ * The address and device a sign-in is rated and recorded with. An admin call's ContextData names
+ * the user's address (the caller is the app's server); a public call's UserContextData may, where
+ * the client propagates additional user context data, as Cognito allows only then.
+ */
+function whereFrom(client: AppClient, request: { sourceIp?: string; context?: SignInContext }, admin: boolean): { sourceIp?: string } {
+  const vouched = admin || client.settings.EnablePropagateAdditionalUserContextData === true;
+  const sourceIp = (vouched && request.context?.ipAddress) || request.sourceIp;
+  return sourceIp === undefined ? {} : { sourceIp };
 }
 
 /** Cognito's answer to a flow this operation or this server does not run. */

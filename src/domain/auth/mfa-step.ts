@@ -50,13 +50,16 @@ export class MfaStep {
     private readonly lockout: Lockout,
   ) {}
 
-  /** The MFA challenge this sign-in must answer, or undefined when none applies. */
-  async begin(signIn: SignIn): Promise<AuthOutcome | undefined> {
+  /**
+   * The MFA challenge this sign-in must answer, or undefined when none applies. `risky`: threat
+   * protection asks for the user's factor whatever the pool requires; a user with none sets none up.
+   */
+  async begin(signIn: SignIn, risky = false): Promise<AuthOutcome | undefined> {
     const { settings } = signIn.context;
     const mode = settings.MfaConfiguration ?? 'OFF';
     if (mode === 'OFF') return undefined;
     const factors = this.mfa.enabledFactors(signIn.user, settings);
-    if (factors.length === 0) return mode === 'ON' ? this.setUp(signIn) : undefined;
+    if (factors.length === 0) return mode === 'ON' && !risky ? this.setUp(signIn) : undefined;
     const preferred = this.mfa.preferredFactor(signIn.user);
     if (preferred && factors.includes(preferred)) return this.challenge(signIn, preferred);
     if (factors.length === 1) return this.challenge(signIn, factors[0]!);

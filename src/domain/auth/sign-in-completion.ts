@@ -12,6 +12,8 @@ import type { SignInSessions } from './sign-in-sessions.js';
 import type { MfaStep } from './mfa-step.js';
 import type { Lockout } from './lockout.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
+import { SECURITY_BLOCK, type RiskResponse, type ThreatProtection } from '../risk/threat-protection.js';
+import { RatedRefusal } from './auth-events.js';
 
 /**
  * What follows a proven password, whichever way it was proven: the user's state, a forced new
@@ -27,6 +29,7 @@ export class SignInCompletion {
     private readonly lockout: Lockout,
     private readonly clock: Clock,
     private readonly triggers: UserTriggers,
+    private readonly threats: ThreatProtection,
   ) {}
 
   /**
@@ -46,19 +49,42 @@ export class SignInCompletion {
     if (signIn.deviceKey !== undefined) await this.devices.ofUser(signIn.user, signIn.deviceKey);
   }
 
-  async afterPassword(signIn: SignIn): Promise<AuthOutcome> {
-    this.checkCanSignIn(signIn.user);
+  /**
+   * Threat protection rates the sign-in once the password is proven (`password`: the one given,
+   * where the flow shows it); in ENFORCED mode the rating may block it or ask for the user's MFA
+   * even where a remembered device would stand in for it.
+   */
+  async afterPassword(unrated: SignIn, password?: string): Promise<AuthOutcome> {
+    this.checkCanSignIn(unrated.user);
+    // Only the password flows show the password itself: SRP's proofs never do, so Cognito checks these alone.
+    const breached = password !== undefined && (await this.threats.isBreachedAtSignIn(unrated, password));
+    const { rating, response } = await this.threats.rateSignIn(breached ? { ...unrated, passwordBreached: true } : unrated);
+    if (!rating) return this.afterRating(unrated, response);
+    return { ...(await this.afterRating({ ...unrated, rating }, response)), Rating: rating };
+  }
+
+  private async afterRating(signIn: SignIn, response: RiskResponse): Promise<AuthOutcome> {
     if (signIn.user.status === 'FORCE_CHANGE_PASSWORD') return this.newPasswordChallenge(signIn);
+    if (response !== 'allow') {
+      const challenge = await this.mfa.begin(signIn, true);
+      if (challenge) return challenge;
+      if (response === 'mfa-required') throw new RatedRefusal('NotAuthorizedException', SECURITY_BLOCK, signIn.rating!);
+    }
     return this.afterUserProven(signIn);
   }
 
   /**
    * A custom challenge sequence the pool's function declared complete: no second factor follows,
-   * as Cognito leaves that to the sequence itself.
+   * as Cognito leaves that to the sequence itself, unless threat protection rates custom sign-ins
+   * (CustomAuthMode) and its action asks for one.
    */
-  async afterCustomChallenges(signIn: SignIn): Promise<AuthOutcome> {
-    this.checkCanSignIn(signIn.user);
-    return this.afterUserProven(signIn, true);
+  async afterCustomChallenges(unrated: SignIn): Promise<AuthOutcome> {
+    this.checkCanSignIn(unrated.user);
+    const { rating, response } = await this.threats.rateSignIn(unrated, 'custom');
+    if (!rating) return this.afterUserProven(unrated, true);
+    const signIn = { ...unrated, rating };
+    const outcome = response === 'allow' ? await this.afterUserProven(signIn, true) : await this.afterRating(signIn, response);
+    return { ...outcome, Rating: rating };
   }
 
   /**

@@ -26,11 +26,12 @@ export class SignInSessions {
   }
 
   /**
-   * The next step of a sign-in: the session carries the sign-in's device key and, on the managed
-   * login pages, that the sign-in ends on a page rather than in tokens.
+   * The next step of a sign-in: the session carries the sign-in's device key, threat protection's
+   * rating and, on the managed login pages, that the sign-in ends on a page rather than in tokens.
    */
   continue(signIn: SignIn, challenge: string, state: Record<string, unknown> = {}, id?: string): Promise<string> {
-    return this.start(signIn.client, signIn.user, challenge, { deviceKey: signIn.deviceKey, ...(signIn.hosted && { hosted: true }), ...state }, id);
+    const carried = { deviceKey: signIn.deviceKey, ...(signIn.hosted && { hosted: true }), ...(signIn.rating && { rating: signIn.rating }), ...(signIn.deviceName && { deviceName: signIn.deviceName }) };
+    return this.start(signIn.client, signIn.user, challenge, { ...carried, ...state }, id);
   }
 
   /** Makes a consumed session answerable again, unchanged, so its challenge can be answered again. */

@@ -7,6 +7,7 @@ import type { IssuedTokens } from '../tokens/tokens.js';
 import type { PoolContext } from '../users/users.js';
 import type { Caller } from '../triggers/caller.js';
 import type { UserTriggers } from '../triggers/user-triggers.js';
+import type { SignInRating } from './auth-events.js';
 
 /** What InitiateAuth and RespondToAuthChallenge answer: tokens, or the next challenge. */
 export interface AuthOutcome {
@@ -18,6 +19,8 @@ export interface AuthOutcome {
   AuthenticationResult?: IssuedTokens & { NewDeviceMetadata?: NewDeviceMetadata };
   /** A sign-in on the managed login pages ends here instead of in tokens: who signed in. Never on the wire. */
   HostedSignIn?: { user: UserRecord };
+  /** Threat protection's rating, for the sign-in's event; AuthEvents takes it off before the wire. */
+  Rating?: SignInRating;
 }
 
 /** One sign-in in progress: who, through which client, from which device. */
@@ -37,6 +40,12 @@ export interface SignIn {
   completedBy?: 'NewPasswordChallenge' | 'AuthenticateDevice';
   /** On the managed login pages: no SECRET_HASH (the page is Gatehouse's own), and no tokens at the end. */
   hosted?: true;
+  /** The user agent the sign-in came with (EventContextData's DeviceName). */
+  deviceName?: string;
+  /** Threat protection's rating, once made; carried by the sign-in's sessions. */
+  rating?: SignInRating;
+  /** Whether the password given is a known breached one (password flows only: SRP never shows it). */
+  passwordBreached?: boolean;
 }
 
 /**

@@ -157,7 +157,7 @@ export class UserAuth {
         const password = parameterOf(parameters, 'PASSWORD');
         if (password === undefined) return this.challenge(signIn, 'PASSWORD');
         await this.lockout.password(signIn.user, () => this.credentials.verify(signIn.user, password));
-        return this.completion.afterPassword({ ...signIn, user: await this.users.refreshCredentials(signIn.context, signIn.user, password) });
+        return this.completion.afterPassword({ ...signIn, user: await this.users.refreshCredentials(signIn.context, signIn.user, password) }, password);
       }
       case 'PASSWORD_SRP': {
         const srpA = parameterOf(parameters, 'SRP_A');

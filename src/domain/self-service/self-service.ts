@@ -15,6 +15,7 @@ import { checkRequiredPresent } from '../users/user-attributes.js';
 import type { PoolContext, Users } from '../users/users.js';
 import type { Caller } from '../triggers/caller.js';
 import { validationDataOf, type SignUpDecision, type UserTriggers } from '../triggers/user-triggers.js';
+import type { ThreatProtection } from '../risk/threat-protection.js';
 
 export interface PublicCall {
   clientId: string;
@@ -48,6 +49,7 @@ export class SelfService {
     private readonly authentication: Authentication,
     private readonly secrets: SecretBox,
     private readonly triggers: UserTriggers,
+    private readonly threats: ThreatProtection,
   ) {}
 
   async signUp(input: SignUpRequest, caller: Caller): Promise<{ UserConfirmed: boolean; UserSub: string; CodeDeliveryDetails?: CodeDeliveryDetailsType; Session?: string }> {
@@ -58,6 +60,8 @@ export class SelfService {
     const password = input.Password ? input.Password : null;
     if (password === null && !passwordlessAllowed(settings)) throw invalidParameter("1 validation error detected: Value null at 'password' failed to satisfy constraint: Member must not be null");
     if (password !== null) checkPassword(settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.signUp);
+    const passwordCheck = { settings, poolId: context.pool.id, clientId: client.clientId, event: 'SIGN_UP' as const };
+    const risk = password === null ? undefined : await this.threats.checkNewPassword(passwordCheck, password);
     const attributes = attributesAtCreation(input.UserAttributes ?? [], { operation: 'SignUp', writableByClient: client.settings.WriteAttributes }, settings);
     // With UsernameAttributes the sign-in name itself supplies the email or phone number.
     const signInKind = context.names.usernameAttributes.find((kind) => (kind === 'email') === input.Username!.includes('@'));
@@ -78,6 +82,7 @@ export class SelfService {
       passwordExpiresAt: null,
       takenMessage: 'User already exists',
     });
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
     if (decision.autoConfirmUser) {
       await this.triggers.postConfirmation(context.pool, 'ConfirmSignUp', user, caller);
       return { UserConfirmed: true, UserSub: user.sub, Session: await this.authentication.autoSignInSession(client.clientId, user) };
@@ -162,9 +167,11 @@ export class SelfService {
   }
 
   async confirmForgotPassword(call: PublicCall, name: string, code: string, password: string): Promise<void> {
-    const { context, user, hidesUsers } = await this.caller(call, name);
+    const { client, context, user, hidesUsers } = await this.caller(call, name);
     if (!user) throw hidesUsers ? wrongCode() : unknownUser();
     checkPassword(context.settings.Policies.PasswordPolicy, password, POLICY_PREAMBLE.newPassword);
+    const passwordCheck = { settings: context.settings, poolId: context.pool.id, clientId: client.clientId, event: 'PASSWORD_CHANGE' as const, user };
+    const risk = await this.threats.checkNewPassword(passwordCheck, password);
     await this.attemptLimits.take(user, 'ConfirmForgotPassword');
     let changed: UserRecord | undefined;
     await this.codes.use(user, 'forgot_password', code, async () => {
@@ -172,19 +179,23 @@ export class SelfService {
         current.status === 'RESET_REQUIRED' || current.status === 'FORCE_CHANGE_PASSWORD' ? { status: 'CONFIRMED' } : {},
       );
     });
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
     await this.triggers.postConfirmation(context.pool, 'ConfirmForgotPassword', changed!, call.caller);
   }
 
   async changePassword(accessToken: string, previous: string, proposed: string): Promise<void> {
-    const user = await this.authentication.userOfAccessToken(accessToken);
+    const { user, clientId } = await this.authentication.holderOfAccessToken(accessToken);
     const context = await this.users.poolContext(user.poolId);
     // The policy first: it tells nothing about the current password, so a refused proposal costs no attempt.
     checkPassword(context.settings.Policies.PasswordPolicy, proposed, POLICY_PREAMBLE.newPassword);
+    const passwordCheck = { settings: context.settings, poolId: context.pool.id, clientId, event: 'PASSWORD_CHANGE' as const, user };
+    const risk = await this.threats.checkNewPassword(passwordCheck, proposed);
     await this.attemptLimits.take(user, 'ChangePassword');
     if (!(await this.credentials.verify(user, previous))) {
       throw notAuthorized('Incorrect username or password.');
     }
     await this.users.setPermanentPassword(context, user, proposed);
+    await this.threats.recordNewPassword(passwordCheck, user, risk);
   }
 
   private sendResetCode(context: PoolContext, user: UserRecord, caller: Caller): Promise<CodeDeliveryDetailsType> {

@@ -10,15 +10,22 @@ export const eventRows = (poolId: string, events: AuthEventRecord[], withUser: b
   events.map(({ createdAt, sub, body }) => [
     date(createdAt),
     ...(withUser ? [sub ? `<a href="${e(consoleUrl('pools', poolId, 'users', body.username))}">${e(body.username)}</a>` : `${e(body.username)} <span class="muted">(no such user)</span>`] : []),
-    body.response === 'Pass' ? 'passed' : '<strong>failed</strong>',
+    body.response === 'Pass' ? 'passed' : body.response === 'InProgress' ? 'in progress' : '<strong>failed</strong>',
     e(body.challenges.map((c) => `${c.name}: ${c.response}`).join(', ')),
     e(body.reason ?? ''),
     `<code>${e(body.clientId)}</code>`,
     e(body.ipAddress ?? ''),
-    e(body.deviceKey ?? ''),
+    e(body.deviceKey ?? body.deviceName ?? ''),
+    e(riskText(body)),
   ]);
 const outcomeCell = (outcome: string) => (outcome === 'answered' ? 'answered' : `<strong>${e(outcome)}</strong>`);
-export const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device'];
+export const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device', 'Risk'];
+
+/** Threat protection's rating of an event and the feedback on it, in a few words. */
+function riskText({ risk, feedback }: AuthEventRecord['body']): string {
+  const rating = risk && [risk.decision + (risk.level ? ` (${risk.level})` : ''), ...(risk.compromisedCredentials ? ['breached password'] : [])].join(', ');
+  return [rating, feedback && `feedback: ${feedback.value}`].filter(Boolean).join('; ');
+}
 
 /** The pool's sign-in events and trigger invocations, and (in development mode) the outbox. */
 export function registerActivityPages({ app, call, view, params, services, sessions, counters }: ConsoleKit): void {

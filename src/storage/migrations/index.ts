@@ -18,6 +18,7 @@ import * as userImports from './0016-user-imports.js';
 import * as messageOutbox from './0017-message-outbox.js';
 import * as authEvents from './0018-auth-events.js';
 import * as userSessions from './0020-user-sessions.js';
+import * as authEventRisk from './0023-auth-event-risk.js';
 
 /**
  * Every migration, in order. Listed in code rather than read from a folder so the
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0017-message-outbox': messageOutbox,
   '0018-auth-events': authEvents,
   '0020-user-sessions': userSessions,
+  '0023-auth-event-risk': authEventRisk,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -174,6 +174,7 @@ export interface Database {
     pool_id: string;
     sub: string | null;
     created_at: number;
+    ip_address: string | null;
     body: string;
   };
   user_sessions: {
