@@ -144,6 +144,8 @@ export interface GatehouseConfig {
   serverKeyFile?: string;
   /** The Lambda Invoke API that runs triggers by default. */
   lambda: LambdaOptions;
+  /** How many days sign-in and other auth events are kept (AdminListUserAuthEvents, the console, the risk rating's history); 0 keeps them for ever. */
+  authEventRetentionDays: number;
   /** User import jobs: how often each node looks for a started job, and how long a silent runner keeps one. */
   imports: { pollMs: number; leaseMs: number };
   /** Function ARN (or a glob over ARNs, `*` for any run of characters) → where it runs instead of Lambda. First match wins. */
@@ -258,6 +260,7 @@ export const defaultConfig = (): GatehouseConfig => ({
   kms: {},
   loginDomainBase: 'auth.localhost',
   federation: { endpoints: {} },
+  authEventRetentionDays: 90,
   imports: { pollMs: 1000, leaseMs: 30_000 },
   logDelivery: { destinations: {} },
   threatProtection: {},
@@ -373,6 +376,7 @@ function checkConfig(config: GatehouseConfig): void {
   checkLogDelivery(config.logDelivery, fail);
   checkThreatProtection(config.threatProtection, fail);
   for (const field of ['pollMs', 'leaseMs'] as const) {
+    if (!Number.isInteger(config.authEventRetentionDays) || config.authEventRetentionDays < 0) fail('authEventRetentionDays must be a whole number of days ≥ 0 (0 keeps events for ever)');
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
   }
 }

@@ -338,6 +338,21 @@ for (const backend of backends()) {
       assert.equal(viaChoice!.EventRisk!.CompromisedCredentialsDetected, true);
       assert.notEqual(viaChoice!.EventContextData!.IpAddress, '198.51.100.16', 'a public call without propagated context data is rated from its socket');
     });
+
+    // Last in the file: it moves the server's clock three months on.
+    test('events are kept for authEventRetentionDays (90 by default), then dropped', async () => {
+      const pool = await newPool('AUDIT');
+      const password = await newUser(pool, 'old');
+      await signIn(pool, 'old', password, '198.51.100.30', 'Firefox/120 Linux');
+      gh.clock.advance(89 * 86_400_000);
+      await signIn(pool, 'old', password, '198.51.100.30', 'Firefox/120 Linux');
+      assert.equal((await events(pool, 'old')).length, 2, 'an 89-day-old event is still kept');
+      gh.clock.advance(2 * 86_400_000);
+      await signIn(pool, 'old', password, '198.51.100.30', 'Firefox/120 Linux');
+      const kept = await events(pool, 'old');
+      assert.equal(kept.length, 2, 'the 91-day-old event is gone, the two younger ones stay');
+      assert.ok(kept.every((event) => event.CreationDate!.getTime() > gh.clock.now() - 90 * 86_400_000));
+    });
   });
 }
 

@@ -136,7 +136,7 @@ export interface Services {
 export interface ServiceDependencies {
   storage: Storage;
   clock: Clock;
-  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery' | 'rateLimits' | 'threatProtection'>;
+  config: Pick<GatehouseConfig, 'region' | 'accountId' | 'argon2' | 'tokenIssuer' | 'attemptLimits' | 'lambda' | 'loginDomainBase' | 'federation' | 'imports' | 'logDelivery' | 'rateLimits' | 'threatProtection' | 'authEventRetentionDays'>;
   /** Read late: with `--port 0` the address is known only once the server listens. */
   publicUrl: () => string;
   delivery: MessageDelivery;
@@ -178,7 +178,7 @@ export function createServices(dependencies: ServiceDependencies): Services {
   const secondFactors = new SecondFactors(users, secretBox, clock);
   const userPoolDomains = new UserPoolDomains(storage, pools, clock, config, config.loginDomainBase);
   const passkeys = new Passkeys(storage, users, userPoolDomains, clock);
-  const authEvents = new AuthEvents(storage, users, clock);
+  const authEvents = new AuthEvents(storage, users, clock, config.authEventRetentionDays);
   const risk = threatProtection({ storage, clock, pools, clients, users, authEvents, secretBox, delivery, publicUrl, config: config.threatProtection });
   const authentication = signIn({ storage, clock, clients, users, tokens, credentials, devices, secondFactors, codes, secretBox, passkeys, triggers: userTriggers, functions: triggers, events: authEvents, userSessions, threats: risk.threats });
   const attemptLimits = new AttemptLimits(storage, clock, config.attemptLimits);

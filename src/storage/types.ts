@@ -495,6 +495,8 @@ export interface AuthEventStore {
   update(event: AuthEventRecord): Promise<void>;
   /** A pool's events, or one user's, newest first, strictly before `beforeId`. */
   list(poolId: string, sub: string | undefined, limit: number, beforeId?: string): Promise<Page<AuthEventRecord>>;
+  /** Drops every pool's events older than `beforeId` (a time-ordered id prefix). */
+  deleteBefore(beforeId: string): Promise<void>;
   /** A pool's events from one address, newest first, at or after `sinceId`. */
   fromAddress(poolId: string, ipAddress: string, sinceId: string, limit: number): Promise<AuthEventRecord[]>;
 }

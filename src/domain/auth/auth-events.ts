@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { AuthEventRecord, EventRiskRecord, Page, Storage } from '../../storage/types.js';
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError } from '../errors.js';
-import { timeOrderedId } from '../ids.js';
+import { timeOrderedId, timeOrderedPrefix } from '../ids.js';
 import type { Users } from '../users/users.js';
 import type { AuthOutcome } from './sign-in.js';
 
@@ -46,7 +46,10 @@ export class RatedRefusal extends CognitoError {
 }
 
 /** Answers that are about the request, not the user's attempt: not events. */
-const NOT_ATTEMPTS = new Set(['InvalidParameterException', 'ResourceNotFoundException', 'TooManyRequestsException', 'InvalidUserPoolConfigurationException', 'UnsupportedOperationException']);
+const DAY_MS = 86_400_000;
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+const NOT_ATTEMPTS = new Set(['InvalidParameterException', 'ResourceNotFoundException', 'TooManyRequestsException', 'InvalidUserPoolConfigurationException']);
 
 /**
  * Sign-in events: each sign-in that ends, in tokens (Pass) or in an exception about the attempt
@@ -58,10 +61,15 @@ export class AuthEvents {
   /** Told of each event once it is kept (log delivery exports them); must not throw. */
   onEvent: (event: AuthEventRecord) => void = () => undefined;
 
+  /** When this process next drops expired events (epoch ms). */
+  private nextSweepAt = 0;
+
   constructor(
     private readonly storage: Storage,
     private readonly users: Users,
     private readonly clock: Clock,
+    /** 0 keeps events for ever. */
+    private readonly retentionDays: number,
   ) {}
 
   /** An outcome's rating (`Rating`) goes into the event, never on the wire. */
@@ -86,7 +94,7 @@ export class AuthEvents {
   async passwordEvent(event: { poolId: string; clientId: string; user: { sub: string; username: string }; type: 'SignUp' | 'PasswordChange'; risk: EventRiskRecord; refusal?: CognitoError }): Promise<void> {
     const createdAt = this.clock.now();
     const { refusal } = event;
-    await this.storage.authEvents.add({
+    await this.keep({
       eventId: timeOrderedId(createdAt),
       poolId: event.poolId,
       sub: event.user.sub,
@@ -102,6 +110,19 @@ export class AuthEvents {
         risk: event.risk,
       },
     });
+  }
+
+  /**
+   * Stores a new event and, every few minutes, drops the events older than the retention: ids sort
+   * by time, so that is one range of the primary key. Not on every insert, which would make the
+   * sign-ins of several nodes delete the same rows.
+   */
+  private async keep(event: AuthEventRecord): Promise<void> {
+    await this.storage.authEvents.add(event);
+    if (this.retentionDays > 0 && event.createdAt >= this.nextSweepAt) {
+      this.nextSweepAt = event.createdAt + SWEEP_INTERVAL_MS;
+      await this.storage.authEvents.deleteBefore(timeOrderedPrefix(event.createdAt - this.retentionDays * DAY_MS));
+    }
   }
 
   /** A pool's events, or one user's, newest first. */
@@ -153,7 +174,7 @@ export class AuthEvents {
         ...(earlier?.body.feedback && { feedback: earlier.body.feedback }),
       },
     };
-    await (earlier ? this.storage.authEvents.update(event) : this.storage.authEvents.add(event));
+    await (earlier ? this.storage.authEvents.update(event) : this.keep(event));
     // Log delivery hears of an attempt once it has ended; a rated step awaiting MFA is written again when it does.
     if (event.body.response !== 'InProgress') this.onEvent(event);
   }

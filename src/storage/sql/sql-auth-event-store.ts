@@ -17,6 +17,10 @@ export class SqlAuthEventStore implements AuthEventStore {
       .execute();
   }
 
+  async deleteBefore(beforeId: string): Promise<void> {
+    await this.db.deleteFrom('auth_events').where('event_id', '<', beforeId).execute();
+  }
+
   async get(poolId: string, eventId: string): Promise<AuthEventRecord | undefined> {
     const row = await this.db.selectFrom('auth_events').selectAll().where('pool_id', '=', poolId).where('event_id', '=', eventId).executeTakeFirst();
     return row && recordOf(row);
