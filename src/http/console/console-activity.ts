@@ -15,11 +15,24 @@ export const eventRows = (poolId: string, events: AuthEventRecord[], withUser: b
     e(body.reason ?? ''),
     `<code>${e(body.clientId)}</code>`,
     e(body.ipAddress ?? ''),
-    e(body.deviceKey ?? body.deviceName ?? ''),
+    body.deviceKey ? e(body.deviceKey) : body.deviceName ? `<span title="${e(body.deviceName)}">${e(shortDeviceName(body.deviceName))}</span>` : '',
     e(riskText(body)),
   ]);
 const outcomeCell = (outcome: string) => (outcome === 'answered' ? 'answered' : `<strong>${e(outcome)}</strong>`);
 export const EVENT_HEADINGS = ['When', 'Result', 'Factor', 'Reason', 'Client', 'IP', 'Device', 'Risk'];
+
+const BROWSERS: [RegExp, string][] = [[/\bEdg\/(\d+)/, 'Edge'], [/\bFirefox\/(\d+)/, 'Firefox'], [/\bChrome\/(\d+)/, 'Chrome'], [/\bVersion\/(\d+).*Safari\//, 'Safari']];
+const SYSTEMS = ['Android', 'iPhone', 'iPad', 'Windows', 'Mac OS X', 'Linux'];
+
+/** A User-Agent in a few words for a table cell: the browser and system, or the client's first product token. */
+export function shortDeviceName(userAgent: string): string {
+  const system = SYSTEMS.find((name) => userAgent.includes(name));
+  for (const [pattern, browser] of BROWSERS) {
+    const version = pattern.exec(userAgent)?.[1];
+    if (version && system) return `${browser} ${version}, ${system}`;
+  }
+  return userAgent.split(' ')[0]!.slice(0, 40);
+}
 
 /** Threat protection's rating of an event and the feedback on it, in a few words. */
 function riskText({ risk, feedback }: AuthEventRecord['body']): string {
