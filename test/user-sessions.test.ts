@@ -212,6 +212,18 @@ for (const backend of backends()) {
       assert.deepEqual(await adminSessionsOf(poolId, 'bob'), []);
     });
 
+    test('sign-ins racing on one user never leave more than MaxPerUser sessions', async () => {
+      const poolId = await newPool();
+      const clientId = await newClient(poolId);
+      await newUser(poolId, 'racer');
+      await track(poolId, 2);
+      const results = await Promise.all(Array.from({ length: 8 }, () => signIn(clientId, 'racer')));
+      assert.equal(results.length, 8, 'every sign-in is answered');
+      const sessions = await adminSessionsOf(poolId, 'racer');
+      assert.ok(sessions.length <= 2, `${sessions.length} sessions live`);
+      assert.ok(sessions.length >= 1);
+    });
+
     test('sessions end with the tokens: global sign-out, and an expired refresh token', async () => {
       const poolId = await newPool();
       const clientId = await newClient(poolId);

@@ -105,16 +105,18 @@ export class UserSessions {
     return this.clock.now() < authTime + MaxValidityMinutes * 60_000;
   }
 
-  /** A sign-in's new family: on a tracking pool its session, once the user is back within the limit. */
+  /**
+   * A sign-in's new family: on a tracking pool its session, then the user's least recently used
+   * sessions beyond MaxPerUser ended. Inserting first and trimming after means sign-ins racing on one
+   * user cannot each see room and all stay: the last trim to run sees every session and keeps at most
+   * the limit, its own sign-in's among them.
+   */
   async started(pool: Pool, family: TokenFamilyRecord, origin: SessionOrigin): Promise<void> {
     if (!tracksSessions(pool.settings)) return;
     const now = this.clock.now();
-    const live = (await this.storage.userSessions.listLive(family.poolId, family.sub, now, SESSIONS_PER_PAGE)).items;
-    const excess = live.length - poolConfigurationOf(pool.settings).TokenSession.MaxPerUser + 1;
-    const leastRecentlyUsed = [...live].sort((a, b) => a.lastActiveAt - b.lastActiveAt || a.sessionId.localeCompare(b.sessionId));
-    for (const session of leastRecentlyUsed.slice(0, Math.max(excess, 0))) await this.end(session);
+    const sessionId = newTokenSessionId(now);
     await this.storage.userSessions.insert({
-      sessionId: newTokenSessionId(now),
+      sessionId,
       originJti: family.originJti,
       poolId: family.poolId,
       sub: family.sub,
@@ -124,6 +126,9 @@ export class UserSessions {
       lastIp: origin.sourceIp,
       deviceType: deviceTypeOf(origin.caller),
     });
+    const others = (await this.storage.userSessions.listLive(family.poolId, family.sub, now, SESSIONS_PER_PAGE)).items.filter((session) => session.sessionId !== sessionId);
+    const mostRecentlyUsed = others.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.sessionId.localeCompare(a.sessionId));
+    for (const session of mostRecentlyUsed.slice(poolConfigurationOf(pool.settings).TokenSession.MaxPerUser - 1)) await this.end(session);
   }
 
   /** A refresh in a family: its session's last activity (a family without one is left alone). */
