@@ -125,6 +125,19 @@ for (const backend of backends()) {
       assert.ok((await signIn(client.ClientId!, custom)).AuthenticationResult, 'the last secret still works');
     });
 
+    test('racing adds and deletes never leave more than two secrets or none', async () => {
+      const client = await confidentialClient();
+      const adds = await Promise.allSettled(Array.from({ length: 6 }, () => gh.cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: client.ClientId }))));
+      assert.equal(adds.filter((result) => result.status === 'fulfilled').length, 1, 'one add wins the second place');
+      assert.ok(adds.every((result) => result.status === 'fulfilled' || (result.reason as Error).name === 'LimitExceededException'));
+      const list = async () => (await gh.cognito.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: client.ClientId }))).ClientSecrets!;
+      const both = await list();
+      assert.equal(both.length, 2);
+      const deletes = await Promise.allSettled(both.map((secret) => gh.cognito.send(new DeleteUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: client.ClientId, ClientSecretId: secret.ClientSecretId }))));
+      assert.equal(deletes.filter((result) => result.status === 'fulfilled').length, 1, 'the last secret stays');
+      assert.equal((await list()).length, 1);
+    });
+
     test('a public client gets no secret this way; CreateUserPoolClient takes a custom secret but not with GenerateSecret', async () => {
       const publicClient = await confidentialClient(false);
       const refused = await errorOf(gh.cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: publicClient.ClientId })));
