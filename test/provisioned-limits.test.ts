@@ -81,6 +81,17 @@ for (const backend of backends()) {
       const signIn = () => gh.cognito.send(new InitiateAuthCommand({ ClientId: client!.ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'Password1!' } }));
       assert.equal((await errorOf(signIn())).name, 'NotAuthorizedException', 'the first attempt runs');
       assert.deepEqual(await errorOf(signIn()), THROTTLED, 'the second is over the pool’s UserAuthentication rate');
+      const grant = (body: string) =>
+        fetch(`${gh.url}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client!.ClientId}:${client!.ClientSecret}`).toString('base64')}` },
+          body,
+        });
+      for (const body of ['grant_type=refresh_token&refresh_token=not-a-token', 'grant_type=authorization_code&code=not-a-code&redirect_uri=https://app.example.com/cb']) {
+        const throttled = await grant(body);
+        assert.equal(throttled.status, 429, `${body.split('&')[0]} counts as UserAuthentication too`);
+        assert.equal(((await throttled.json()) as { error: string }).error, 'too_many_requests');
+      }
 
       const token = () =>
         fetch(`${gh.url}/oauth2/token`, {

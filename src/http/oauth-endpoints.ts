@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CognitoError } from '../domain/errors.js';
+import { AUTHORIZATION_CODE_GRANT } from '../domain/limits/api-categories.js';
 import { OAuthError, type OAuthErrorCode } from '../domain/oauth/oauth-error.js';
 import type { Services } from '../domain/services.js';
 import type { RateLimiter } from './rate-limits.js';
@@ -31,6 +32,7 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services,
       return { access_token: token.AccessToken, expires_in: token.ExpiresIn, token_type: token.TokenType };
     },
     authorization_code: async (form, client, caller, sourceIp) => {
+      await limit(AUTHORIZATION_CODE_GRANT, { ClientId: client.clientId });
       const tokens = await services.authorizations.redeem({
         client,
         code: required(form, 'code'),
@@ -42,6 +44,8 @@ export function registerOAuthEndpoints(app: FastifyInstance, services: Services,
       return oauthTokens(tokens);
     },
     refresh_token: async (form, client, caller, sourceIp) => {
+      // GetTokensFromRefreshToken's twin, limited as it is (UserAuthentication).
+      await limit('GetTokensFromRefreshToken', { ClientId: client.clientId });
       const refreshToken = required(form, 'refresh_token');
       // The client proved itself with one of its secrets above; the refresh checks it holds one.
       return oauthTokens(await services.authentication.tokensFromRefreshToken({ refreshToken, clientId: client.clientId, clientSecret: primarySecret(client), caller, sourceIp }));

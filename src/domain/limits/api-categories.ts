@@ -34,8 +34,11 @@ export const isApiCategory = (name: string): name is ApiCategory => Object.hasOw
  */
 export const FEDERATED_SIGN_IN = 'FederatedSignIn';
 
+/** The token endpoint's authorization_code grant, the end of a managed-login sign-in: metered as UserAuthentication. */
+export const AUTHORIZATION_CODE_GRANT = 'AuthorizationCodeGrant';
+
 const MEMBERS: Record<ApiCategory, readonly string[]> = {
-  UserAuthentication: ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge', 'GetTokensFromRefreshToken'],
+  UserAuthentication: ['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge', 'GetTokensFromRefreshToken', AUTHORIZATION_CODE_GRANT],
   UserCreation: ['SignUp', 'ConfirmSignUp', 'AdminCreateUser', 'AdminConfirmSignUp'],
   UserFederation: [FEDERATED_SIGN_IN],
   UserAccountRecovery: ['ForgotPassword', 'ConfirmForgotPassword', 'ChangePassword', 'AdminResetUserPassword', 'AdminSetUserPassword'],
