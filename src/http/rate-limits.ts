@@ -3,6 +3,7 @@ import type { AppClients } from '../domain/clients/app-clients.js';
 import { categoryOf, CHALLENGE_ALLOWANCE, isChallengeAnswer } from '../domain/limits/api-categories.js';
 import type { ProvisionedLimits } from '../domain/limits/provisioned-limits.js';
 import type { RateLimitConfig } from '../config.js';
+import type { Tokens } from '../domain/tokens/tokens.js';
 
 /** Throws TooManyRequestsException when the call is over a limit. */
 export type RateLimiter = (operation: string, input: Record<string, unknown>) => void | Promise<void>;
@@ -35,7 +36,7 @@ export function rateLimiter(config: RateLimitConfig, now: () => number, share = 
  * UpdateProvisionedLimit set for the pool (or the configured default). Challenge answers first
  * spend their own allowance of three times that rate, as at Cognito, then the category's.
  */
-export function categoryLimiter(limits: ProvisionedLimits, clients: AppClients, now: () => number, share = 1): RateLimiter {
+export function categoryLimiter(limits: ProvisionedLimits, clients: AppClients, tokens: Pick<Tokens, 'poolOfSignedToken'>, now: () => number, share = 1): RateLimiter {
   const take = tokenBuckets(now);
   const poolOf = poolOfCall(clients);
   return async (operation, input) => {
@@ -44,6 +45,9 @@ export function categoryLimiter(limits: ProvisionedLimits, clients: AppClients, 
     const poolId = await poolOf(input);
     const rate = (await limits.rate(poolId, category)) * share;
     if (!(rate > 0)) return;
+    // Only a token the pool signed spends the pool's budget: a forged one must not throttle another
+    // pool's users (the operation refuses it anyway). Checked only here, where a limit applies.
+    if (typeof input.UserPoolId !== 'string' && typeof input.AccessToken === 'string' && (await tokens.poolOfSignedToken(input.AccessToken)) !== poolId) return;
     const key = `${category}\0${poolId ?? '-'}`;
     if (isChallengeAnswer(operation) && take(`${key}\0challenges`, rate * CHALLENGE_ALLOWANCE)) return;
     if (!take(key, rate)) throw tooManyRequests();

@@ -65,6 +65,9 @@ describe('rateLimiter', () => {
 describe('categoryLimiter', () => {
   const limits = { rate: async (poolId: string | undefined) => (poolId === 'us-east-1_A' ? 2 : 0) } as unknown as ProvisionedLimits;
   const clients = { forCall: async (clientId: string) => ({ clientId, poolId: 'us-east-1_A' }) } as unknown as AppClients;
+  /** Tokens naming pool A's issuer; only those with the signature `genuine` verify. */
+  const tokenOfA = (signature: string) => `x.${Buffer.from(JSON.stringify({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A' })).toString('base64url')}.${signature}`;
+  const tokens = { poolOfSignedToken: async (token: string) => (token.endsWith('.genuine') ? 'us-east-1_A' : undefined) };
   const rejected = async (run: () => void | Promise<void>): Promise<boolean> => {
     try {
       await run();
@@ -76,7 +79,7 @@ describe('categoryLimiter', () => {
   };
 
   it('shares one budget among a category’s operations in one pool, found through the client', async () => {
-    const limit = categoryLimiter(limits, clients, () => 0);
+    const limit = categoryLimiter(limits, clients, tokens, () => 0);
     await limit('InitiateAuth', { ClientId: 'c1' });
     await limit('AdminInitiateAuth', { UserPoolId: 'us-east-1_A' });
     assert.equal(await rejected(() => limit('InitiateAuth', { ClientId: 'c1' })), true);
@@ -84,8 +87,16 @@ describe('categoryLimiter', () => {
     assert.equal(await rejected(() => limit('AdminInitiateAuth', { UserPoolId: 'us-east-1_B' })), false, 'a pool without a limit');
   });
 
+  it('spends a pool’s budget only for tokens the pool signed: a forged one naming the pool does not throttle its users', async () => {
+    const limit = categoryLimiter(limits, clients, tokens, () => 0);
+    for (let i = 0; i < 10; i++) await limit('GetUser', { AccessToken: tokenOfA('forged') });
+    await limit('GetUser', { AccessToken: tokenOfA('genuine') });
+    await limit('AdminGetUser', { UserPoolId: 'us-east-1_A' });
+    assert.equal(await rejected(() => limit('GetUser', { AccessToken: tokenOfA('genuine') })), true, 'the genuine calls spent the two');
+  });
+
   it('gives challenge answers three times the sign-in rate before they spend sign-ins', async () => {
-    const limit = categoryLimiter(limits, clients, () => 0);
+    const limit = categoryLimiter(limits, clients, tokens, () => 0);
     for (let i = 0; i < 6; i++) await limit('RespondToAuthChallenge', { ClientId: 'c1' });
     await limit('RespondToAuthChallenge', { ClientId: 'c1' });
     await limit('AdminRespondToAuthChallenge', { UserPoolId: 'us-east-1_A' });

@@ -286,6 +286,24 @@ export class Tokens {
    * token_use, and that its sign-in was not signed out or revoked.
    */
   async verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    const { poolId, payload } = await this.signedAccessToken(token);
+    if (payload.token_use !== 'access' || typeof payload.origin_jti !== 'string' || typeof payload.sub !== 'string') {
+      throw notAuthorized('Invalid Access Token');
+    }
+    const found = await this.storage.tokenFamilies.getWithHolder(payload.origin_jti);
+    const family = found?.family;
+    if (!family || family.poolId !== poolId || family.sub !== payload.sub) throw notAuthorized('Invalid Access Token');
+    if (family.revoked) throw notAuthorized('Access Token has been revoked');
+    return { claims: payload as VerifiedAccessToken['claims'], family, holder: found.holder };
+  }
+
+  /** The pool whose key signed a token that has not expired, or undefined: no database read beyond the (cached) keys. */
+  async poolOfSignedToken(token: string): Promise<string | undefined> {
+    return (await this.signedAccessToken(token).catch(() => undefined))?.poolId;
+  }
+
+  /** A token's signature, issuer and expiry checked against its pool's keys. */
+  private async signedAccessToken(token: string): Promise<{ poolId: string; payload: Record<string, unknown> }> {
     const jws = decodedOrUndefined(token);
     const poolId = jws && poolIdOf(jws.claims);
     if (!jws || !poolId) throw notAuthorized('Invalid Access Token');
@@ -307,14 +325,7 @@ export class Tokens {
       if (error instanceof JwtInvalid) throw notAuthorized('Invalid Access Token');
       throw error;
     }
-    if (payload.token_use !== 'access' || typeof payload.origin_jti !== 'string' || typeof payload.sub !== 'string') {
-      throw notAuthorized('Invalid Access Token');
-    }
-    const found = await this.storage.tokenFamilies.getWithHolder(payload.origin_jti);
-    const family = found?.family;
-    if (!family || family.poolId !== poolId || family.sub !== payload.sub) throw notAuthorized('Invalid Access Token');
-    if (family.revoked) throw notAuthorized('Access Token has been revoked');
-    return { claims: payload as VerifiedAccessToken['claims'], family, holder: found.holder };
+    return { poolId, payload };
   }
 
   private poolKeys(poolId: string): Promise<PoolKeys> {
