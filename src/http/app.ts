@@ -78,7 +78,7 @@ export function buildHttpApp({ services, storage, config, logger, clock, rateSha
   registerCors(app);
   const authenticate = requestAuthenticator(config, clock);
   const now = () => clock.now();
-  const limit = combinedLimiter(rateLimiter(config.rateLimits, now, rateShare), categoryLimiter(services.provisionedLimits, services.clients, services.tokens, now, rateShare));
+  const limit = combinedLimiter(rateLimiter(config.rateLimits, services.tokens, now, rateShare), categoryLimiter(services.provisionedLimits, services.clients, services.tokens, now, rateShare));
   app.post('/', awsJsonHandler(services, authenticate, limit, metrics));
   registerWellKnown(app, services);
   registerOAuthEndpoints(app, services, limit);

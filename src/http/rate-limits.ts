@@ -21,22 +21,25 @@ const IDLE_MS = 60_000;
  * over the limit, Cognito's TooManyRequestsException. Budgets are per process: with several
  * workers or nodes each takes its `share` of the configured rate.
  */
-export function rateLimiter(config: RateLimitConfig, now: () => number, share = 1): (operation: string, input: Record<string, unknown>) => void {
+export function rateLimiter(config: RateLimitConfig, tokens: SignedTokens, now: () => number, share = 1): RateLimiter {
   const limited = config.perPoolPerOperation > 0 || Object.values(config.operations).some((rate) => rate > 0);
   if (!limited) return () => undefined;
   const take = tokenBuckets(now);
-  return (operation, input) => {
+  return async (operation, input) => {
     const rate = (config.operations[operation] ?? config.perPoolPerOperation) * share;
-    if (rate > 0 && !take(`${operation}\0${scopeOf(input)}`, rate)) throw tooManyRequests();
+    if (rate > 0 && !take(`${operation}\0${await scopeOf(input, tokens)}`, rate)) throw tooManyRequests();
   };
 }
+
+/** Which pool signed an access token (undefined: none did, or it expired). */
+type SignedTokens = Pick<Tokens, 'poolOfSignedToken'>;
 
 /**
  * Cognito's quota categories per pool: the operations of a category share one budget, the rate
  * UpdateProvisionedLimit set for the pool (or the configured default). Challenge answers first
  * spend their own allowance of three times that rate, as at Cognito, then the category's.
  */
-export function categoryLimiter(limits: ProvisionedLimits, clients: AppClients, tokens: Pick<Tokens, 'poolOfSignedToken'>, now: () => number, share = 1): RateLimiter {
+export function categoryLimiter(limits: ProvisionedLimits, clients: AppClients, tokens: SignedTokens, now: () => number, share = 1): RateLimiter {
   const take = tokenBuckets(now);
   const poolOf = poolOfCall(clients);
   return async (operation, input) => {
@@ -114,14 +117,18 @@ function poolOfCall(clients: AppClients): (input: Record<string, unknown>) => Pr
   };
 }
 
-/** The pool a request is for: named outright, or by its app client, or by its access token's issuer. */
-function scopeOf(input: Record<string, unknown>): string {
+/**
+ * The pool a request is for: named outright, or by its app client, or by the pool that signed its
+ * access token; tokens no pool signed share one budget, so forging a pool's issuer spends none of it.
+ */
+async function scopeOf(input: Record<string, unknown>, tokens: SignedTokens): Promise<string> {
   if (typeof input.UserPoolId === 'string') return input.UserPoolId;
   if (typeof input.ClientId === 'string') return `client:${input.ClientId}`;
-  if (typeof input.AccessToken === 'string') return `token:${issuerOf(input.AccessToken)}`;
+  if (typeof input.AccessToken === 'string') return (await tokens.poolOfSignedToken(input.AccessToken)) ?? 'token:unsigned';
   return '-';
 }
 
+/** The unverified issuer, to find the pool whose limit would apply before paying for a signature check. */
 function issuerOf(token: string): string {
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
