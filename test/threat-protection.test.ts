@@ -266,6 +266,9 @@ for (const backend of backends()) {
       fields.set('FeedbackToken', 'forged');
       const forged = await fetch(new URL(validLink).origin + new URL(validLink).pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
       assert.equal(forged.status, 403);
+      fields.set('EventId', 'event\u0000');
+      const malformed = await fetch(new URL(validLink).origin + new URL(validLink).pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+      assert.equal(malformed.status, 400, 'the form is checked as the API checks UpdateAuthEventFeedback');
 
       await signIn(pool, 'gus', password, '198.51.100.13', 'Firefox/120 Linux');
       assert.deepEqual(await errorOf(signIn(pool, 'gus', password, '192.0.2.13', 'Safari/17 Mac')), BLOCKED);

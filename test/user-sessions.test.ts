@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   AdminCreateUserCommand,
+  AdminInitiateAuthCommand,
   AdminListUserSessionsCommand,
   AdminRevokeUserSessionCommand,
   AdminSetUserPasswordCommand,
@@ -20,6 +21,7 @@ import {
   SetUserPoolClientSessionConfigurationCommand,
   SetUserPoolSessionConfigurationCommand,
   UpdateUserPoolCommand,
+  UpdateUserPoolReplicaCommand,
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { errorOf } from './support/errors.js';
@@ -210,6 +212,32 @@ for (const backend of backends()) {
       assert.ok((await rotate(clientId, d.RefreshToken!)).AccessToken);
       await track(poolId, 20);
       assert.deepEqual(await adminSessionsOf(poolId, 'bob'), []);
+    });
+
+    test('a NUL in a string the model leaves unpatterned is InvalidParameterException, not a database error', async () => {
+      const poolId = await newPool();
+      const clientId = await newClient(poolId);
+      await newUser(poolId, 'nul');
+      await track(poolId, 2);
+      const refusals = await Promise.all([
+        errorOf(gh.cognito.send(new AdminRevokeUserSessionCommand({ UserPoolId: poolId, Username: 'nul', SessionId: 'tkn\u0000' }))),
+        errorOf(gh.cognito.send(new UpdateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: 'eu-west-1\u0000', Status: 'ACTIVE' }))),
+        errorOf(
+          gh.cognito.send(
+            new AdminInitiateAuthCommand({
+              UserPoolId: poolId,
+              ClientId: clientId,
+              AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+              AuthParameters: { USERNAME: 'nul', PASSWORD },
+              ContextData: { IpAddress: '\u0000', ServerName: 'app', ServerPath: '/', HttpHeaders: [] },
+            }),
+          ),
+        ),
+      ]);
+      for (const refusal of refusals) {
+        assert.equal(refusal.name, 'InvalidParameterException');
+        assert.match(refusal.message, /Member must not contain the NUL character/);
+      }
     });
 
     test('sign-ins racing on one user never leave more than MaxPerUser sessions', async () => {

@@ -3,6 +3,7 @@ import { CognitoError } from '../domain/errors.js';
 import { FEEDBACK_PATH } from '../domain/risk/user-auth-events.js';
 import type { Services } from '../domain/services.js';
 import { sendPage } from './hosted/page-kit.js';
+import { validateInput } from './model/validate.js';
 import { escapeHtml, page } from './hosted/templates.js';
 import { formBody } from './web-requests.js';
 
@@ -27,6 +28,7 @@ export function registerAuthEventFeedback(app: FastifyInstance, services: Pick<S
     const feedback = feedbackOf((name) => form.get(name) ?? undefined);
     if (!feedback) return sendPage(reply, 400, page({ title: 'Sign-in feedback' }, '<p>This link is incomplete.</p>'));
     try {
+      validateInput('UpdateAuthEventFeedback', { ...feedback });
       await services.userAuthEvents.userFeedback(feedback.UserPoolId, feedback.Username, feedback.EventId, feedback.FeedbackToken, feedback.FeedbackValue as 'Valid' | 'Invalid');
     } catch (error) {
       if (error instanceof CognitoError) return refused(reply, error);
@@ -44,4 +46,4 @@ function feedbackOf(get: (name: string) => string | undefined): Feedback | undef
 }
 
 const refused = (reply: FastifyReply, error: CognitoError) =>
-  sendPage(reply, error.type === 'NotAuthorizedException' ? 403 : 404, page({ title: 'Sign-in feedback' }, `<p>${escapeHtml(error.message)}</p>`));
+  sendPage(reply, error.type === 'NotAuthorizedException' ? 403 : error.type === 'InvalidParameterException' ? 400 : 404, page({ title: 'Sign-in feedback' }, `<p>${escapeHtml(error.message)}</p>`));

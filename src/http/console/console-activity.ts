@@ -1,4 +1,5 @@
 import { CognitoError } from '../../domain/errors.js';
+import { decodePageToken, encodePageToken } from '../../domain/pagination.js';
 import type { AuthEventRecord } from '../../storage/types.js';
 import { RECENT_TRIGGERS_KEPT } from '../metrics.js';
 import { consoleUrl, date, e, table } from './console-html.js';
@@ -67,9 +68,10 @@ export function registerActivityPages({ app, call, view, params, services, sessi
     view(async (request) => {
       const { poolId } = params(request);
       await call('DescribeUserPool', { UserPoolId: poolId });
-      const before = (request.query as Record<string, string | undefined>).before;
+      // The paging key as the API's tokens carry it, so a crafted one is refused as they are.
+      const before = decodePageToken((request.query as Record<string, string | undefined>).before, 'before');
       const page = await services.authEvents.list(poolId, undefined, 60, before);
-      const older = page.nextKey ? `<p><a href="?before=${e(encodeURIComponent(page.nextKey))}">Older events</a></p>` : '';
+      const older = page.nextKey ? `<p><a href="?before=${e(encodePageToken(page.nextKey))}">Older events</a></p>` : '';
       // Trigger invocations as this server's processes counted them since they started (the /metrics numbers).
       const snapshot = await counters();
       const invocations = Object.entries(snapshot.triggers)

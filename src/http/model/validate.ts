@@ -273,8 +273,14 @@ function rulesOf(shape: ShapeRecord, bounds: 'length' | 'value'): Rule[] {
   return rules;
 }
 
+/**
+ * The model leaves some strings unpatterned (SessionId, RegionName, IpAddress, …). A NUL in one is
+ * never a value Cognito means, and PostgreSQL refuses it in any text: refused here, once, as bad input.
+ */
+const NO_NUL: Rule = { message: 'Member must not contain the NUL character', holds: (value) => !(value as string).includes('\u0000') };
+
 function scalarValidator(shape: ShapeRecord, type: ScalarType, redact: boolean): Validator {
-  const rules = rulesOf(shape, type.bounds);
+  const rules = type === SCALAR_TYPES.string && shape.pattern === undefined ? [...rulesOf(shape, type.bounds), NO_NUL] : rulesOf(shape, type.bounds);
   const hasBounds = shape.min !== undefined || shape.max !== undefined;
   const size = (value: unknown) => (hasBounds ? type.size(value) : 0);
   const scalar: Scalar = {
