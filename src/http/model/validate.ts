@@ -280,7 +280,8 @@ function rulesOf(shape: ShapeRecord, bounds: 'length' | 'value'): Rule[] {
 const NO_NUL: Rule = { message: 'Member must not contain the NUL character', holds: (value) => !(value as string).includes('\u0000') };
 
 function scalarValidator(shape: ShapeRecord, type: ScalarType, redact: boolean): Validator {
-  const rules = type === SCALAR_TYPES.string && shape.pattern === undefined ? [...rulesOf(shape, type.bounds), NO_NUL] : rulesOf(shape, type.bounds);
+  const modelRules = rulesOf(shape, type.bounds);
+  const rules = type === SCALAR_TYPES.string && shape.pattern === undefined ? [...modelRules, NO_NUL] : modelRules;
   const hasBounds = shape.min !== undefined || shape.max !== undefined;
   const size = (value: unknown) => (hasBounds ? type.size(value) : 0);
   const scalar: Scalar = {
@@ -290,7 +291,8 @@ function scalarValidator(shape: ShapeRecord, type: ScalarType, redact: boolean):
       for (const rule of rules) if (!rule.holds(value, valueSize)) return false;
       return true;
     },
-    constraints: rules.map((rule) => rule.message).join(', '),
+    // A collection's message lists the model's constraints, as AWS's does; the NUL rule only when there are none.
+    constraints: (modelRules.length > 0 ? modelRules : rules).map((rule) => rule.message).join(', '),
   };
   return {
     expected: type.expected,
