@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { AdminCreateUserRequest, CreateGroupRequest, CreateUserPoolClientRequest, CreateUserPoolRequest } from '@aws-sdk/client-cognito-identity-provider';
 import { parse as parseYaml } from 'yaml';
 import { isApiCategory } from './domain/limits/api-categories.js';
@@ -375,8 +376,8 @@ function checkConfig(config: GatehouseConfig): void {
   checkFederation(config.federation, fail);
   checkLogDelivery(config.logDelivery, fail);
   checkThreatProtection(config.threatProtection, fail);
+  if (!Number.isInteger(config.authEventRetentionDays) || config.authEventRetentionDays < 0) fail('authEventRetentionDays must be a whole number of days ≥ 0 (0 keeps events for ever)');
   for (const field of ['pollMs', 'leaseMs'] as const) {
-    if (!Number.isInteger(config.authEventRetentionDays) || config.authEventRetentionDays < 0) fail('authEventRetentionDays must be a whole number of days ≥ 0 (0 keeps events for ever)');
     if (!Number.isInteger(config.imports[field]) || config.imports[field] < 1) fail(`imports.${field} must be a positive whole number of milliseconds`);
   }
 }
@@ -417,7 +418,19 @@ function checkLogDelivery(logDelivery: GatehouseConfig['logDelivery'], fail: (me
   }
 }
 
-const isLogDestination = (value: unknown): boolean => value === 'stdout' || (typeof value === 'string' && /^file:.+/.test(value)) || isHttpUrl(value);
+const isLogDestination = (value: unknown): boolean => value === 'stdout' || isFileDestination(value) || isHttpUrl(value);
+
+/** `file:<path>`, or a file URL the log writer can open (`file:///abs`; not `file://host/…`). */
+function isFileDestination(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^file:.+/.test(value)) return false;
+  if (!value.startsWith('file://')) return true;
+  try {
+    fileURLToPath(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function checkTriggers(config: GatehouseConfig, fail: (message: string) => void): void {
   const { lambda, triggers, kms } = config;

@@ -340,6 +340,7 @@ describe('admin console in chromium', { skip }, () => {
       assert.equal(await rows.filter({ hasText: edited!.ClientId! }).count(), 2);
       await page.screenshot({ path: screenshotPath('console-activity'), fullPage: true });
       assert.equal((await page.goto(`${gh.url}/console/pools/${poolId}/activity?before=not-a-key`))!.status(), 404, 'a crafted paging key is refused as the API refuses one');
+      assert.equal((await page.goto(`${gh.url}/console/pools/${poolId}/users?value=a&value=b&next=x&next=y`))!.status(), 200, 'a repeated query parameter counts as absent');
       await page.goto(`${gh.url}/console/pools/${poolId}/users/${encodeURIComponent(username)}`);
       await page.getByRole('heading', { name: 'Recent sign-ins' }).waitFor();
       assert.equal(await page.getByRole('row').filter({ hasText: 'Password: Failure' }).count(), 1);

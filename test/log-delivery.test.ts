@@ -62,6 +62,7 @@ test('logDelivery.destinations takes ARNs or ARN prefixes to stdout, file: paths
   refused({ destinations: { 'log-group:a': 'stdout' } }, /must be an ARN/);
   refused({ destinations: { 'arn:aws:logs:*:000000000000:log-group:a': 'stdout' } }, /ending in \*/);
   refused({ destinations: {}, retries: 3 }, /unknown field 'logDelivery.retries'/);
+  refused({ destinations: { [logGroup('a')]: 'file://logs/a.jsonl' } }, /must be 'stdout', 'file:<path>' or an http\(s\) URL/);
 });
 
 for (const backend of backends()) {
@@ -183,6 +184,17 @@ for (const backend of backends()) {
       assert.deepEqual(failed.message.challengeResults, [{ challengeName: 'Password', challengeResponse: 'Failure' }]);
       assert.match(failed.message.failureReason, /^NotAuthorizedException/);
       assert.notEqual(passed.message.eventId, failed.message.eventId);
+    });
+
+    test('userAuthEvents: with threat protection on, a sign-up is a record too', async () => {
+      const guarded = (await gh.cognito.send(new CreateUserPoolCommand({ PoolName: 'logs-guarded', UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' } }))).UserPool!.Id!;
+      const app = (await gh.cognito.send(new CreateUserPoolClientCommand({ UserPoolId: guarded, ClientName: 'app' }))).UserPoolClient!.ClientId!;
+      await configure(guarded, [{ EventSource: 'userAuthEvents', LogLevel: 'INFO', CloudWatchLogsConfiguration: { LogGroupArn: logGroup('auth') } }]);
+      const before = (await recordsIn('auth')).length;
+      await gh.cognito.send(new SignUpCommand({ ClientId: app, Username: 'sue', Password: 'Unusual-sue-42!' }));
+      const [signedUp, ...more] = (await recordsIn('auth')).slice(before);
+      assert.deepEqual(more, []);
+      assert.deepEqual([signedUp.message.eventType, signedUp.message.eventResponse, signedUp.message.userPoolId, signedUp.message.userName], ['SignUp', 'Pass', guarded, 'sue']);
     });
 
     test('userNotification at INFO: a sign-up code and a password-reset code are records', async () => {

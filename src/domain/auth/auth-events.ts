@@ -45,10 +45,10 @@ export class RatedRefusal extends CognitoError {
   }
 }
 
-/** Answers that are about the request, not the user's attempt: not events. */
 const DAY_MS = 86_400_000;
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
+/** Answers that are about the request, not the user's attempt: not events. */
 const NOT_ATTEMPTS = new Set(['InvalidParameterException', 'ResourceNotFoundException', 'TooManyRequestsException', 'InvalidUserPoolConfigurationException']);
 
 /**
@@ -94,7 +94,7 @@ export class AuthEvents {
   async passwordEvent(event: { poolId: string; clientId: string; user: { sub: string; username: string }; type: 'SignUp' | 'PasswordChange'; risk: EventRiskRecord; refusal?: CognitoError }): Promise<void> {
     const createdAt = this.clock.now();
     const { refusal } = event;
-    await this.keep({
+    await this.store({
       eventId: timeOrderedId(createdAt),
       poolId: event.poolId,
       sub: event.user.sub,
@@ -113,13 +113,15 @@ export class AuthEvents {
   }
 
   /**
-   * Stores a new event and, every few minutes, drops the events older than the retention: ids sort
-   * by time, so that is one range of the primary key. Not on every insert, which would make the
-   * sign-ins of several nodes delete the same rows.
+   * Stores an event (a new one, or the one a rated sign-in began), and tells log delivery of it once
+   * the attempt has ended: a rated step awaiting MFA is told when it ends. Every few minutes it drops
+   * the events older than the retention: ids sort by time, so that is one range of the primary key;
+   * not on every insert, which would make the sign-ins of several nodes delete the same rows.
    */
-  private async keep(event: AuthEventRecord): Promise<void> {
-    await this.storage.authEvents.add(event);
-    if (this.retentionDays > 0 && event.createdAt >= this.nextSweepAt) {
+  private async store(event: AuthEventRecord, replacing = false): Promise<void> {
+    await (replacing ? this.storage.authEvents.update(event) : this.storage.authEvents.add(event));
+    if (event.body.response !== 'InProgress') this.onEvent(event);
+    if (!replacing && this.retentionDays > 0 && event.createdAt >= this.nextSweepAt) {
       this.nextSweepAt = event.createdAt + SWEEP_INTERVAL_MS;
       await this.storage.authEvents.deleteBefore(timeOrderedPrefix(event.createdAt - this.retentionDays * DAY_MS));
     }
@@ -174,8 +176,6 @@ export class AuthEvents {
         ...(earlier?.body.feedback && { feedback: earlier.body.feedback }),
       },
     };
-    await (earlier ? this.storage.authEvents.update(event) : this.keep(event));
-    // Log delivery hears of an attempt once it has ended; a rated step awaiting MFA is written again when it does.
-    if (event.body.response !== 'InProgress') this.onEvent(event);
+    await this.store(event, Boolean(earlier));
   }
 }

@@ -42,7 +42,7 @@ function riskText({ risk, feedback }: AuthEventRecord['body']): string {
 }
 
 /** The pool's sign-in events and trigger invocations, and (in development mode) the outbox. */
-export function registerActivityPages({ app, call, view, params, services, sessions, counters }: ConsoleKit): void {
+export function registerActivityPages({ app, call, view, params, query, services, sessions, counters }: ConsoleKit): void {
   // The outbox: development mode only, where codes are for developers to copy.
   app.get(
     `${CONSOLE_PATH}/messages`,
@@ -69,7 +69,7 @@ export function registerActivityPages({ app, call, view, params, services, sessi
       const { poolId } = params(request);
       await call('DescribeUserPool', { UserPoolId: poolId });
       // The paging key as the API's tokens carry it, so a crafted one is refused as they are.
-      const before = decodePageToken((request.query as Record<string, string | undefined>).before, 'before');
+      const before = decodePageToken(query(request).before, 'before');
       const page = await services.authEvents.list(poolId, undefined, 60, before);
       const older = page.nextKey ? `<p><a href="?before=${e(encodePageToken(page.nextKey))}">Older events</a></p>` : '';
       // Trigger invocations as this server's processes counted them since they started (the /metrics numbers).

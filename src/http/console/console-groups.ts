@@ -3,7 +3,7 @@ import { CONSOLE_PATH } from './console-session.js';
 import type { ConsoleKit, Render } from './console-kit.js';
 
 /** Groups: the list, creating one, and a group's settings and members. */
-export function registerGroupPages({ app, call, view, action, params, field }: ConsoleKit): void {
+export function registerGroupPages({ app, call, view, action, params, query, field }: ConsoleKit): void {
   // Groups
   const groups: Render = async (request, session) => {
     const { poolId } = params(request);
@@ -30,7 +30,7 @@ export function registerGroupPages({ app, call, view, action, params, field }: C
   );
   const group: Render = async (request, session) => {
     const { poolId, groupName } = params(request);
-    const next = (request.query as Record<string, string | undefined>).next;
+    const next = query(request).next;
     const [{ Group: g }, { Users, NextToken }] = await Promise.all([
       call('GetGroup', { UserPoolId: poolId, GroupName: groupName }),
       call('ListUsersInGroup', { UserPoolId: poolId, GroupName: groupName, Limit: 60, ...(next && { NextToken: next }) }),

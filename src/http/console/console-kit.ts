@@ -26,6 +26,8 @@ export interface ConsoleKit {
   /** The operator whose genuine form this is, or undefined once the refusal is sent. */
   genuine: (request: FastifyRequest, reply: FastifyReply, form: URLSearchParams) => OperatorSession | undefined;
   params: (request: FastifyRequest) => Record<string, string>;
+  /** The query's parameters given once: a repeated one (which arrives as a list) counts as absent. */
+  query: (request: FastifyRequest) => Record<string, string | undefined>;
   /** A form field, trimmed ('' when absent). */
   field: (form: URLSearchParams, name: string) => string;
 }

@@ -56,7 +56,7 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
 
   const page = (reply: FastifyReply, options: ConsolePageOptions & { status?: number }, body: string) => sendPage(reply, options.status ?? 200, consolePage(options, body), CONSOLE_PAGES);
   const noteOf = (request: FastifyRequest) => {
-    const key = (request.query as Record<string, string | undefined>).note;
+    const key = query(request).note;
     return key !== undefined && Object.hasOwn(NOTES, key) ? NOTES[key] : undefined;
   };
   const signInPage = (reply: FastifyReply, error?: string, status = 200) =>
@@ -105,6 +105,8 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
     }
   };
   const params = (request: FastifyRequest) => request.params as Record<string, string>;
+  const query = (request: FastifyRequest): Record<string, string | undefined> =>
+    Object.fromEntries(Object.entries((request.query ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const field = (form: URLSearchParams, name: string) => form.get(name)?.trim() ?? '';
 
   app.get(
@@ -128,6 +130,6 @@ export function registerConsole(app: FastifyInstance, services: Services, sessio
     return reply.redirect(sessions.developmentMode ? `${CONSOLE_PATH}/pools` : `${CONSOLE_PATH}/sign-in`, 303);
   });
 
-  const kit: ConsoleKit = { app, services, sessions, counters, call, view, show, action, genuine, params, field };
+  const kit: ConsoleKit = { app, services, sessions, counters, call, view, show, action, genuine, params, query, field };
   for (const register of [registerPoolPages, registerUserPages, registerGroupPages, registerClientPages, registerActivityPages]) register(kit);
 }

@@ -5,10 +5,10 @@ import { CONSOLE_PATH } from './console-session.js';
 import type { ConsoleKit, Render } from './console-kit.js';
 
 /** Pools: the list, creating one, a pool's settings and deleting it. */
-export function registerPoolPages({ app, call, view, action, params, field }: ConsoleKit): void {
+export function registerPoolPages({ app, call, view, action, params, query, field }: ConsoleKit): void {
   // Pools
   const pools: Render = async (request, session) => {
-    const next = (request.query as Record<string, string | undefined>).next;
+    const next = query(request).next;
     const { UserPools, NextToken } = await call('ListUserPools', { MaxResults: 60, ...(next && { NextToken: next }) });
     const rows = (UserPools as any[]).map((pool) => [`<a href="${e(consoleUrl('pools', pool.Id))}">${e(pool.Name)}</a>`, e(pool.Id), date(pool.CreationDate * 1000)]);
     return {

@@ -7,11 +7,11 @@ import { CONSOLE_PATH } from './console-session.js';
 import type { ConsoleKit, Render } from './console-kit.js';
 
 /** Users: search, create, and a user's page with its actions. */
-export function registerUserPages({ app, call, view, action, params, field, services }: ConsoleKit): void {
+export function registerUserPages({ app, call, view, action, params, query: queryOf, field, services }: ConsoleKit): void {
   // Users
   const users: Render = async (request, session) => {
     const { poolId } = params(request);
-    const query = request.query as Record<string, string | undefined>;
+    const query = queryOf(request);
     const attribute = FILTERABLE.includes(query.attribute ?? '') ? query.attribute! : 'username';
     const prefix = query.match === 'prefix';
     const value = query.value?.trim() ?? '';
