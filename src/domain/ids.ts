@@ -34,4 +34,4 @@ export const newClientId = () => base32(16, 26);
 export const newClientSecret = () => base32(32, 52);
 
 /** Cognito's token session ids: `tkn` and 25 lowercase letters and digits; these sort by `now`. */
-export const newTokenSessionId = (now: number) => `tkn${now.toString(36).padStart(9, '0')}${randomString('abcdefghijklmnopqrstuvwxyz0123456789', 16)}`;
+export const newTokenSessionId = (now: number) => `tkn${timeOrderedPrefix(now)}${randomString('abcdefghijklmnopqrstuvwxyz0123456789', 16)}`;

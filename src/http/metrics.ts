@@ -18,9 +18,9 @@ export interface MetricsSnapshot {
   /** `pool\0triggerSource\0function\0outcome` → invocations and their total seconds */
   triggers: Record<string, { count: number; sum: number }>;
   /** The start of each of the last hour's minutes (epoch ms) → what happened in it, for the console's chart. */
-  perMinute?: Record<string, MinuteCounts>;
+  perMinute: Record<string, MinuteCounts>;
   /** The last invocations one by one, newest first, for the console's activity page. */
-  recentTriggers?: TriggerInvocation[];
+  recentTriggers: TriggerInvocation[];
 }
 
 export interface TriggerInvocation {
@@ -44,6 +44,9 @@ export interface MinuteCounts {
   signUps: number;
 }
 
+/** A minute in which nothing happened. */
+export const noMinuteCounts = (): MinuteCounts => ({ signIns: 0, failures: 0, signUps: 0 });
+
 export const MINUTE_MS = 60_000;
 /** How many minutes of counts each process keeps. */
 export const MINUTES_KEPT = 60;
@@ -57,7 +60,7 @@ export interface DatabasePoolStats {
 const SIGN_IN_OPERATIONS = new Set(['InitiateAuth', 'AdminInitiateAuth', 'RespondToAuthChallenge', 'AdminRespondToAuthChallenge']);
 
 export class Metrics {
-  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {} };
+  private readonly snapshot: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {}, recentTriggers: [] };
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -79,11 +82,11 @@ export class Metrics {
 
   /** This minute's counts, opened (and minutes older than the hour dropped) on first use. */
   private minute(): MinuteCounts {
-    const perMinute = (this.snapshot.perMinute ??= {});
+    const { perMinute } = this.snapshot;
     const start = Math.floor(this.now() / MINUTE_MS) * MINUTE_MS;
     let counts = perMinute[start];
     if (!counts) {
-      counts = perMinute[start] = { signIns: 0, failures: 0, signUps: 0 };
+      counts = perMinute[start] = noMinuteCounts();
       for (const key of Object.keys(perMinute)) if (Number(key) <= start - MINUTES_KEPT * MINUTE_MS) delete perMinute[key];
     }
     return counts;
@@ -94,7 +97,7 @@ export class Metrics {
     const entry = (this.snapshot.triggers[`${poolId}\0${source}\0${functionArn}\0${outcome}`] ??= { count: 0, sum: 0 });
     entry.count += 1;
     entry.sum += seconds;
-    const recent = (this.snapshot.recentTriggers ??= []);
+    const recent = this.snapshot.recentTriggers;
     recent.unshift({ at: this.now(), poolId, source, functionArn, outcome, milliseconds: Math.round(seconds * 1000) });
     if (recent.length > RECENT_TRIGGERS_KEPT) recent.length = RECENT_TRIGGERS_KEPT;
   }
@@ -117,10 +120,10 @@ const increment = (counts: Record<string, number>, key: string) => {
 
 /** Adds snapshots from several processes into one. */
 export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
-  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {} };
+  const merged: MetricsSnapshot = { requests: {}, latency: {}, signIns: {}, triggers: {}, perMinute: {}, recentTriggers: [] };
   for (const snapshot of snapshots) {
-    for (const [minute, counts] of Object.entries(snapshot.perMinute ?? {})) {
-      const target = (merged.perMinute![minute] ??= { signIns: 0, failures: 0, signUps: 0 });
+    for (const [minute, counts] of Object.entries(snapshot.perMinute)) {
+      const target = (merged.perMinute[minute] ??= noMinuteCounts());
       target.signIns += counts.signIns;
       target.failures += counts.failures;
       target.signUps += counts.signUps;
@@ -140,7 +143,7 @@ export function mergeSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
     }
   }
   merged.recentTriggers = snapshots
-    .flatMap((snapshot) => snapshot.recentTriggers ?? [])
+    .flatMap((snapshot) => snapshot.recentTriggers)
     .sort((a, b) => b.at - a.at)
     .slice(0, RECENT_TRIGGERS_KEPT);
   return merged;

@@ -3,7 +3,7 @@ import type { AppClients } from '../domain/clients/app-clients.js';
 import { categoryOf, CHALLENGE_ALLOWANCE, isChallengeAnswer } from '../domain/limits/api-categories.js';
 import type { ProvisionedLimits } from '../domain/limits/provisioned-limits.js';
 import type { RateLimitConfig } from '../config.js';
-import type { Tokens } from '../domain/tokens/tokens.js';
+import { unverifiedPoolOf, type Tokens } from '../domain/tokens/tokens.js';
 
 /** Throws TooManyRequestsException when the call is over a limit. */
 export type RateLimiter = (operation: string, input: Record<string, unknown>) => void | Promise<void>;
@@ -91,8 +91,6 @@ function tokenBuckets(now: () => number): (key: string, rate: number) => boolean
   };
 }
 
-const POOL_ID = /\/([\w-]+_[0-9a-zA-Z]+)$/;
-
 /** Clients never change pools, so each is looked up once; this many are remembered at most. */
 const REMEMBERED_CLIENTS = 10_000;
 
@@ -105,7 +103,7 @@ function poolOfCall(clients: AppClients): (input: Record<string, unknown>) => Pr
   const poolOfClient = new Map<string, string>();
   return async (input) => {
     if (typeof input.UserPoolId === 'string') return input.UserPoolId;
-    if (typeof input.AccessToken === 'string') return POOL_ID.exec(issuerOf(input.AccessToken))?.[1];
+    if (typeof input.AccessToken === 'string') return unverifiedPoolOf(input.AccessToken);
     if (typeof input.ClientId !== 'string') return undefined;
     const known = poolOfClient.get(input.ClientId);
     if (known !== undefined) return known;
@@ -128,12 +126,3 @@ async function scopeOf(input: Record<string, unknown>, tokens: SignedTokens): Pr
   return '-';
 }
 
-/** The unverified issuer, to find the pool whose limit would apply before paying for a signature check. */
-function issuerOf(token: string): string {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
-    return typeof payload.iss === 'string' ? payload.iss.slice(-64) : '-';
-  } catch {
-    return '-';
-  }
-}

@@ -16,7 +16,7 @@ const throttled = async (run: () => void | Promise<void>): Promise<boolean> => {
 };
 
 /** Tokens naming pool A's issuer; only those with the signature `genuine` verify. */
-const tokenOfA = (signature: string) => `x.${Buffer.from(JSON.stringify({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A' })).toString('base64url')}.${signature}`;
+const tokenOfA = (signature: string) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_A' })).toString('base64url')}.${signature}`;
 const tokens = { poolOfSignedToken: async (token: string) => (token.endsWith('.genuine') ? 'us-east-1_A' : undefined) };
 
 describe('rateLimiter', () => {

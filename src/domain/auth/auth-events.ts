@@ -3,6 +3,7 @@ import type { AuthEventRecord, EventRiskRecord, Page, Storage } from '../../stor
 import type { AppClient } from '../clients/app-clients.js';
 import { CognitoError } from '../errors.js';
 import { timeOrderedId, timeOrderedPrefix } from '../ids.js';
+import { decodeJws } from '../tokens/jwt-verify.js';
 import type { Users } from '../users/users.js';
 import type { AuthOutcome } from './sign-in.js';
 
@@ -133,7 +134,7 @@ export class AuthEvents {
   }
 
   private async passed(step: SignInStep, accessToken: string): Promise<void> {
-    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub: string; username: string; device_key?: string };
+    const claims = decodeJws(accessToken).claims as { sub: string; username: string; device_key?: string };
     await this.add(step, claims.sub, claims.username, { response: 'Pass', challenges: [{ name: step.factor, response: 'Success' }], ...(claims.device_key && { deviceKey: claims.device_key }) });
   }
 

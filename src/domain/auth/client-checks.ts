@@ -22,11 +22,10 @@ export function secretHashFor(client: AppClient, username: string): string | und
 export function checkSecretHash(client: AppClient, username: string, secretHash: string | undefined, wording: SecretHashWording = 'classic'): void {
   if (client.secrets.length === 0) return;
   const given = Buffer.from(secretHash ?? '', 'base64');
-  let matched = false;
-  for (const { value } of client.secrets) {
-    const expected = secretHashBytes(value, client, username);
-    matched = (given.length === expected.length && timingSafeEqual(given, expected)) || matched;
-  }
+  const matched = anySecret(client, (secret) => {
+    const expected = secretHashBytes(secret, client, username);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
   if (secretHash !== undefined && matched) return;
   if (wording === 'classic') throw notAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
   throw notAuthorized(
@@ -45,8 +44,13 @@ export function secretMatches(expected: string, secret: string | undefined): boo
 
 /** Whether a secret given in the clear is one of the client's, each compared in constant time. */
 export function isClientSecret(client: AppClient, secret: string | undefined): boolean {
+  return anySecret(client, (value) => secretMatches(value, secret));
+}
+
+/** Whether `matches` holds for one of the client's secrets: every one is tried, so the time does not tell which. */
+function anySecret(client: AppClient, matches: (secret: string) => boolean): boolean {
   let matched = false;
-  for (const { value } of client.secrets) matched = secretMatches(value, secret) || matched;
+  for (const { value } of client.secrets) matched = matches(value) || matched;
   return matched;
 }
 

@@ -56,7 +56,7 @@ export class AppClients {
       clientId,
       poolId: pool.id,
       name: input.ClientName!,
-      secrets: secret === undefined ? [] : [{ id: newSecretId(clientId, now, []), value: secret, createdAt: now }],
+      secrets: secret === undefined ? [] : [{ id: newSecretId(clientId, now), value: secret, createdAt: now }],
       settings,
       createdAt: now,
       updatedAt: now,
@@ -123,19 +123,17 @@ export class AppClients {
 
   /** AddUserPoolClientSecret: a second secret for a confidential client, generated unless one is given. */
   async addSecret(poolId: string, clientId: string, value: string | undefined): Promise<ClientSecret> {
-    let added!: ClientSecret;
-    await updateVersioned(
+    const updated = await updateVersioned(
       () => this.get(poolId, clientId),
       (current) => {
         if (current.secrets.length === 0) throw invalidParameter(`Client ${clientId} has no client secret: secrets can be added only to a confidential client.`);
         if (current.secrets.length >= MAX_CLIENT_SECRETS) throw new CognitoError('LimitExceededException', `Client ${clientId} already has the maximum of ${MAX_CLIENT_SECRETS} client secrets.`);
         if (value !== undefined && current.secrets.some((secret) => secret.value === value)) throw invalidParameter('The client secret is already one of the client\'s secrets.');
-        added = this.newSecret(current, value ?? newClientSecret(), current.secrets);
-        return { ...current, secrets: [...current.secrets, added], updatedAt: this.clock.now() };
+        return { ...current, secrets: [...current.secrets, this.newSecret(current, value ?? newClientSecret(), current.secrets)], updatedAt: this.clock.now() };
       },
       (client) => this.storage.clients.update(this.toRecord(client)),
     );
-    return added;
+    return updated.secrets.at(-1)!;
   }
 
   /** DeleteUserPoolClientSecret: it stops being accepted at once; the last one stays. */
@@ -187,13 +185,13 @@ export class AppClients {
   /** Typed clients by the stored record they came from: storage hands out one record until the client changes. */
   private readonly typed = new WeakMap<ClientRecord, AppClient>();
 
-  /** The one place a stored client becomes a typed one (the secret opened once, not on every call). */
   /** The client, unless this node's region does not serve its pool: there it does not exist. */
   private async served(record: ClientRecord): Promise<AppClient> {
     if (!(await this.pools.serves(record.poolId))) throw resourceNotFound(`User pool client ${record.clientId} does not exist.`);
     return this.typedClient(record);
   }
 
+  /** The one place a stored client becomes a typed one (the secret opened once, not on every call). */
   private typedClient(stored: ClientRecord): AppClient {
     let client = this.typed.get(stored);
     if (!client) {

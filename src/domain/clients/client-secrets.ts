@@ -13,7 +13,7 @@ export interface ClientSecret {
 export const MAX_CLIENT_SECRETS = 2;
 
 /** A new secret's id: Cognito's form, made unique should two be created within one millisecond. */
-export function newSecretId(clientId: string, createdAt: number, taken: readonly ClientSecret[]): string {
+export function newSecretId(clientId: string, createdAt: number, taken: readonly ClientSecret[] = []): string {
   let at = createdAt;
   while (taken.some((secret) => secret.id === `${clientId}--${at}`)) at++;
   return `${clientId}--${at}`;

@@ -1,8 +1,8 @@
 import type { LimitDefinitionType, LimitType } from '@aws-sdk/client-cognito-identity-provider';
 import type { Clock } from '../../clock.js';
-import { DuplicateKeyError, type Storage } from '../../storage/types.js';
+import type { Storage } from '../../storage/types.js';
 import { invalidParameter } from '../errors.js';
-import { untilWritten } from '../optimistic.js';
+import { upsertDocument } from '../managed-login/documents.js';
 import type { UserPools } from '../pools/user-pools.js';
 import { FREE_RATES, isApiCategory, type ApiCategory } from './api-categories.js';
 
@@ -40,7 +40,7 @@ export class ProvisionedLimits {
   async describe(definition: LimitDefinitionType): Promise<LimitType> {
     const target = targetOf(definition);
     if (target.poolId !== undefined) await this.pools.get(target.poolId);
-    const provisioned = target.poolId === undefined ? this.defaultRate(target.category) : await this.rate(target.poolId, target.category);
+    const provisioned = await this.rate(target.poolId, target.category);
     return { LimitDefinition: definition, ProvisionedLimitValue: provisioned, FreeLimitValue: FREE_RATES[target.category] };
   }
 
@@ -49,7 +49,7 @@ export class ProvisionedLimits {
     if (target.poolId === undefined) throw invalidParameter('Gatehouse keeps provisioned limits per user pool: name the pool with the UserPoolId attribute beside Category.');
     if (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 0) throw invalidParameter('RequestedLimitValue must be a whole number of requests per second, 0 for no limit.');
     const pool = await this.pools.get(target.poolId);
-    await this.write(pool.id, target.category, requestsPerSecond);
+    await upsertDocument<LimitBody>(this.storage.poolDocuments, { poolId: pool.id, kind: 'provisioned-limit', key: target.category }, { requestsPerSecond }, this.clock.now());
     this.cache.delete(pool.id);
     return { LimitDefinition: definition, ProvisionedLimitValue: requestsPerSecond, FreeLimitValue: FREE_RATES[target.category] };
   }
@@ -76,25 +76,6 @@ export class ProvisionedLimits {
     return limits;
   }
 
-  private async write(poolId: string, category: ApiCategory, requestsPerSecond: number): Promise<void> {
-    const now = this.clock.now();
-    const body: LimitBody = { requestsPerSecond };
-    await untilWritten(async () => {
-      const current = await this.storage.poolDocuments.get<LimitBody>(poolId, 'provisioned-limit', category);
-      return current ? this.storage.poolDocuments.update({ ...current, body, updatedAt: now }) : this.inserted(poolId, category, body, now);
-    });
-  }
-
-  /** False when another request inserted it first: the caller then updates theirs. */
-  private async inserted(poolId: string, category: ApiCategory, body: LimitBody, now: number): Promise<boolean> {
-    try {
-      await this.storage.poolDocuments.insert({ poolId, kind: 'provisioned-limit', key: category, body, createdAt: now, updatedAt: now, version: 0 });
-      return true;
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) return false;
-      throw error;
-    }
-  }
 }
 
 function targetOf({ Attributes = {} }: LimitDefinitionType): LimitTarget {

@@ -21,7 +21,6 @@ export type LogDeliveryWarn = (line: string) => void;
 export class LogDestinations {
   private readonly sinks = new Map<LogDestination, LogSink>();
   private readonly byArn = new Map<string, LogSink | undefined>();
-  private readonly warnedArns = new Set<string>();
 
   constructor(
     private readonly destinations: Record<string, LogDestination>,
@@ -30,18 +29,12 @@ export class LogDestinations {
 
   /** The sink for an ARN, or undefined (with one warning per ARN) when the config maps it nowhere. */
   sinkFor(arn: string): LogSink | undefined {
-    if (!this.byArn.has(arn)) this.byArn.set(arn, this.resolve(arn));
-    const sink = this.byArn.get(arn);
-    if (!sink && !this.warnedArns.has(arn)) {
-      this.warnedArns.add(arn);
-      this.warn(`log delivery: no destination for ${arn} in logDelivery.destinations; its records are dropped`);
+    if (!this.byArn.has(arn)) {
+      const sink = this.resolve(arn);
+      this.byArn.set(arn, sink);
+      if (!sink) this.warn(`log delivery: no destination for ${arn} in logDelivery.destinations; its records are dropped`);
     }
-    return sink;
-  }
-
-  /** Whether the config maps the ARN somewhere (without warning). */
-  maps(arn: string): boolean {
-    return this.destinationOf(arn) !== undefined;
+    return this.byArn.get(arn);
   }
 
   async flush(): Promise<void> {

@@ -4,8 +4,6 @@ import type { DeliveryOutcome } from '../messages/reporting.js';
 /** The version of the record layout, as Cognito's exported logs carry it. */
 const LOG_SOURCE_VERSION = '1.0';
 
-export type LogLevel = 'ERROR' | 'INFO';
-
 /**
  * A userNotification record: one message Gatehouse delivered or failed to, in the envelope of
  * Cognito's message-delivery logs. The destination and the code stay out: a log is no place for them.

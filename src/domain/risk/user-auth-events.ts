@@ -74,7 +74,7 @@ export class UserAuthEvents {
 }
 
 /** AuthEventType. */
-export function describeEvent(event: AuthEventRecord): Wire<AuthEventType> {
+function describeEvent(event: AuthEventRecord): Wire<AuthEventType> {
   const { body } = event;
   return {
     EventId: event.eventId,

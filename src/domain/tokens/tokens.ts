@@ -365,6 +365,12 @@ const decodedOrUndefined = (token: string): DecodedJws | undefined => {
   }
 };
 
+/** The pool an access token names, unverified: which pool's limits would apply before paying for its check. */
+export const unverifiedPoolOf = (token: string): string | undefined => {
+  const jws = decodedOrUndefined(token);
+  return jws && poolIdOf(jws.claims);
+};
+
 /** The pool id from an unverified token's issuer, to know which keys to check it with. */
 function poolIdOf(claims: Record<string, unknown>): string | undefined {
   if (typeof claims.iss !== 'string') return undefined;

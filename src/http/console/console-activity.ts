@@ -79,7 +79,7 @@ export function registerActivityPages({ app, call, view, params, query, services
         .filter(([pool]) => pool === poolId)
         .sort((a, b) => a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]) || a[3].localeCompare(b[3]))
         .map(([, source, fn, outcome, count, sum]) => [e(source), `<code>${e(fn)}</code>`, outcomeCell(outcome), String(count), `${Math.round((sum / count) * 1000)} ms`]);
-      const recent = (snapshot.recentTriggers ?? [])
+      const recent = snapshot.recentTriggers
         .filter((invocation) => invocation.poolId === poolId)
         .map((invocation) => [date(invocation.at), e(invocation.source), `<code>${e(invocation.functionArn)}</code>`, outcomeCell(invocation.outcome), `${invocation.milliseconds} ms`]);
       return {

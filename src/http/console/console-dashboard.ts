@@ -1,4 +1,4 @@
-import { MINUTE_MS, MINUTES_KEPT, type MetricsSnapshot, type MinuteCounts } from '../metrics.js';
+import { MINUTE_MS, MINUTES_KEPT, noMinuteCounts, type MetricsSnapshot, type MinuteCounts } from '../metrics.js';
 import { e } from './console-html.js';
 
 const SERIES: { key: keyof MinuteCounts; label: string; colour: string }[] = [
@@ -14,7 +14,7 @@ const SERIES: { key: keyof MinuteCounts; label: string; colour: string }[] = [
 export function dashboardBody(snapshot: MetricsSnapshot, now: number): string {
   const current = Math.floor(now / MINUTE_MS) * MINUTE_MS;
   const minutes = Array.from({ length: MINUTES_KEPT }, (_, i) => current - (MINUTES_KEPT - 1 - i) * MINUTE_MS);
-  const countsAt = (minute: number) => snapshot.perMinute?.[minute] ?? { signIns: 0, failures: 0, signUps: 0 };
+  const countsAt = (minute: number) => snapshot.perMinute[minute] ?? noMinuteCounts();
   const charts = SERIES.map(({ key, label, colour }) => {
     const values = minutes.map((minute) => countsAt(minute)[key]);
     const total = values.reduce((a, b) => a + b, 0);
