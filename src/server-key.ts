@@ -33,7 +33,8 @@ export async function resolveServerKey(config: Pick<GatehouseConfig, 'serverKey'
   return { key: (await readKeyFile(file))!, source: created ? 'generated' : 'file', file };
 }
 
-async function readKeyFile(file: string): Promise<Buffer | undefined> {
+/** The key in a key file, or undefined when there is no such file. */
+export async function readKeyFile(file: string): Promise<Buffer | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -47,16 +48,16 @@ async function readKeyFile(file: string): Promise<Buffer | undefined> {
 }
 
 /**
- * Writes a new key whole to a temporary file, then links it into place, which fails if the file
- * exists: of processes starting together exactly one key wins, and none reads a half-written one.
- * False when another process won.
+ * Writes a key (a new one unless given) whole to a temporary file, then links it into place, which
+ * fails if the file exists: of processes starting together exactly one key wins, and none reads a
+ * half-written one. False when another process won.
  */
-async function createKeyFile(file: string): Promise<boolean> {
+export async function createKeyFile(file: string, key: Buffer = randomBytes(SERVER_KEY_BYTES)): Promise<boolean> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temporary, 'wx', 0o600);
   try {
-    await handle.writeFile(`${randomBytes(SERVER_KEY_BYTES).toString('base64')}\n`);
+    await handle.writeFile(`${key.toString('base64')}\n`);
     // Lost with a power cut, the key would take every sealed secret with it.
     await handle.sync();
   } finally {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError, decodeServerKey, isPostgresUrl, type GatehouseConfig } from '../config.js';
 import { SecretBox } from '../domain/keys/secret-box.js';
-import { defaultServerKeyFile } from '../server-key.js';
+import { createKeyFile, defaultServerKeyFile, readKeyFile } from '../server-key.js';
 import { BackupError, checkStopped, inspectSqlite, restoreSqlite, snapshotSqlite } from '../storage/sqlite-backup.js';
 
 const POSTGRES = 'On PostgreSQL, back up with pg_dump and restore with pg_restore, and keep the server key (GATEHOUSE_SERVER_KEY) with every dump: see "Backups" in the README.';
@@ -66,8 +66,8 @@ async function installKey(config: GatehouseConfig, backup: string, sealedWith: s
     return;
   }
   const keyFile = config.serverKeyFile ?? defaultServerKeyFile(config.database);
-  const inPlace = existsSync(keyFile) ? await readKey(keyFile) : undefined;
-  const saved = existsSync(keyFileOf(backup)) ? await readKey(keyFileOf(backup)) : undefined;
+  const inPlace = await readKeyFile(keyFile);
+  const saved = await readKeyFile(keyFileOf(backup));
   if (!saved) {
     if (!inPlace || !fits(inPlace)) throw refuse(`no key was saved beside the backup (${keyFileOf(backup)}), and ${inPlace ? `${keyFile} holds ${keyIdOf(inPlace)}` : `there is none at ${keyFile}`}`);
     return;
@@ -78,8 +78,8 @@ async function installKey(config: GatehouseConfig, backup: string, sealedWith: s
     if (!force) throw new BackupError(`${keyFile} holds another server key (${keyIdOf(inPlace)}) than the backup's (${keyIdOf(saved)}): restore --force puts the backup's in its place`);
     await rename(keyFile, `${keyFile}.before-restore`);
   }
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  await writeFile(keyFile, `${saved.toString('base64')}\n`, { mode: 0o600 });
+  // Synced as a new key is: a restored database without its key would have lost every sealed secret.
+  if (!(await createKeyFile(keyFile, saved))) throw new BackupError(`${keyFile} appeared while the restore put the backup's key in place: look at it before restoring again`);
 }
 
 async function readKey(file: string): Promise<Buffer> {
