@@ -36,6 +36,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { authenticator } from 'otplib';
 import { errorOf } from './support/errors.js';
+import { FormClient } from './support/form-client.js';
 import { backends, startTestGatehouse, type TestGatehouse } from './support/gatehouse.js';
 import { startLambdaServer, type LambdaServer } from './support/lambda-server.js';
 import { deliverTo, startMailbox, withGatehouseAndMailbox, type Mailbox } from './support/webhook.js';
@@ -340,6 +341,27 @@ for (const backend of backends()) {
       const [viaChoice] = await events(pool, 'lea');
       assert.equal(viaChoice!.EventRisk!.CompromisedCredentialsDetected, true);
       assert.notEqual(viaChoice!.EventContextData!.IpAddress, '198.51.100.16', 'a public call without propagated context data is rated from its socket');
+    });
+
+    test('the managed login page records its sign-ins as events too, rated as the API’s are', async () => {
+      const pool = await newPool('AUDIT');
+      const password = await newUser(pool, 'pam');
+      const callback = 'https://app.example.com/callback';
+      const web = (
+        await gh.cognito.send(
+          new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'web', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid'], CallbackURLs: [callback] }),
+        )
+      ).UserPoolClient!.ClientId!;
+      const authorize = `${gh.url}/oauth2/authorize?response_type=code&client_id=${web}&redirect_uri=${encodeURIComponent(callback)}&scope=openid`;
+      const browser = new FormClient();
+      const refused = await browser.submit(await browser.follow(authorize, callback), { username: 'pam', password: 'Not-her-password-1' });
+      assert.equal(refused.location, undefined, 'the wrong password keeps the page');
+      gh.clock.advance(1000);
+      const signedIn = await browser.submit(await browser.follow(authorize, callback), { username: 'pam', password });
+      assert.match(signedIn.location!, /code=/);
+      const [passed, failed] = await events(pool, 'pam');
+      assert.deepEqual([passed!.EventType, passed!.EventResponse, passed!.EventRisk?.RiskDecision], ['SignIn', 'Pass', 'NoRisk']);
+      assert.deepEqual([failed!.EventType, failed!.EventResponse], ['SignIn', 'Fail']);
     });
 
     // Last in the file: it moves the server's clock three months on.

@@ -46,6 +46,23 @@ export class RatedRefusal extends CognitoError {
   }
 }
 
+interface SignedIn {
+  sub: string;
+  username: string;
+  deviceKey?: string;
+}
+
+/** Who a step signed in: its tokens' user and device, or (on the managed login pages, which make a code instead) the user. */
+function signedInBy(outcome: AuthOutcome): SignedIn | undefined {
+  const accessToken = outcome.AuthenticationResult?.AccessToken;
+  if (accessToken) {
+    const { sub, username, device_key: deviceKey } = decodeJws(accessToken).claims as { sub: string; username: string; device_key?: string };
+    return { sub, username, ...(deviceKey && { deviceKey }) };
+  }
+  const hosted = outcome.HostedSignIn?.user;
+  return hosted && { sub: hosted.sub, username: hosted.username };
+}
+
 const DAY_MS = 86_400_000;
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 
@@ -84,8 +101,8 @@ export class AuthEvents {
       throw error;
     }
     const { Rating: rating = step.rating, ...outcome } = rated;
-    const accessToken = outcome.AuthenticationResult?.AccessToken;
-    if (accessToken) await this.passed({ ...step, rating }, accessToken).catch(() => undefined);
+    const signedIn = signedInBy(outcome);
+    if (signedIn) await this.passed({ ...step, rating }, signedIn).catch(() => undefined);
     // A rated sign-in that goes on to a challenge shows as InProgress until it ends.
     else if (rating && outcome.ChallengeName) await this.inProgress({ ...step, rating }).catch(() => undefined);
     return outcome;
@@ -133,9 +150,8 @@ export class AuthEvents {
     return this.storage.authEvents.list(poolId, sub, limit, beforeId);
   }
 
-  private async passed(step: SignInStep, accessToken: string): Promise<void> {
-    const claims = decodeJws(accessToken).claims as { sub: string; username: string; device_key?: string };
-    await this.add(step, claims.sub, claims.username, { response: 'Pass', challenges: [{ name: step.factor, response: 'Success' }], ...(claims.device_key && { deviceKey: claims.device_key }) });
+  private async passed(step: SignInStep, { sub, username, deviceKey }: SignedIn): Promise<void> {
+    await this.add(step, sub, username, { response: 'Pass', challenges: [{ name: step.factor, response: 'Success' }], ...(deviceKey && { deviceKey }) });
   }
 
   private async failed(step: SignInStep, error: CognitoError): Promise<void> {

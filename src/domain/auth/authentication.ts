@@ -321,8 +321,11 @@ export class Authentication {
    * checks it (migration, triggers, lockout, challenges), whatever API flows the client allows, and
    * ending in the signed-in user rather than tokens.
    */
-  hostedSignIn(input: { clientId: string; username: string; password: string; sourceIp: string | null; caller: Caller }): Promise<AuthOutcome> {
-    return this.clients.forCall(input.clientId).then((client) => this.passwordSignIn({ ...input, client, deviceKey: undefined, hosted: true }));
+  async hostedSignIn(input: { clientId: string; username: string; password: string; sourceIp: string | null; caller: Caller }): Promise<AuthOutcome> {
+    const client = await this.clients.forCall(input.clientId);
+    // An event as InitiateAuth's password step makes: the page is the same sign-in, in a browser.
+    const step = { client, factor: 'Password' as const, name: input.username, sourceIp: input.sourceIp };
+    return this.events.signInStep(step, () => this.passwordSignIn({ ...input, client, deviceKey: undefined, hosted: true }));
   }
 
   /** The managed login's passkey button: USER_AUTH's WEB_AUTHN challenge for the user, answered on the page. */
